@@ -1,0 +1,53 @@
+/**
+ * objstore: versioned JSON objects by type and key, with the same behaviour on every backend
+ * and runtime.
+ *
+ * @example
+ * ```ts
+ * import { createObjectStoreInstance } from "objstore";
+ * const store = createObjectStoreInstance({ Type: "Memory" });
+ * const { version } = await store.save("Person", "ann", { name: "Ann" });
+ * await store.save("Person", "ann", { name: "Ann B." }, version);
+ * ```
+ *
+ * @module
+ */
+export { CONFIG_ENV_VAR, createObjectStoreFromEnv, createObjectStoreInstance, type CreateOptions } from "./src/create.ts";
+export { parseStoreConfig } from "./src/config.ts";
+export type {
+  CachePolicy,
+  CachingConfig,
+  DynamoDBConfig,
+  IndexedDBConfig,
+  LibSQLConfig,
+  MemoryConfig,
+  MigratingConfig,
+  RemoteConfig,
+  SimpleFileStoreConfig,
+  StoreConfig,
+} from "./src/config-types.ts";
+export {
+  BackendError,
+  ConfigError,
+  type ConfigIssue,
+  InvalidInputError,
+  ObjectExistsError,
+  ObjectMissingError,
+  ObjectStoreError,
+  type ObjectStoreErrorCode,
+  WrongObjectVersionError,
+} from "./src/errors.ts";
+export type {
+  JsonValue,
+  ObjectStore,
+  Page,
+  PageParams,
+  RemoveOptions,
+  SaveResult,
+  ScanOptions,
+  StoredObject,
+  Transaction,
+  TransactionOptions,
+  UpdateFn,
+  Version,
+} from "./src/types.ts";

@@ -1,0 +1,97 @@
+/**
+ * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
+ *
+ * @module
+ */
+
+/** `{"Type":"Memory"}`: objects live in this process. */
+export interface MemoryConfig {
+  Type: "Memory";
+}
+
+/** `{"Type":"LibSQL","url":...}` or the seed's `{"Type":"SQLAlchemy","connectionString":...}`. */
+export interface LibSQLConfig {
+  Type: "LibSQL" | "SQLAlchemy";
+  /** `file:`, `:memory:`, `libsql://`, `http(s)://` or `ws(s)://` (exactly one of this and `url`). */
+  connectionString?: string;
+  url?: string;
+  authToken?: string;
+  /** Table-name prefix (an identifier). */
+  objectPrefix?: string;
+}
+
+/** `{"Type":"SimpleFileStore","BaseLocation":"/var/datastore"}` (no trailing slash). */
+export interface SimpleFileStoreConfig {
+  Type: "SimpleFileStore";
+  BaseLocation: string;
+}
+
+/** The seed's DynamoDB config. */
+export interface DynamoDBConfig {
+  Type: "DynamoDB";
+  aws_access_key_id: string;
+  aws_secret_access_key: string;
+  aws_session_token?: string;
+  region_name: string;
+  /** An http(s) URL, or "None" for AWS's endpoint of the region. @default "None" */
+  endpoint_url: string;
+  /** @default true */
+  single_table_mode: boolean;
+  objectPrefix?: string;
+}
+
+/** `{"Type":"IndexedDB"}` in the browser. */
+export interface IndexedDBConfig {
+  Type: "IndexedDB";
+  /** @default "objstore" */
+  dbName: string;
+}
+
+/** An objstore HTTP API as the store. */
+export interface RemoteConfig {
+  Type: "Remote";
+  url: string;
+  token?: string;
+}
+
+/** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */
+export interface MigratingConfig {
+  Type: "Migrating";
+  From: StoreConfig;
+  To: StoreConfig;
+}
+
+/** A cache policy of the Caching store. */
+export interface CachePolicy {
+  cache: boolean;
+  /** Entries per type above which the least recently used are evicted (≥ 2). */
+  maxCacheSize?: number;
+  /** How many entries eviction keeps (0 ≤ cullToSize < maxCacheSize). */
+  cullToSize?: number;
+  /** Milliseconds an entry stays valid after it was cached (> 0). */
+  timeout?: number;
+}
+
+/** A read-through cache in front of `Main`. */
+export interface CachingConfig {
+  Type: "Caching";
+  Main: StoreConfig;
+  /** @default {"Type":"Memory"} */
+  Caching: StoreConfig;
+  DefaultPolicy: CachePolicy;
+  TablePolicyOverride?: Record<string, CachePolicy>;
+  /** Alias of `TablePolicyOverride` (give one of them). */
+  ObjectTypeOverride?: Record<string, CachePolicy>;
+}
+
+/** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
+export type StoreConfig =
+  | MemoryConfig
+  | LibSQLConfig
+  | SimpleFileStoreConfig
+  | DynamoDBConfig
+  | IndexedDBConfig
+  | RemoteConfig
+  | MigratingConfig
+  | CachingConfig;

@@ -1,0 +1,160 @@
+/**
+ * `parseStoreConfig`: validates a store config with valibot and lists every problem with its
+ * dotted path. Messages never quote input values, so secrets cannot leak through them.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import type { StoreConfig } from "./config-types.ts";
+import { ConfigError, type ConfigIssue } from "./errors.ts";
+
+const nonEmpty = () => v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
+const SECRET = () => v.string("expected a string");
+const URL_SCHEMES = ["file:", ":memory:", "libsql://", "http://", "https://", "ws://", "wss://"];
+const SUPPORTED = "file:, :memory:, libsql://, http(s)://, ws(s)://";
+
+const libsqlUrl = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(
+      (url) => URL_SCHEMES.some((scheme) => url === ":memory:" || (scheme !== ":memory:" && url.startsWith(scheme))),
+      (issue) => `unsupported URL scheme ${JSON.stringify(schemeOf(issue.input as string))}; supported: ${SUPPORTED}`,
+    ),
+  );
+
+function schemeOf(url: string): string {
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url);
+  return match ? match[0] : "(none)";
+}
+
+const httpUrl = (what: string) =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check((url) => /^https?:\/\/[^\s/?#]+/i.test(url), `must be an http(s) URL ${what}`),
+  );
+
+const integer = (min: number, message: string) =>
+  v.pipe(v.number("expected a number"), v.integer("must be an integer"), v.minValue(min, message));
+
+const Memory = v.strictObject({ Type: v.literal("Memory") });
+
+const LibSQL = v.pipe(
+  v.strictObject({
+    Type: v.picklist(["LibSQL", "SQLAlchemy"]),
+    connectionString: v.optional(libsqlUrl()),
+    url: v.optional(libsqlUrl()),
+    authToken: v.optional(SECRET()),
+    objectPrefix: v.optional(
+      v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
+    ),
+  }),
+  v.check(
+    (c) => (c.connectionString === undefined) !== (c.url === undefined),
+    "give exactly one of connectionString or url",
+  ),
+);
+
+const SimpleFileStore = v.strictObject({
+  Type: v.literal("SimpleFileStore"),
+  BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
+});
+
+const DynamoDB = v.strictObject({
+  Type: v.literal("DynamoDB"),
+  aws_access_key_id: nonEmpty(),
+  aws_secret_access_key: v.pipe(SECRET(), v.minLength(1, "must not be empty")),
+  aws_session_token: v.optional(SECRET()),
+  region_name: v.pipe(nonEmpty(), v.regex(/^[a-z0-9-]+$/, "must be an AWS region name such as eu-west-2")),
+  endpoint_url: v.optional(v.union([v.literal("None"), httpUrl('or "None"')], 'must be an http(s) URL or "None"'), "None"),
+  single_table_mode: v.optional(
+    v.union(
+      [v.boolean(), v.pipe(v.string(), v.regex(/^(true|false)$/i), v.transform((s) => s.toLowerCase() === "true"))],
+      'must be a boolean or "true"/"false" (any case)',
+    ),
+    true,
+  ),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+});
+
+const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
+
+const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
+
+const Policy = v.pipe(
+  v.strictObject({
+    cache: v.boolean("expected a boolean"),
+    maxCacheSize: v.optional(integer(2, "must be at least 2")),
+    cullToSize: v.optional(integer(0, "must be at least 0")),
+    timeout: v.optional(integer(1, "must be more than 0 (milliseconds)")),
+  }),
+  v.forward(v.check((p) => !p.cache || p.maxCacheSize !== undefined, "is required when cache is true"), ["maxCacheSize"]),
+  v.forward(v.check((p) => !p.cache || p.cullToSize !== undefined, "is required when cache is true"), ["cullToSize"]),
+  v.forward(v.check((p) => !p.cache || p.timeout !== undefined, "is required when cache is true"), ["timeout"]),
+  v.forward(
+    v.check((p) => p.cullToSize === undefined || p.maxCacheSize === undefined || p.cullToSize < p.maxCacheSize, "must be less than maxCacheSize"),
+    ["cullToSize"],
+  ),
+);
+
+const Overrides = v.record(v.string(), Policy);
+
+const Config: v.GenericSchema<unknown, StoreConfig> = v.lazy(() => StoreConfigSchema);
+
+const Migrating = v.strictObject({ Type: v.literal("Migrating"), From: Config, To: Config });
+
+const Caching = v.pipe(
+  v.strictObject({
+    Type: v.literal("Caching"),
+    Main: Config,
+    Caching: v.optional(Config, { Type: "Memory" }),
+    DefaultPolicy: Policy,
+    TablePolicyOverride: v.optional(Overrides),
+    ObjectTypeOverride: v.optional(Overrides),
+  }),
+  v.check(
+    (c) => c.TablePolicyOverride === undefined || c.ObjectTypeOverride === undefined,
+    "give TablePolicyOverride or its alias ObjectTypeOverride, not both",
+  ),
+);
+
+const StoreConfigSchema = v.variant(
+  "Type",
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
+  "expected an object with a Type",
+) as unknown as v.GenericSchema<unknown, StoreConfig>;
+
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Migrating", "Caching"';
+
+/**
+ * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}
+ * listing every problem with its path.
+ *
+ * @example
+ * ```ts
+ * const config = parseStoreConfig({ Type: "DynamoDB", aws_access_key_id: "A", aws_secret_access_key: "S", region_name: "eu-west-2" });
+ * config.single_table_mode; // true
+ * ```
+ */
+export function parseStoreConfig(config: unknown): StoreConfig {
+  const result = v.safeParse(StoreConfigSchema, config, { abortEarly: false });
+  if (result.success) return result.output;
+  throw new ConfigError(result.issues.map(toIssue));
+}
+
+function toIssue(issue: v.BaseIssue<unknown>): ConfigIssue {
+  const path = v.getDotPath(issue) ?? "";
+  return { path, message: messageOf(issue, path) };
+}
+
+function messageOf(issue: v.BaseIssue<unknown>, path: string): string {
+  if (issue.kind === "validation") return issue.message;
+  if (issue.type === "strict_object" && issue.expected === "never") return "unknown key";
+  if (issue.type === "strict_object" && issue.received === "undefined") return "is required";
+  if (issue.type === "variant") {
+    if (path === "" || !path.endsWith("Type")) return "expected an object with a Type";
+    return `${issue.received === "undefined" ? "is required" : "unknown Type"}; expected one of ${TYPES}`;
+  }
+  // Our own messages never quote input; valibot's defaults ("Invalid type: ... but received ...")
+  // do, so those are rebuilt from what was expected only.
+  return issue.message.startsWith("Invalid ") ? `expected ${issue.expected}` : issue.message;
+}

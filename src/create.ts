@@ -1,0 +1,89 @@
+/**
+ * Creating stores from configs and from the environment.
+ *
+ * @module
+ */
+import { parseStoreConfig } from "./config.ts";
+import type { StoreConfig } from "./config-types.ts";
+import type { Driver } from "./driver.ts";
+import { memoryDriver } from "./drivers/memory.ts";
+import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
+import { createStore } from "./store.ts";
+import type { ObjectStore } from "./types.ts";
+
+/** Options for creating a store: clocks, limits and the runtime services a driver needs. */
+export interface CreateOptions {
+  /** Clock for `created`/`updated` stamps (tests fix it). @default () => new Date() */
+  now?: () => Date;
+  /** Milliseconds for cache expiry. @default () => performance.now() */
+  monotonicNow?: () => number;
+  /** Largest page size; larger requests are clamped. @default 100 */
+  maxPagesize?: number;
+  /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** The name of the environment variable holding the store config (JSON text). */
+export const CONFIG_ENV_VAR = "APIAPP_OBJECTSTORECONFIG";
+
+/**
+ * Creates a store from a config (validated by {@link parseStoreConfig}); none means Memory.
+ * No I/O happens until the first operation.
+ *
+ * @example
+ * ```ts
+ * const store = createObjectStoreInstance({ Type: "Memory" });
+ * await store.save("Person", "ann", { name: "Ann" });
+ * ```
+ */
+export function createObjectStoreInstance(config?: StoreConfig | null, options: CreateOptions = {}): ObjectStore {
+  if (options === null || typeof options !== "object") {
+    throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
+  }
+  const parsed = parseStoreConfig(config ?? { Type: "Memory" });
+  return createStore(driverFor(parsed), options);
+}
+
+function driverFor(config: StoreConfig): Driver {
+  switch (config.Type) {
+    case "Memory":
+      return memoryDriver();
+    case "SQLAlchemy":
+    case "LibSQL":
+      throw unsupported("the LibSQL driver");
+    case "Caching":
+    case "Migrating":
+      throw unsupported(`the ${config.Type} store`);
+    default:
+      throw unsupported(`the ${config.Type} driver`);
+  }
+}
+
+function unsupported(what: string): ObjectStoreError {
+  return new ObjectStoreError("UNSUPPORTED", `${what} is not available yet`);
+}
+
+/**
+ * Creates a store from `APIAPP_OBJECTSTORECONFIG` in `env` (JSON text); absent or blank means
+ * Memory.
+ *
+ * @example
+ * ```ts
+ * const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' });
+ * ```
+ */
+export function createObjectStoreFromEnv(env: Record<string, string | undefined>, options?: CreateOptions): ObjectStore {
+  if (env === null || typeof env !== "object") {
+    throw new InvalidInputError("INVALID_ARGUMENT", "Invalid env: expected an object of strings");
+  }
+  const text = env[CONFIG_ENV_VAR];
+  if (text === undefined || text.trim() === "") return createObjectStoreInstance(null, options);
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    // No cause: a JSON.parse error quotes the input, which may hold secrets.
+    throw new ConfigError([{ path: "", message: `${CONFIG_ENV_VAR} is not valid JSON` }]);
+  }
+  return createObjectStoreInstance(config as StoreConfig, options);
+}

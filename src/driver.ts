@@ -1,0 +1,95 @@
+/**
+ * The small interface every backend implements (STYLE: "two layers"). The store layer
+ * (`createStore`) adds validation, copying, the version rules, transactions and errors.
+ *
+ * @module
+ */
+import type { Position, SortField } from "./query.ts";
+import type { JsonValue } from "./types.ts";
+
+/** An object as a driver holds it; the type is implied by the call. */
+export interface DriverRecord {
+  key: string;
+  value: JsonValue;
+  version: string;
+  created: string;
+  updated: string;
+}
+
+/**
+ * The condition a write needs at commit: the object is `absent`, is `present` (any version),
+ * is at `version`, or `any` state at all (unconditional).
+ */
+export type Expect = { absent: true } | { present: true } | { version: string } | { any: true };
+
+/** True when an object at `current` (`undefined`: absent) satisfies `expect`. */
+export function satisfies(expect: Expect, current: string | undefined): boolean {
+  if ("version" in expect) return current === expect.version;
+  if ("absent" in expect) return current === undefined;
+  if ("present" in expect) return current !== undefined;
+  return true;
+}
+
+/** One write of a commit. */
+export type Write =
+  | { op: "put"; type: string; key: string; expect: Expect; record: DriverRecord }
+  | { op: "delete"; type: string; key: string; expect: Expect }
+  | { op: "truncate"; type: string };
+
+/**
+ * A listing request, already validated. Items are those matching every term, in the order of
+ * `sort` (ties by key), strictly after `after` when given, then [offset, offset + limit).
+ */
+export interface PageRequest {
+  /** Lower-cased query terms (see `searchText`). */
+  terms: string[];
+  sort: SortField[];
+  offset: number;
+  limit: number;
+  after?: Position;
+  /** Whether `total` (the number of matches, ignoring offset/limit/after) is wanted. */
+  count: boolean;
+}
+
+/** What a driver's `page` returns; `total` is -1 when it was not asked for. */
+export interface DriverPage {
+  items: DriverRecord[];
+  total: number;
+}
+
+/** Thrown by `commit` when a write's condition does not hold; nothing was written. */
+export class CommitConflict extends Error {
+  /** Index of the failing write in the commit. */
+  readonly index: number;
+  /** The version found (`undefined` when the object is absent). */
+  readonly current: string | undefined;
+
+  constructor(index: number, current: string | undefined) {
+    super(`write ${index} conflicts (found ${current === undefined ? "no object" : `version ${current}`})`);
+    this.index = index;
+    this.current = current;
+    this.name = "CommitConflict";
+  }
+}
+
+/**
+ * A backend. Records it returns belong to the caller (fresh copies); records it is given
+ * belong to it. Drivers throw `ObjectStoreError`s (mapping their backend's errors in one place)
+ * and `CommitConflict`.
+ */
+export interface Driver {
+  readonly kind: string;
+  get(type: string, key: string): Promise<DriverRecord | undefined>;
+  page(type: string, request: PageRequest): Promise<DriverPage>;
+  /** Every record of a type matching `terms`, in key order, streamed. */
+  scan(type: string, terms: string[]): AsyncIterable<DriverRecord>;
+  /** Types holding at least one object, in any order. */
+  types(): Promise<string[]>;
+  /**
+   * Applies every write or none, checking each `expect` inside the backend's atomic step.
+   * Writes come truncates first, then at most one write per (type, key).
+   * On a failed condition throws {@link CommitConflict} and writes nothing.
+   */
+  commit(writes: Write[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,208 @@
+/**
+ * `createStore`: the one layer over every driver. It validates input, copies values, applies
+ * the version rules, runs transactions and wraps backend failures (STYLE: "two layers").
+ *
+ * @module
+ */
+import { CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
+import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
+import { buildPage, planPage } from "./paging.ts";
+import { compareCodePoints, parseQuery } from "./query.ts";
+import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
+import type { JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
+import { checkCount, checkKey, checkType, checkVersion, copyValue, describe } from "./validate.ts";
+
+/** Options of {@link createStore}; a subset of `CreateOptions`. */
+export interface StoreOptions {
+  /** Clock for `created`/`updated` stamps. @default () => new Date() */
+  now?: () => Date;
+  /** Largest page size; larger requests are clamped to it. @default 100 */
+  maxPagesize?: number;
+}
+
+/**
+ * Builds an {@link ObjectStore} over a driver.
+ *
+ * @example
+ * ```ts
+ * const store = createStore(memoryDriver(), { now: () => new Date("2026-01-01T00:00:00Z") });
+ * await store.save("Person", "ann", { age: 3 });
+ * ```
+ */
+export function createStore(driver: Driver, options: StoreOptions = {}): ObjectStore {
+  const now = options.now ?? (() => new Date());
+  if (typeof now !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid now: expected a function, got ${describe(now)}`);
+  const maxPagesize = checkCount(options.maxPagesize, "maxPagesize", 100);
+  if (maxPagesize < 1) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid maxPagesize: must be at least 1");
+
+  const backend = wrapDriver(driver);
+  let closing: Promise<void> | undefined;
+  const checkOpen = () => {
+    if (closing) throw new ObjectStoreError("CLOSED", "This store is closed");
+  };
+  const ctx: StoreContext = { driver: backend, maxPagesize, stamp: () => now().toISOString(), checkOpen };
+
+  /** Commits one write outside a transaction, turning a conflict into the matrix's error. */
+  const commitOne = async (write: Write & { key: string }, what: string) => {
+    checkOpen();
+    try {
+      await backend.commit([write]);
+    } catch (e) {
+      if (!(e instanceof CommitConflict)) throw e;
+      throw conflictError(write.type, write.key, "expect" in write ? write.expect : { any: true }, e.current, what);
+    }
+  };
+
+  const store: ObjectStore = {
+    kind: driver.kind,
+
+    async get<T = JsonValue>(type: string, key: string) {
+      checkType(type), checkKey(key), checkOpen();
+      const record = await backend.get(type, key);
+      return record && toStoredObject<T>(type, record, false);
+    },
+
+    async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
+      checkType(type);
+      const plan = planPage(params, maxPagesize);
+      checkOpen();
+      return buildPage(type, plan, await backend.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+    },
+
+    async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
+      checkType(type);
+      const terms = parseQuery(checkOptions(options, "scan options")?.query);
+      checkOpen();
+      for await (const record of backend.scan(type, terms)) {
+        checkOpen();
+        yield toStoredObject<T>(type, record, false);
+      }
+    },
+
+    async types() {
+      checkOpen();
+      return (await backend.types()).sort(compareCodePoints);
+    },
+
+    async transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
+      if (typeof fn !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid transaction function: got ${describe(fn)}`);
+      const retries = checkCount(checkOptions(options, "transaction options")?.retries, "retries", 0);
+      for (let attempt = 0; ; attempt++) {
+        checkOpen();
+        const handle = openTransaction(ctx);
+        try {
+          const result = await fn(handle.tx);
+          handle.end();
+          const writes = handle.staging.writes();
+          if (writes.length > 0) await commitAll(writes);
+          return result;
+        } catch (e) {
+          if (!(e instanceof WrongObjectVersionError) || attempt >= retries) throw e;
+        } finally {
+          handle.end();
+        }
+      }
+    },
+
+    async save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult> {
+      checkType(type), checkKey(key);
+      const expected = checkVersion(version);
+      const copy = copyValue(value);
+      checkOpen();
+      if (expected !== undefined) return store.transaction((tx) => tx.save(type, key, copy, expected)).catch(unwrapConflict);
+      // A create needs no read: the commit's condition decides, in one round trip.
+      const stamp = ctx.stamp();
+      const record = { key, value: copy, version: "1", created: stamp, updated: stamp };
+      await commitOne({ op: "put", type, key, expect: { absent: true }, record }, "create");
+      return { version: "1", created: stamp, updated: stamp };
+    },
+
+    update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult> {
+      return store.transaction((tx) => tx.update(type, key, fn, version)).catch(unwrapConflict);
+    },
+
+    async remove(type: string, key: string, options?: RemoveOptions): Promise<void> {
+      checkType(type), checkKey(key);
+      const { expected, ignoreMissing } = checkRemoveOptions(options);
+      const expect: Expect = expected !== undefined ? { version: expected } : ignoreMissing ? { any: true } : { present: true };
+      try {
+        await commitOne({ op: "delete", type, key, expect }, "remove");
+      } catch (e) {
+        if (!(ignoreMissing && e instanceof ObjectMissingError)) throw e;
+      }
+    },
+
+    async truncate(type: string) {
+      checkType(type), checkOpen();
+      await backend.commit([{ op: "truncate", type }]);
+    },
+
+    close() {
+      closing ??= backend.close();
+      return closing;
+    },
+  };
+
+  async function commitAll(writes: Write[]) {
+    checkOpen();
+    try {
+      await backend.commit(writes);
+    } catch (e) {
+      if (!(e instanceof CommitConflict)) throw e;
+      const write = writes[e.index];
+      const where = write && "key" in write ? `${write.type}/${write.key}` : "an object";
+      throw new CommitConflictError(`Commit failed: ${where} changed since this transaction read it`, e, write);
+    }
+  }
+
+  return store;
+}
+
+/** A commit conflict inside a one-write shortcut, so the shortcut can report the matrix error. */
+class CommitConflictError extends WrongObjectVersionError {
+  readonly conflict: CommitConflict;
+  readonly write: Write | undefined;
+  constructor(message: string, conflict: CommitConflict, write: Write | undefined) {
+    super(message);
+    this.conflict = conflict;
+    this.write = write;
+  }
+}
+
+/** A shortcut's own transaction lost a race at commit: report the matrix error for what it found. */
+function unwrapConflict(e: unknown): never {
+  if (e instanceof CommitConflictError && e.write && e.write.op !== "truncate") {
+    throw conflictError(e.write.type, e.write.key, e.write.expect, e.conflict.current, "save");
+  }
+  throw e;
+}
+
+function conflictError(type: string, key: string, expect: Expect, current: string | undefined, what: string): ObjectStoreError {
+  if (current === undefined) return new ObjectMissingError(`Cannot ${what} ${type}/${key}: no such object`);
+  if ("absent" in expect) return new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current})`);
+  const expected = "version" in expect ? expect.version : "?";
+  return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
+}
+
+/** Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`. */
+function wrapDriver(driver: Driver): Driver {
+  const wrap = (e: unknown): never => {
+    if (e instanceof ObjectStoreError || e instanceof CommitConflict) throw e;
+    throw new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
+  };
+  return {
+    kind: driver.kind,
+    get: (type, key) => driver.get(type, key).catch(wrap),
+    page: (type, request) => driver.page(type, request).catch(wrap),
+    async *scan(type, terms) {
+      try {
+        yield* driver.scan(type, terms);
+      } catch (e) {
+        wrap(e);
+      }
+    },
+    types: () => driver.types().catch(wrap),
+    commit: (writes) => driver.commit(writes).catch(wrap),
+    close: () => driver.close().catch(wrap),
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * Transactions: writes are checked when staged (the save/remove matrix of DESIGN §2.1), reads
+ * see them, and the commit hands the net write set to the driver's atomic step.
+ *
+ * @module
+ */
+import type { Driver, DriverRecord } from "./driver.ts";
+import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputError, WrongObjectVersionError } from "./errors.ts";
+import { buildPage, planPage } from "./paging.ts";
+import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
+import { selectPage } from "./select.ts";
+import { type Seen, Staging } from "./staging.ts";
+import type { JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
+import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, nextVersion } from "./validate.ts";
+
+/** What a transaction needs from its store. */
+export interface StoreContext {
+  readonly driver: Driver;
+  readonly maxPagesize: number;
+  /** The clock, as an ISO-8601 string. */
+  stamp(): string;
+  /** Throws `CLOSED` when the store is closed. */
+  checkOpen(): void;
+}
+
+/** A transaction's state plus its public face. */
+export interface TransactionHandle {
+  readonly tx: Transaction;
+  readonly staging: Staging;
+  end(): void;
+}
+
+/** Creates a transaction over `ctx`; its writes stay staged until the caller commits them. */
+export function openTransaction(ctx: StoreContext): TransactionHandle {
+  const staging = new Staging();
+  const { driver } = ctx;
+  let ended = false;
+  const check = () => {
+    if (ended) throw new ObjectStoreError("CLOSED", "This transaction has ended");
+    ctx.checkOpen();
+  };
+
+  const read = async (type: string, key: string): Promise<Seen> => {
+    const staged = staging.lookup(type, key);
+    if (staged) return staged;
+    const epoch = staging.epoch(type);
+    const record = await driver.get(type, key);
+    return staging.lookup(type, key) ?? { record, stage: undefined, epoch };
+  };
+
+  /** Stages a write based on `seen`, unless another write of this transaction came between. */
+  const stage = (type: string, key: string, seen: Seen, record: DriverRecord | undefined) => {
+    check();
+    if (!staging.unchanged(type, key, seen)) {
+      throw new WrongObjectVersionError(`${type}/${key} was written by this transaction while this write awaited`);
+    }
+    staging.stage(type, key, seen, record);
+  };
+
+  const put = (type: string, key: string, seen: Seen, value: JsonValue): SaveResult => {
+    const now = ctx.stamp();
+    const current = seen.record;
+    const record: DriverRecord = current
+      ? { key, value, version: nextVersion(current.version)!, created: current.created, updated: now }
+      : { key, value, version: "1", created: now, updated: now };
+    stage(type, key, seen, record);
+    return { version: record.version, created: record.created, updated: record.updated };
+  };
+
+  /** The type's objects as this transaction sees them, in key order. */
+  const merged = async (type: string, terms: string[]): Promise<DriverRecord[]> => {
+    const stage = staging.typeStage(type)!;
+    const byKey = new Map<string, DriverRecord>();
+    if (!stage.truncated) for await (const record of driver.scan(type, [])) byKey.set(record.key, record);
+    for (const [key, { record }] of stage.keys) {
+      if (record) byKey.set(key, record);
+      else byKey.delete(key);
+    }
+    const records = [...byKey.values()].filter((r) => terms.length === 0 || matchesTerms(searchText(r.key, r.value), terms));
+    return records.sort((a, b) => compareCodePoints(a.key, b.key));
+  };
+
+  const tx: Transaction = {
+    async get<T = JsonValue>(type: string, key: string) {
+      checkType(type), checkKey(key), check();
+      const { record } = await read(type, key);
+      return record && (toStoredObject(type, record, true) as StoredObject<T>);
+    },
+
+    async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
+      checkType(type);
+      const plan = planPage(params, ctx.maxPagesize);
+      check();
+      if (!staging.typeStage(type)) {
+        return buildPage(type, plan, await driver.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+      }
+      const records = await merged(type, []);
+      const selected = selectPage(records, plan.request, (r) => r);
+      return buildPage(type, plan, selected, (t, r) => toStoredObject<T>(t, r, true));
+    },
+
+    async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
+      checkType(type);
+      const terms = parseQuery(checkOptions(options, "scan options")?.query);
+      check();
+      const stagedType = staging.typeStage(type) !== undefined;
+      const records = stagedType ? await merged(type, terms) : driver.scan(type, terms);
+      for await (const record of records) {
+        check();
+        yield toStoredObject<T>(type, record, stagedType);
+      }
+    },
+
+    async types() {
+      check();
+      const found = new Set(await driver.types());
+      for (const [type, stage] of staging.types) {
+        if ([...stage.keys.values()].some((k) => k.record)) found.add(type);
+        else if (stage.truncated || !(await hasUnstagedObject(type, stage.keys))) found.delete(type);
+      }
+      return [...found].sort(compareCodePoints);
+    },
+
+    async save(type: string, key: string, value: JsonValue, version?: Version) {
+      checkType(type), checkKey(key);
+      const expected = checkVersion(version);
+      const copy = copyValue(value);
+      check();
+      const seen = await read(type, key);
+      checkMatrix(type, key, seen.record, expected, "save");
+      return put(type, key, seen, copy);
+    },
+
+    async update(type: string, key: string, fn: UpdateFn, version?: Version) {
+      checkType(type), checkKey(key);
+      const expected = checkVersion(version);
+      if (typeof fn !== "function") {
+        throw new InvalidInputError("INVALID_ARGUMENT", `Invalid update function: got ${describe(fn)}`);
+      }
+      check();
+      const seen = await read(type, key);
+      if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
+      const next = await fn(seen.record && cloneJson(seen.record.value));
+      if (next === undefined) {
+        throw new InvalidInputError("INVALID_VALUE", "Invalid value at $: the update function returned undefined");
+      }
+      return put(type, key, seen, copyValue(next));
+    },
+
+    async remove(type: string, key: string, options?: RemoveOptions) {
+      checkType(type), checkKey(key);
+      const { expected, ignoreMissing } = checkRemoveOptions(options);
+      check();
+      const seen = await read(type, key);
+      if (!seen.record) {
+        if (ignoreMissing) return;
+        throw new ObjectMissingError(`Cannot remove ${type}/${key}: no such object`);
+      }
+      if (expected !== undefined && expected !== seen.record.version) {
+        throw wrongVersion(type, key, expected, seen.record.version);
+      }
+      stage(type, key, seen, undefined);
+    },
+
+    async truncate(type: string) {
+      checkType(type), check();
+      staging.truncate(type);
+    },
+  };
+
+  /** Whether the backend holds an object of `type` that this transaction did not stage. */
+  async function hasUnstagedObject(type: string, staged: Map<string, unknown>): Promise<boolean> {
+    for await (const record of driver.scan(type, [])) if (!staged.has(record.key)) return true;
+    return false;
+  }
+
+  return { tx, staging, end: () => void (ended = true) };
+}
+
+/** The save/update part of the DESIGN §2.1 matrix for a write with a version (or a create). */
+function checkMatrix(type: string, key: string, current: DriverRecord | undefined, expected: string | undefined, what: string) {
+  if (!current) {
+    if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);
+    return;
+  }
+  if (expected === undefined) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+  if (expected !== current.version) throw wrongVersion(type, key, expected, current.version);
+}
+
+export function wrongVersion(type: string, key: string, expected: string, current: string): WrongObjectVersionError {
+  return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
+}
+
+/** Validates remove options. */
+export function checkRemoveOptions(options: RemoveOptions | undefined): { expected: string | undefined; ignoreMissing: boolean } {
+  const o = checkOptions(options, "remove options");
+  const ignoreMissing = o?.ignoreMissing ?? false;
+  if (typeof ignoreMissing !== "boolean") {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid ignoreMissing: expected a boolean, got ${describe(ignoreMissing)}`);
+  }
+  return { expected: checkVersion(o?.version), ignoreMissing };
+}
+
+/** Checks that an options argument is an object or undefined. */
+export function checkOptions<T>(options: T | undefined, what: string): T | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid ${what}: expected an object, got ${describe(options)}`);
+  }
+  return options;
+}
+
+/** The public form of a record; `copy` when the record is shared (staged), not fresh from a driver. */
+export function toStoredObject<T = JsonValue>(type: string, record: DriverRecord, copy: boolean): StoredObject<T> {
+  return {
+    type,
+    key: record.key,
+    value: (copy ? cloneJson(record.value) : record.value) as T,
+    version: record.version,
+    created: record.created,
+    updated: record.updated,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The public types of objstore: stored objects, pages, the store and its transactions.
+ *
+ * @module
+ */
+
+/** A JSON value: what a store holds. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** One stored object with its version and time stamps (ISO-8601 UTC, ms precision). */
+export interface StoredObject<T = JsonValue> {
+  type: string;
+  key: string;
+  value: T;
+  /** Decimal string of a positive integer: "1" on create, +1 per save. */
+  version: string;
+  created: string;
+  updated: string;
+}
+
+/** What a save reports: the new version and time stamps. */
+export interface SaveResult {
+  version: string;
+  created: string;
+  updated: string;
+}
+
+/** A version as callers pass it: `3` and `"3"` are the same; it is compared as a string. */
+export type Version = string | number;
+
+/** Parameters of {@link ObjectStore.page}. */
+export interface PageParams {
+  /** Index of the first result. @default 0 */
+  offset?: number;
+  /** Results per page, clamped to `maxPagesize`. @default 100 */
+  pagesize?: number;
+  /** Whitespace-separated terms; an object matches when every term occurs in its key or JSON. */
+  query?: string;
+  /** Comma-separated `field`, `field:asc` or `field:desc` on top-level value fields. */
+  sort?: string;
+  /** The `next` of a previous page: continue after it (keyset paging). */
+  cursor?: string;
+}
+
+/** One page of objects. */
+export interface Page<T = JsonValue> {
+  /** `total` is the exact number of matches, or -1 on a page requested with a cursor. */
+  pagination: { offset: number; pagesize: number; total: number };
+  result: StoredObject<T>[];
+  /** Present whenever more results follow: pass it as `cursor` to get them. */
+  next?: string;
+}
+
+/** Options of {@link ObjectStore.remove}. */
+export interface RemoveOptions {
+  /** Only remove the object at this version. */
+  version?: Version;
+  /** A missing object is not an error. @default false */
+  ignoreMissing?: boolean;
+}
+
+/** Options of {@link ObjectStore.scan}. */
+export interface ScanOptions {
+  /** Same rules as {@link PageParams.query}. */
+  query?: string;
+}
+
+/** Options of {@link ObjectStore.transaction}. */
+export interface TransactionOptions {
+  /** Re-run the whole function up to this many times on `WrongObjectVersionError`. @default 0 */
+  retries?: number;
+}
+
+/** The new value of an object, computed from the current one (`undefined` when missing). */
+export type UpdateFn = (current: JsonValue | undefined) => JsonValue | Promise<JsonValue>;
+
+/** Reads and writes that are staged and committed atomically. Reads see the staged writes. */
+export interface Transaction {
+  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
+  scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>>;
+  types(): Promise<string[]>;
+  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
+  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
+  truncate(type: string): Promise<void>;
+}
+
+/** A store of versioned JSON objects grouped by object type and key. */
+export interface ObjectStore {
+  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
+  readonly kind: string;
+  /** The object, or `undefined` when there is none. */
+  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  /** One page of a type's objects, filtered, sorted and counted. */
+  page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
+  /** Every object of a type in key order, streamed. */
+  scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>>;
+  /** The object types that hold at least one object, sorted. */
+  types(): Promise<string[]>;
+  /** Runs `fn` and commits its writes atomically; nothing is written if it throws. */
+  transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R>;
+  /** Creates (no version) or replaces (current version) one object. */
+  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
+  /** Stores `fn(current)`, conditional on the version read. */
+  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  /** Removes one object. */
+  remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
+  /** Removes every object of a type. */
+  truncate(type: string): Promise<void>;
+  /** Releases the backend; later calls reject with code `CLOSED`. Idempotent. */
+  close(): Promise<void>;
+}
