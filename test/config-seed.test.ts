@@ -1,0 +1,109 @@
+// Acceptance tests for parseStoreConfig, from DESIGN.md §3 and the seed's config page
+// (SEED-datastore-type-options.md): the seed's examples parse (except its mysql one, which is a
+// ConfigError naming the supported schemes), and Type names are exact and case-sensitive.
+import { describe, test, expect } from "bun:test";
+import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
+
+type Obj = Record<string, unknown>;
+
+/** parseStoreConfig, with the result as a plain record (fields checked one by one). */
+function parse(input: unknown): Obj {
+  return parseStoreConfig(input) as unknown as Obj;
+}
+
+/** The ConfigError parseStoreConfig throws for `input` (fails the test if it parses). */
+function configError(input: unknown): ConfigError {
+  let result: unknown;
+  try {
+    result = parseStoreConfig(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e).toBeInstanceOf(ObjectStoreError);
+    const err = e as ConfigError;
+    expect(err.code).toBe("INVALID_CONFIG");
+    expect(err.issues.length).toBeGreaterThan(0);
+    return err;
+  }
+  throw new Error(`expected a ConfigError, but the config parsed to ${JSON.stringify(result)}`);
+}
+
+function paths(err: ConfigError): string[] {
+  return [...new Set(err.issues.map((i) => i.path))].sort();
+}
+
+const policy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
+
+describe("the seed's examples (SEED-datastore-type-options.md)", () => {
+  test("Memory", () => {
+    expect(parse(JSON.parse('{"Type":"Memory"}'))).toEqual({ Type: "Memory" });
+  });
+
+  test("SimpleFileStore", () => {
+    expect(parse({ Type: "SimpleFileStore", BaseLocation: "/var/datastore" }).BaseLocation).toBe("/var/datastore");
+  });
+
+  test("DynamoDB, single_table_mode 'True'", () => {
+    const seed = {
+      Type: "DynamoDB",
+      aws_access_key_id: "ACCESS_KEY",
+      aws_secret_access_key: "SECRET_KEY",
+      region_name: "eu-west-2",
+      endpoint_url: "http://localhost:8000",
+      single_table_mode: "True",
+    };
+    expect(parse(seed)).toEqual({ ...seed, single_table_mode: true });
+  });
+
+  test("Migrating with two nested stores", () => {
+    const r = parse({ Type: "Migrating", From: { Type: "Memory" }, To: { Type: "SimpleFileStore", BaseLocation: "/var/datastore" } });
+    expect(r.From).toEqual({ Type: "Memory" });
+    expect(r.To).toEqual({ Type: "SimpleFileStore", BaseLocation: "/var/datastore" });
+  });
+
+  test("Caching with the seed's policy, a table override and Caching missing", () => {
+    const r = parse({
+      Type: "Caching",
+      Main: { Type: "SimpleFileStore", BaseLocation: "/var/datastore" },
+      DefaultPolicy: { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 },
+      TablePolicyOverride: { TableName: { cache: false } },
+    });
+    expect(r.Caching).toEqual({ Type: "Memory" });
+    expect(r.DefaultPolicy).toEqual({ cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 });
+    expect(r.TablePolicyOverride).toEqual({ TableName: { cache: false } });
+  });
+
+  test("SQLAlchemy with mysql+pymysql:// is a ConfigError naming the supported schemes", () => {
+    const err = configError({
+      Type: "SQLAlchemy",
+      connectionString:
+        "mysql+pymysql://saas_user_man_user:saas_user_man_testing_password@127.0.0.1:10103/saas_user_man_rad",
+    });
+    expect(paths(err)).toEqual(["connectionString"]);
+    const text = err.issues.map((i) => i.message).join(" ");
+    for (const scheme of ["file:", ":memory:", "libsql:", "http", "ws"]) expect(text).toContain(scheme);
+  });
+});
+
+describe("Type names are exact and case-sensitive", () => {
+  for (const Type of ["memory", "MEMORY", "sqlalchemy", "libsql", "Libsql", "dynamodb", "DynamoDb", "simplefilestore", "indexeddb", "remote", "migrating", "caching", "Memory ", " Memory", "Postgres", ""]) {
+    test(`Type ${JSON.stringify(Type)} is an error at Type`, () => {
+      expect(paths(configError({ Type }))).toEqual(["Type"]);
+    });
+  }
+
+  test("a missing Type is an error", () => {
+    configError({});
+    configError({ BaseLocation: "/var/datastore" });
+  });
+
+  test("a non-string Type is an error at Type", () => {
+    for (const Type of [1, true, null, ["Memory"], { name: "Memory" }]) {
+      expect(paths(configError({ Type }))).toEqual(["Type"]);
+    }
+  });
+
+  test("a wrong nested Type is reported under its parent", () => {
+    expect(paths(configError({ Type: "Migrating", From: { Type: "memory" }, To: { Type: "Memory" } }))).toEqual(["From.Type"]);
+    expect(paths(configError({ Type: "Caching", Main: { Type: "Memory" }, Caching: { Type: "redis" }, DefaultPolicy: policy }))).toEqual(["Caching.Type"]);
+  });
+});
