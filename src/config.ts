@@ -16,11 +16,22 @@ const SUPPORTED = "file:, :memory:, libsql://, http(s)://, ws(s)://";
 const libsqlUrl = () =>
   v.pipe(
     v.string("expected a string"),
-    v.check(
-      (url) => URL_SCHEMES.some((scheme) => url === ":memory:" || (scheme !== ":memory:" && url.startsWith(scheme))),
-      (issue) => `unsupported URL scheme ${JSON.stringify(schemeOf(issue.input as string))}; supported: ${SUPPORTED}`,
-    ),
+    v.check(hasSupportedScheme, (issue) => `unsupported URL scheme ${JSON.stringify(schemeOf(issue.input as string))}; supported: ${SUPPORTED}`),
+    v.check((url) => url === ":memory:" || !hasSupportedScheme(url) || isUrl(url), "is not a valid URL"),
   );
+
+function hasSupportedScheme(url: string): boolean {
+  return url === ":memory:" || URL_SCHEMES.some((scheme) => scheme !== ":memory:" && url.startsWith(scheme));
+}
+
+function isUrl(text: string): boolean {
+  try {
+    new URL(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function schemeOf(url: string): string {
   const match = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url);
@@ -30,7 +41,7 @@ function schemeOf(url: string): string {
 const httpUrl = (what: string) =>
   v.pipe(
     v.string("expected a string"),
-    v.check((url) => /^https?:\/\/[^\s/?#]+/i.test(url), `must be an http(s) URL ${what}`),
+    v.check((url) => /^https?:\/\/[^\s/?#]+/i.test(url) && isUrl(url), `must be an http(s) URL ${what}`),
   );
 
 const integer = (min: number, message: string) =>
@@ -96,7 +107,10 @@ const Policy = v.pipe(
   ),
 );
 
-const Overrides = v.record(v.string(), Policy);
+const Overrides = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === "object" && x !== null && !Array.isArray(x), "expected an object of {type: policy}"),
+  v.record(v.string(), Policy),
+);
 
 const Config: v.GenericSchema<unknown, StoreConfig> = v.lazy(() => StoreConfigSchema);
 
