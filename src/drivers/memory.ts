@@ -25,8 +25,8 @@ interface TypeData {
  *
  * @example
  * ```ts
- * import { createStore, memoryDriver } from "objstore";
- * const store = createStore(memoryDriver());
+ * const store = createStore(memoryDriver()); // what {"Type":"Memory"} creates
+ * await store.save("Person", "ann", { name: "Ann" });
  * ```
  */
 export function memoryDriver(): Driver {
