@@ -76,7 +76,7 @@ function same(actual: unknown, expected: unknown, what: string): void {
   try {
     expect(actual).toEqual(expected);
   } catch (error) {
-    throw new DiffFailure(`${what}: ${(error as Error).message}`);
+    throw new DiffFailure(`${what} (- what the model expects, + what the store gave): ${(error as Error).message}`);
   }
 }
 

@@ -12,7 +12,7 @@ export type StoreFactory = (options: CreateOptions) => ObjectStore | Promise<Obj
 
 /** Per-driver settings of a conformance run. */
 export interface ConformanceSettings {
-  /** Cases to skip, by full name ("versions > save: ..."), each with the reason. */
+  /** Cases to skip, by case name (unique in the suite, e.g. "close is idempotent"), each with the reason. */
   skip?: Record<string, string>;
   /** Operations per differential run. @default 2000 */
   differentialOperations?: number;

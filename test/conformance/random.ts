@@ -53,7 +53,10 @@ export type Op =
   | { op: "tx"; seed: number; length: number; retries?: number; throwAtEnd: boolean };
 
 export const TYPES = ["T1", "t2", "Ü 😀"];
-const KEYS = ["a", "b", "B", "aa", "Ab", "k/1", "k 2", "..", "%20", "é", "😀", "z", "\uFF5E", "a:b"];
+const KEYS = [
+  "a", "b", "B", "aa", "Ab", "k/1", "k 2", "..", "%20", "é", "😀", "z", "\uFF5E", "a:b",
+  ...Array.from({ length: 30 }, (_, i) => `n${i}`),
+];
 const WORDS = ["apple", "Apple", "ÄRGER", "ärger", "zed", "Zebra", "b", "", "😀", "\uFF5E", "日本", "a b", "10", "9"];
 const TERMS = ["apple", "APPLE", "ärger", "ÄRGER", "a", "b", "z", "1", "-", '"aa":', "😀", "日本", "k/", "nothing", "null"];
 const FIELDS = ["AA", "BB", "s", "nope"];
@@ -110,10 +113,13 @@ function pickKey(rng: Rng, model: Model, type: string): string {
 
 function pickVersion(rng: Rng, current: number | undefined): V {
   const r = rng.next();
-  if (r < 0.4) return undefined;
-  const v = current ?? 1;
-  if (r < 0.72) return rng.chance(0.5) ? v : String(v);
-  if (r < 0.97) return rng.pick<V>([v + 1, String(v + 2), "0" + v, v + 10]);
+  if (current === undefined) {
+    if (r < 0.8) return undefined;
+    return r < 0.97 ? rng.pick<V>([1, "1", "3"]) : null;
+  }
+  if (r < 0.2) return undefined;
+  if (r < 0.72) return rng.chance(0.5) ? current : String(current);
+  if (r < 0.97) return rng.pick<V>([current + 1, String(current + 2), "0" + current, current + 10]);
   return null;
 }
 
@@ -141,7 +147,7 @@ export function generateOp(rng: Rng, model: Model, inTx: boolean): Op {
       const ignoreMissing = rng.pick([undefined, true, false]);
       return { op: "remove", type, key, options: { version, ignoreMissing } };
     }],
-    [1.5, () => ({ op: "truncate", type })],
+    [0.6, () => ({ op: "truncate", type })],
     [inTx ? 0 : 12, () => ({
       op: "tx", seed: rng.int(2 ** 31), length: 1 + rng.int(6), throwAtEnd: rng.chance(0.12),
       retries: rng.pick([undefined, 0, 1, 2]),
