@@ -14,13 +14,14 @@ async function walk(
   between?: (pageIndex: number, seen: StoredObject<unknown>[]) => Promise<void>,
   pagesizes?: number[],
 ) {
-  const pages = [await store.page(T, first)];
-  const seen = [...pages[0].result];
-  while (pages[pages.length - 1].next !== undefined) {
+  let page = await store.page(T, first);
+  const pages = [page];
+  const seen = [...page.result];
+  while (page.next !== undefined) {
     if (pages.length > 1000) throw new Error("walk does not end");
     if (between) await between(pages.length, seen);
     const pagesize = pagesizes?.[pages.length % pagesizes.length] ?? first.pagesize;
-    const page = await store.page(T, { cursor: pages[pages.length - 1].next, pagesize });
+    page = await store.page(T, { cursor: page.next, pagesize });
     pages.push(page);
     seen.push(...page.result);
   }
@@ -48,7 +49,7 @@ export function cursorCases(h: Harness): void {
       await saveAll(store, T, [1, 2, 3, 4, 5, 6].map((i) => [key(i), i]));
       const { pages } = await walk(store, { pagesize: 3 });
       expect(pages.map((p) => keysOf(p.result))).toEqual([[key(1), key(2), key(3)], [key(4), key(5), key(6)]]);
-      expect(pages[1].next).toBeUndefined();
+      expect(pages[1]?.next).toBeUndefined();
       const all = await store.page(T, { pagesize: 6 });
       expect(all.next).toBeUndefined();
     });
@@ -77,7 +78,7 @@ export function cursorCases(h: Harness): void {
         const expected = keysOf((await store.page(T, { sort, query, pagesize: 100 })).result);
         const { seen, pages } = await walk(store, { sort, query, pagesize: 4 });
         expect({ sort, query, keys: keysOf(seen) }).toEqual({ sort, query, keys: expected });
-        expect(pages[0].pagination.total).toBe(expected.length);
+        expect(pages[0]?.pagination.total).toBe(expected.length);
         const { seen: again } = await walk(store, { sort, query, pagesize: 4 }, undefined, [4]);
         expect(keysOf(again)).toEqual(expected);
       }
@@ -99,13 +100,14 @@ export function cursorCases(h: Harness): void {
       const removed = new Set<string>();
       let added = 0;
       const { seen } = await walk(store, { pagesize: 4 }, async (index, seenSoFar) => {
-        const last = seenSoFar[seenSoFar.length - 1].key;
+        const last = seenSoFar[seenSoFar.length - 1]!.key;
         const ahead = initial.filter((k) => compareCodePoints(k, last) > 0 && !removed.has(k));
-        if (ahead.length > 1) {
-          removed.add(ahead[1]);
-          await store.remove(T, ahead[1]);
+        const victim = ahead[1];
+        if (victim !== undefined) {
+          removed.add(victim);
+          await store.remove(T, victim);
         }
-        const behind = seenSoFar[Math.floor(seenSoFar.length / 2)].key;
+        const behind = seenSoFar[Math.floor(seenSoFar.length / 2)]!.key;
         await store.remove(T, behind);
         await store.save(T, behind, "again");
         await store.save(T, `${last}-new${index}`, 2);

@@ -90,7 +90,7 @@ function compare<T>(what: string, actual: Outcome<T>, expected: Outcome<T>, eq =
     const code = (expected.error as ModelError).code;
     const error = actual.error;
     if (error instanceof DiffFailure) throw error;
-    if (error instanceof ObjectStoreError && error.code === code && error instanceof CLASS_OF[code]) return error;
+    if (error instanceof ObjectStoreError && error.code === code && error instanceof CLASS_OF[code]!) return error;
   }
   throw new DiffFailure(`${what}: store gave ${show(actual)}, model expects ${show(expected)}`);
 }

@@ -20,7 +20,7 @@ export class Rng {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
+    return items[this.int(items.length)]!;
   }
   weighted<T>(options: [number, () => T][]): T {
     const total = options.reduce((sum, [w]) => sum + w, 0);
@@ -28,7 +28,7 @@ export class Rng {
     for (const [w, make] of options) {
       if ((r -= w) < 0) return make();
     }
-    return options[options.length - 1][1]();
+    return options[options.length - 1]![1]();
   }
 }
 
@@ -98,7 +98,7 @@ export function randomSort(rng: Rng, allowBad: boolean): SortSpec | undefined {
   const fields: SortField[] = [];
   const parts: string[] = [];
   for (let i = 0; i < count; i++) {
-    const field = names.splice(rng.int(names.length), 1)[0];
+    const field = names.splice(rng.int(names.length), 1)[0]!;
     const style = rng.pick(["", ":asc", ":desc", ":DESC", ":Asc"]);
     fields.push({ field, desc: style.toLowerCase() === ":desc" });
     parts.push(field + style);
