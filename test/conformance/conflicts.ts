@@ -183,6 +183,24 @@ export function conflictCases(h: Harness): void {
       expect(await store.get(T, "a")).toBeUndefined();
     });
 
+    h.test("transactions run without locks: two can be inside fn at once", async () => {
+      const store = await h.open();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const first = store.transaction(async (tx) => {
+        await tx.save(T, "first", 1);
+        await gate; // only the second transaction's fn opens it
+        return "first";
+      });
+      const second = store.transaction(async (tx) => {
+        await tx.save(T, "second", 2);
+        release();
+        return "second";
+      });
+      expect(await Promise.all([first, second])).toEqual(["first", "second"]);
+      expect((await store.page(T)).pagination.total).toBe(2);
+    });
+
     h.test("8 concurrent transactions saving one object with the same version: exactly one wins", async () => {
       const store = await h.open();
       await store.save(T, "a", "start");
