@@ -117,8 +117,9 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       return { version: "1", created: stamp, updated: stamp };
     },
 
+    // Not mapped like save: fn saw a read, and losing the race against it is a version conflict.
     update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult> {
-      return store.transaction((tx) => tx.update(type, key, fn, version)).catch(unwrapConflict);
+      return store.transaction((tx) => tx.update(type, key, fn, version));
     },
 
     async remove(type: string, key: string, options?: RemoveOptions): Promise<void> {
