@@ -27,6 +27,22 @@ import {
 
 export { expect, setDefaultTimeout };
 
+/** How long a test file's process may linger after its last test before it is ended. */
+const LINGER_MS = 10_000;
+
+// node:test keeps a test file's process alive until its event loop is empty, so a handle a
+// test leaves open (a server, a socket, an interval) would hang the whole run, where bun and
+// deno just exit. `--test-force-exit` would end it, but on Node 20 it can also cut off the
+// last results on their way to the parent (seen: a run silently missing 5-20 passed tests).
+// So once every test of the file is done, the process gets LINGER_MS to end by itself,
+// and is then ended with the exit code node:test has set.
+nodeTest.after(() => {
+  setTimeout(() => {
+    console.error(`[node-bun-test] handles still open ${LINGER_MS / 1000} s after the last test (a server or socket not closed?); exiting`);
+    process.exit();
+  }, LINGER_MS).unref();
+});
+
 type Flags = { skip?: boolean; only?: boolean; todo?: boolean };
 
 /**
