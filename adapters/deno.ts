@@ -10,18 +10,15 @@
  *
  * @module
  */
-import {
-  createObjectStoreFromEnv as createFromEnv,
-  createObjectStoreInstance as createInstance,
-  type CreateOptions,
-  type ObjectStore,
-  type StoreConfig,
-} from "../mod.ts";
+import type { CreateOptions } from "../mod.ts";
+import { bindServices, type BoundConstructors } from "./bind-services.ts";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
+
+const bound: BoundConstructors = bindServices(services);
 
 /**
  * `createObjectStoreInstance` with Deno's services.
@@ -31,9 +28,7 @@ const services: CreateOptions = {
  * const store = createObjectStoreInstance({ Type: "Memory" });
  * ```
  */
-export function createObjectStoreInstance(config?: StoreConfig | null, options?: CreateOptions): ObjectStore {
-  return createInstance(config, { ...services, ...options });
-}
+export const createObjectStoreInstance: BoundConstructors["createObjectStoreInstance"] = bound.createObjectStoreInstance;
 
 /**
  * `createObjectStoreFromEnv` with Deno's services.
@@ -43,8 +38,6 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options?:
  * const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' });
  * ```
  */
-export function createObjectStoreFromEnv(env: Record<string, string | undefined>, options?: CreateOptions): ObjectStore {
-  return createFromEnv(env, { ...services, ...options });
-}
+export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 export * from "../mod.ts";
