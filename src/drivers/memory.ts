@@ -16,7 +16,7 @@ interface Entry {
 
 interface TypeData {
   entries: Map<string, Entry>;
-  /** Entries in key order, rebuilt lazily after a write. */
+  /** Entries in key order, kept in step with writes once built. */
   sorted: Entry[] | undefined;
 }
 
@@ -49,13 +49,27 @@ export function memoryDriver(): Driver {
     },
 
     async page(type, request: PageRequest): Promise<DriverPage> {
-      const page = selectPage(sortedEntries(type), request, (e) => e.record, textOf);
+      const entries = sortedEntries(type);
+      if (request.sort.length === 0 && request.terms.length === 0) {
+        // Key order is the stored order: a binary search and a slice.
+        const start = (request.after ? upperBound(entries, request.after.key) : 0) + request.offset;
+        const items = entries.slice(start, start + request.limit).map((e) => copyRecord(e.record));
+        return { items, total: request.count ? entries.length : -1 };
+      }
+      const page = selectPage(entries, request, (e) => e.record, textOf);
       return { items: page.items.map((e) => copyRecord(e.record)), total: page.total };
     },
 
+    // Walks by key like a keyset cursor, so writes during the scan never skip or repeat an object.
     async *scan(type, terms) {
-      for (const entry of sortedEntries(type)) {
-        if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) continue;
+      let after: string | undefined;
+      for (;;) {
+        const entries = sortedEntries(type);
+        let i = after === undefined ? 0 : upperBound(entries, after);
+        while (i < entries.length && terms.length > 0 && !matchesTerms(textOf(entries[i]!), terms)) i++;
+        const entry = entries[i];
+        if (!entry) return;
+        after = entry.record.key;
         yield copyRecord(entry.record);
       }
     },
@@ -91,17 +105,42 @@ function apply(data: Map<string, TypeData>, write: Write): void {
     data.delete(write.type);
     return;
   }
-  let typeData = data.get(write.type);
+  const typeData = data.get(write.type);
   if (write.op === "delete") {
-    if (typeData?.entries.delete(write.key)) {
-      typeData.sorted = undefined;
-      if (typeData.entries.size === 0) data.delete(write.type);
-    }
+    if (!typeData?.entries.delete(write.key)) return;
+    if (typeData.entries.size === 0) data.delete(write.type);
+    else if (typeData.sorted) typeData.sorted.splice(lowerBound(typeData.sorted, write.key), 1);
     return;
   }
-  if (!typeData) data.set(write.type, typeData = { entries: new Map(), sorted: undefined });
-  typeData.entries.set(write.key, { record: write.record, text: undefined });
-  typeData.sorted = undefined;
+  const entry: Entry = { record: write.record, text: undefined };
+  if (!typeData) {
+    data.set(write.type, { entries: new Map([[write.key, entry]]), sorted: undefined });
+    return;
+  }
+  const existed = typeData.entries.has(write.key);
+  typeData.entries.set(write.key, entry);
+  if (typeData.sorted) {
+    const at = lowerBound(typeData.sorted, write.key);
+    typeData.sorted.splice(at, existed ? 1 : 0, entry);
+  }
+}
+
+/** Index of the first entry whose key is ≥ `key`. */
+function lowerBound(entries: Entry[], key: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareCodePoints(entries[mid]!.record.key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first entry whose key is > `key`. */
+function upperBound(entries: Entry[], key: string): number {
+  const at = lowerBound(entries, key);
+  return at < entries.length && entries[at]!.record.key === key ? at + 1 : at;
 }
 
 function copyRecord(record: DriverRecord): DriverRecord {
