@@ -7,9 +7,13 @@
 import type { DriverRecord, PageRequest } from "./driver.ts";
 import { comparePositions, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
 
+/** Up to this many results (offset + limit) are kept in a bounded sorted buffer, not a full sort. */
+const BOUNDED = 1000;
+
 /**
  * Serves `request` over `entries` (any order). `recordOf` gives an entry's record and `textOf`
- * its search text (drivers may cache it).
+ * its search text (drivers may cache it). Memory holds at most offset + limit entries when that
+ * is small, so a driver may stream a whole type through it.
  */
 export function selectPage<E>(
   entries: Iterable<E>,
@@ -18,17 +22,41 @@ export function selectPage<E>(
   textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
 ): { items: E[]; total: number } {
   const { terms, sort, after } = request;
-  const matching: { entry: E; position: Position }[] = [];
+  const wanted = request.offset + request.limit;
+  const bounded = wanted <= BOUNDED;
+  const compare = (a: Ranked<E>, b: Ranked<E>) => comparePositions(a.position, b.position, sort);
+  const kept: Ranked<E>[] = [];
   let total = 0;
   for (const entry of entries) {
     if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) continue;
     total++;
     const record = recordOf(entry);
-    const position = positionOf(record.key, record.value, sort);
-    if (after && comparePositions(position, after, sort) <= 0) continue;
-    matching.push({ entry, position });
+    const ranked = { entry, position: positionOf(record.key, record.value, sort) };
+    if (after && comparePositions(ranked.position, after, sort) <= 0) continue;
+    if (!bounded) {
+      kept.push(ranked);
+    } else if (kept.length < wanted || (wanted > 0 && compare(ranked, kept[kept.length - 1]!) < 0)) {
+      kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
+      if (kept.length > wanted) kept.pop();
+    }
   }
-  matching.sort((a, b) => comparePositions(a.position, b.position, sort));
-  const items = matching.slice(request.offset, request.offset + request.limit).map((m) => m.entry);
+  if (!bounded) kept.sort(compare);
+  const items = kept.slice(request.offset, wanted).map((r) => r.entry);
   return { items, total: request.count ? total : -1 };
+}
+
+interface Ranked<E> {
+  entry: E;
+  position: Position;
+}
+
+function insertionPoint<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(sorted[mid]!, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
