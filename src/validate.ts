@@ -53,16 +53,17 @@ function keyProblem(key: unknown): string | undefined {
 }
 
 /**
- * Normalises a version argument: `undefined` stays "no version"; a positive safe integer or
- * a non-empty string becomes a string; anything else is `INVALID_ARGUMENT`.
+ * Normalises a version argument (DESIGN §2.1): `undefined` stays "no version"; a finite number
+ * or a non-empty string becomes a string, compared as such (so `0` or `1.5` simply match no
+ * object); anything else is `INVALID_ARGUMENT`.
  */
 export function checkVersion(version: unknown, what = "version"): string | undefined {
   if (version === undefined) return undefined;
   if (typeof version === "string" && version.length > 0) return version;
-  if (typeof version === "number" && Number.isSafeInteger(version) && version > 0) return String(version);
+  if (typeof version === "number" && Number.isFinite(version)) return String(version);
   throw new InvalidInputError(
     "INVALID_ARGUMENT",
-    `Invalid ${what}: expected a positive integer or a non-empty string, got ${describe(version)}`,
+    `Invalid ${what}: expected a number or a non-empty string, got ${describe(version)}`,
   );
 }
 
