@@ -144,6 +144,8 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     },
   };
 
+  drivers.set(store, guardedDriver(backend, checkOpen));
+
   async function commitAll(writes: Write[]) {
     checkOpen();
     try {
@@ -157,6 +159,42 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   }
 
   return store;
+}
+
+const drivers = new WeakMap<ObjectStore, Driver>();
+
+/**
+ * The driver under a store made by {@link createStore}, for record-level access that must keep
+ * versions and stamps as given (the HTTP API's `put` ops, which the Remote driver commits
+ * through). Its errors are wrapped like the store's and it rejects with `CLOSED` after
+ * `close()`. `undefined` for any other `ObjectStore`. Callers validate what they pass.
+ *
+ * @example
+ * ```ts
+ * const driver = driverOf(createObjectStoreInstance());
+ * await driver?.commit([{ op: "truncate", type: "Person" }]);
+ * ```
+ */
+export function driverOf(store: ObjectStore): Driver | undefined {
+  return drivers.get(store);
+}
+
+function guardedDriver(backend: Driver, checkOpen: () => void): Driver {
+  return {
+    kind: backend.kind,
+    get: async (type, key) => (checkOpen(), backend.get(type, key)),
+    page: async (type, request) => (checkOpen(), backend.page(type, request)),
+    async *scan(type, terms) {
+      checkOpen();
+      for await (const record of backend.scan(type, terms)) {
+        checkOpen();
+        yield record;
+      }
+    },
+    types: async () => (checkOpen(), backend.types()),
+    commit: async (writes) => (checkOpen(), backend.commit(writes)),
+    close: () => backend.close(),
+  };
 }
 
 /** A commit conflict inside a one-write shortcut, so the shortcut can report the matrix error. */
