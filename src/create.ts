@@ -6,6 +6,7 @@
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
+import { indexedDBDriver, type IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import { createStore } from "./store.ts";
@@ -21,6 +22,8 @@ export interface CreateOptions {
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** The IndexedDB implementation for `{"Type":"IndexedDB"}`. @default globalThis (the browser's) */
+  indexedDB?: IndexedDBGlobals;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
@@ -41,13 +44,15 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
   const parsed = parseStoreConfig(config ?? { Type: "Memory" });
-  return createStore(driverFor(parsed), options);
+  return createStore(driverFor(parsed, options), options);
 }
 
-function driverFor(config: StoreConfig): Driver {
+function driverFor(config: StoreConfig, options: CreateOptions): Driver {
   switch (config.Type) {
     case "Memory":
       return memoryDriver();
+    case "IndexedDB":
+      return indexedDBDriver({ dbName: config.dbName, indexedDB: options.indexedDB });
     case "SQLAlchemy":
     case "LibSQL":
       throw unsupported("the LibSQL driver");
