@@ -6,8 +6,10 @@
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
+import { dynamodbDriver } from "./drivers/dynamodb/driver.ts";
 import { indexedDBDriver, type IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { memoryDriver } from "./drivers/memory.ts";
+import { remoteDriver } from "./drivers/remote.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import { createStore } from "./store.ts";
 import type { ObjectStore } from "./types.ts";
@@ -53,6 +55,10 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       return memoryDriver();
     case "IndexedDB":
       return indexedDBDriver({ dbName: config.dbName, indexedDB: options.indexedDB });
+    case "Remote":
+      return remoteDriver({ url: config.url, token: config.token, fetch: options.fetch ?? globalThis.fetch });
+    case "DynamoDB":
+      return dynamodbDriver({ config, fetch: options.fetch ?? globalThis.fetch });
     case "SQLAlchemy":
     case "LibSQL":
       throw unsupported("the LibSQL driver");

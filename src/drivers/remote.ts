@@ -1,0 +1,130 @@
+/**
+ * The Remote driver: a store served by objstore's HTTP API (src/http), over `fetch` only.
+ * Under `createStore`, the version rules, staging and cursors run client-side exactly as on any
+ * driver; the server does the work of each primitive: `get` and `types` map to DESIGN's routes,
+ * `page`/`scan` to the record-level `POST /api/query`, and `commit` to one atomic
+ * `POST /api/transactions` of record-level ops that keep the versions and stamps computed here.
+ *
+ * @module
+ */
+import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, type Write } from "../driver.ts";
+import { BackendError, InvalidInputError } from "../errors.ts";
+import { errorFromResponse } from "../http/errors.ts";
+import type { WireQuery, WireWrite } from "../http/records.ts";
+import type { StoredObject } from "../types.ts";
+
+/** Options of {@link remoteDriver}. */
+export interface RemoteDriverOptions {
+  /** Base URL of an objstore HTTP API (may include a path prefix). */
+  url: string;
+  /** Bearer token, when the server wants one. */
+  token?: string;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Records per request while scanning. @default 500 */
+  scanBatch?: number;
+}
+
+/**
+ * A driver that talks to an objstore HTTP API.
+ *
+ * @example
+ * ```ts
+ * const store = createStore(remoteDriver({ url: "http://127.0.0.1:8787", token: "s3cret" }));
+ * await store.save("Person", "ann", { name: "Ann" });
+ * ```
+ */
+export function remoteDriver(options: RemoteDriverOptions): Driver {
+  const base = options.url.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  if (typeof doFetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
+  const scanBatch = options.scanBatch ?? 500;
+  const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+
+  /** One request; returns the response when it is 2xx or `allow`ed, else throws the mapped error. */
+  async function call(method: string, path: string, body?: unknown, allow?: number): Promise<Response> {
+    const headers: Record<string, string> = { ...auth };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response: Response;
+    try {
+      response = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new BackendError("BACKEND_UNAVAILABLE", `Remote: cannot reach ${origin(base)}`, { cause: e });
+    }
+    if (response.ok || response.status === allow) return response;
+    throw errorFromResponse(response.status, await response.json().catch(() => null));
+  }
+
+  async function query(type: string, request: PageRequest): Promise<DriverPage> {
+    const body: WireQuery = { type, ...request };
+    return (await call("POST", "/api/query", body)).json() as Promise<DriverPage>;
+  }
+
+  return {
+    kind: "Remote",
+
+    async get(type, key) {
+      // "." and ".." cannot be path segments (URLs normalise them away): use the query form.
+      const path = isDots(type) || isDots(key)
+        ? `/api/object?type=${encodeURIComponent(type)}&key=${encodeURIComponent(key)}`
+        : `/api/objects/${encodeURIComponent(type)}/${encodeURIComponent(key)}`;
+      const response = await call("GET", path, undefined, 404);
+      if (response.status === 404) {
+        const body = await response.json().catch(() => null) as { error?: { code?: string } } | null;
+        if (body?.error?.code === "OBJECT_MISSING") return undefined;
+        throw errorFromResponse(404, body);
+      }
+      const object = await response.json() as StoredObject;
+      return { key: object.key, value: object.value, version: object.version, created: object.created, updated: object.updated };
+    },
+
+    page: query,
+
+    async *scan(type, terms) {
+      let after: string | undefined;
+      for (;;) {
+        const request: PageRequest = { terms, sort: [], offset: 0, limit: scanBatch, count: false };
+        if (after !== undefined) request.after = { key: after, values: [] };
+        const { items } = await query(type, request);
+        for (const item of items) yield item;
+        if (items.length < scanBatch) return;
+        after = items[items.length - 1]!.key;
+      }
+    },
+
+    async types() {
+      return (await call("GET", "/api/types")).json() as Promise<string[]>;
+    },
+
+    async commit(writes: Write[]) {
+      const response = await call("POST", "/api/transactions", { writes: writes.map(toWire) }, 412);
+      if (response.status !== 412) return void (await response.body?.cancel());
+      const body = await response.json().catch(() => null) as { error?: { index?: unknown; current?: unknown } } | null;
+      const index = body?.error?.index;
+      if (typeof index !== "number") throw errorFromResponse(412, body);
+      const current = body?.error?.current;
+      throw new CommitConflict(index, typeof current === "string" ? current : undefined);
+    },
+
+    async close() {},
+  };
+}
+
+function toWire(write: Write): WireWrite {
+  if (write.op !== "put") return write;
+  const { value, version, created, updated } = write.record as DriverRecord;
+  return { op: "put", type: write.type, key: write.key, expect: write.expect, record: { value, version, created, updated } };
+}
+
+function isDots(segment: string): boolean {
+  return segment === "." || segment === "..";
+}
+
+/** The scheme, host and port of a URL, never its credentials or path. */
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "the server";
+  }
+}

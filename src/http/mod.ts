@@ -1,0 +1,16 @@
+/**
+ * The HTTP API (DESIGN §5): `createApp(store, options)` returns a Hono app serving a store.
+ *
+ * @example
+ * ```ts
+ * import { createObjectStoreInstance } from "objstore";
+ * import { createApp } from "objstore/http";
+ * const app = createApp(createObjectStoreInstance(), { token: "s3cret" });
+ * export default app; // Bun/Deno/Workers serve a { fetch } export
+ * ```
+ *
+ * @module
+ */
+export { type AppOptions, createApp } from "./app.ts";
+export { type ErrorBody, errorFromResponse, errorResponse, HttpError } from "./errors.ts";
+export type { WireQuery, WireRecord, WireWrite } from "./records.ts";

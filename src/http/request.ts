@@ -1,0 +1,148 @@
+/**
+ * Reading requests: object paths (percent-decoded by hand, so an encoded `/` stays inside its
+ * key), listing parameters (valibot), entity tags and bodies under a size limit.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { InvalidInputError } from "../errors.ts";
+import type { PageParams } from "../types.ts";
+import { HttpError } from "./errors.ts";
+
+/** The raw (still percent-encoded) path of a request URL. */
+export function rawPath(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  let end = url.length;
+  for (const stop of ["?", "#"]) {
+    const at = url.indexOf(stop, start);
+    if (at >= 0 && at < end) end = at;
+  }
+  return url.slice(start, end);
+}
+
+/**
+ * Splits what follows `/api/objects/` into the type and, when present, the key: the first
+ * segment is the type, the rest (joined by `/`, for clients that leave `/` unencoded) the key.
+ */
+export function objectPath(url: string, prefix: string): { type: string; key?: string } {
+  const path = rawPath(url);
+  const at = path.indexOf(prefix);
+  const rest = at < 0 ? "" : path.slice(at + prefix.length);
+  const slash = rest.indexOf("/");
+  if (slash < 0) return { type: decode(rest, "INVALID_OBJECT_TYPE", "object type") };
+  return {
+    type: decode(rest.slice(0, slash), "INVALID_OBJECT_TYPE", "object type"),
+    key: decode(rest.slice(slash + 1), "INVALID_KEY", "key"),
+  };
+}
+
+function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidInputError(code, `Invalid ${what}: bad percent-encoding in the URL`);
+  }
+}
+
+const COUNT = v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/, "expected a non-negative integer"), v.transform(Number));
+const PAGE_QUERY = v.object({
+  offset: v.optional(COUNT),
+  pagesize: v.optional(COUNT),
+  query: v.optional(v.string()),
+  sort: v.optional(v.string()),
+  cursor: v.optional(v.string()),
+});
+const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor"] as const;
+
+/**
+ * The listing parameters of `GET /api/objects/:type`. A repeated or malformed `offset` /
+ * `pagesize` is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
+ * checked by the store with the same code. Unknown parameters are ignored.
+ */
+export function pageParams(search: URLSearchParams): PageParams {
+  const input: Record<string, string> = {};
+  for (const name of PAGE_NAMES) {
+    const values = search.getAll(name);
+    if (values.length > 1) throw badArgument(`Invalid ${name}: given ${values.length} times`);
+    if (values.length === 1) input[name] = values[0]!;
+  }
+  const result = v.safeParse(PAGE_QUERY, input);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = String(issue.path?.[0]?.key ?? "parameter");
+  throw badArgument(`Invalid ${name}: ${issue.message}, got ${JSON.stringify(input[name] ?? "").slice(0, 40)}`);
+}
+
+/** The tags of an `If-Match`/`If-None-Match` header: `"*"`, a list of versions, or none. */
+export function entityTags(header: string | undefined, name: string): "*" | string[] | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (text === "*") return "*";
+  const tags: string[] = [];
+  for (const part of text.split(",")) {
+    // Strong tags as the API sends them; weak tags and bare versions are accepted for lenience.
+    const match = /^\s*(?:W\/)?(?:"([^"]*)"|([^\s",]+))\s*$/.exec(part);
+    const tag = match?.[1] ?? match?.[2];
+    if (!tag) throw badArgument(`Invalid ${name}: expected "*" or entity tags like "3"`);
+    tags.push(tag);
+  }
+  return tags;
+}
+
+/** The one version of an `If-Match` header for a write (`"*"` passes through). */
+export function ifMatchVersion(header: string | undefined): "*" | string | undefined {
+  const tags = entityTags(header, "If-Match");
+  if (tags === undefined || tags === "*") return tags;
+  if (tags.length !== 1) throw badArgument("Invalid If-Match: a write takes exactly one entity tag");
+  return tags[0];
+}
+
+/**
+ * Reads a body as text, failing with 413 past `limit` bytes (by `Content-Length` first, then
+ * while streaming, so a huge body is never held in memory).
+ */
+export async function readBody(request: Request, limit: number): Promise<string> {
+  const length = request.headers.get("content-length");
+  if (length !== null && Number(length) > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) bytes.set(chunk, at), (at += chunk.byteLength);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
+  }
+}
+
+/** Parses a JSON body; an empty or malformed body is `INVALID_VALUE`. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === "") throw new InvalidInputError("INVALID_VALUE", "Invalid body: expected JSON, got an empty body");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInputError("INVALID_VALUE", "Invalid body: not valid JSON");
+  }
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, "PAYLOAD_TOO_LARGE", `Body too large: at most ${limit} bytes`);
+}
+
+function badArgument(message: string): InvalidInputError {
+  return new InvalidInputError("INVALID_ARGUMENT", message);
+}

@@ -1,0 +1,80 @@
+/**
+ * `POST /api/transactions` (DESIGN §5): `{"writes":[...]}` committed atomically. DESIGN's
+ * `save`/`remove` ops run as one store transaction; the record-level `put`/`delete`/`truncate`
+ * ops (see records.ts) run as one driver commit. One request uses one family.
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { InvalidInputError, ObjectStoreError } from "../errors.ts";
+import { driverOf } from "../store.ts";
+import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
+import { type ErrorBody, errorResponse } from "./errors.ts";
+import { commitRecords, isRecordOp } from "./records.ts";
+
+const BODY = v.object({ writes: v.array(v.unknown()) });
+const VERSION = v.optional(v.union([v.string(), v.number()], "expected a string or a number"));
+const STORE_WRITE = v.variant("op", [
+  v.object({ op: v.literal("save"), type: v.unknown(), key: v.unknown(), value: v.unknown(), version: VERSION }),
+  v.object({
+    op: v.literal("remove"),
+    type: v.unknown(),
+    key: v.unknown(),
+    version: VERSION,
+    ignoreMissing: v.optional(v.boolean("expected a boolean")),
+  }),
+], 'expected op "save" or "remove"');
+
+type StoreWrite = v.InferOutput<typeof STORE_WRITE>;
+
+/** Runs a transactions body; returns the status and JSON to send. */
+export async function runTransaction(store: ObjectStore, input: unknown): Promise<{ status: number; body: unknown }> {
+  const body = v.safeParse(BODY, input);
+  if (!body.success) throw badArgument('Invalid body: expected {"writes":[...]}');
+  const writes = body.output.writes;
+  const recordOps = writes.filter(isRecordOp).length;
+  if (recordOps > 0) {
+    if (recordOps !== writes.length) throw badArgument("Invalid writes: put/delete/truncate ops cannot be mixed with save/remove");
+    const driver = driverOf(store);
+    if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level writes");
+    return commitRecords(driver, writes);
+  }
+  const parsed: StoreWrite[] = writes.map((raw, index) => {
+    const write = v.safeParse(STORE_WRITE, raw);
+    if (!write.success) {
+      const issue = write.issues[0];
+      const where = issue.path?.map((p) => String(p.key)).join(".");
+      throw badArgument(`Invalid writes[${index}]${where ? `.${where}` : ""}: ${issue.message}`);
+    }
+    if (write.output.op === "save" && !(raw as object).hasOwnProperty("value")) {
+      throw new InvalidInputError("INVALID_VALUE", `Invalid writes[${index}].value: missing`);
+    }
+    return write.output;
+  });
+  let index = -1;
+  try {
+    const results = await store.transaction(async (tx) => {
+      const results: (SaveResult | null)[] = [];
+      for (index = 0; index < parsed.length; index++) {
+        const w = parsed[index]!;
+        if (w.op === "save") results.push(await tx.save(w.type as string, w.key as string, w.value as JsonValue, w.version));
+        else {
+          await tx.remove(w.type as string, w.key as string, { version: w.version, ignoreMissing: w.ignoreMissing ?? false });
+          results.push(null);
+        }
+      }
+      index = -1; // past every write: a failure now is the commit's
+      return results;
+    });
+    return { status: 200, body: { results } };
+  } catch (e) {
+    if (!(e instanceof ObjectStoreError) || index < 0) throw e;
+    const { status, body } = errorResponse(e) as { status: number; body: ErrorBody };
+    body.error.index = index;
+    return { status, body };
+  }
+}
+
+function badArgument(message: string): InvalidInputError {
+  return new InvalidInputError("INVALID_ARGUMENT", message);
+}
