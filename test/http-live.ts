@@ -1,0 +1,52 @@
+/**
+ * Test helper: a live HTTP server on 127.0.0.1 (a free port) with the listener of the runtime
+ * running the test, serving a handler or many isolated stores under `/s/<n>`.
+ *
+ * @module
+ */
+import { createObjectStoreInstance, type ObjectStore } from "../mod.ts";
+import { bunListen } from "../adapters/serve/bun.ts";
+import { type Handler, type Listen, type RunningServer, serveWith } from "../adapters/serve/common.ts";
+import { denoListen } from "../adapters/serve/deno.ts";
+import { nodeListen } from "../adapters/serve/node.ts";
+import { createApp } from "../src/http/app.ts";
+
+/** The listener of the runtime running this code. */
+export function runtimeListen(): Listen {
+  if ("Bun" in globalThis) return bunListen;
+  if ("Deno" in globalThis) return denoListen;
+  return nodeListen;
+}
+
+/** Serves `handler` on 127.0.0.1 at a free port, without request logs. */
+export function serveHandler(handler: Handler): Promise<RunningServer> {
+  return serveWith({ listen: runtimeListen(), createFromEnv: () => createObjectStoreInstance() }, { handler, port: 0, log: false });
+}
+
+/**
+ * One live server hosting many isolated Memory stores: `/s/<n>/api/...` is store n's API.
+ * `url()` hands out the base URL of a fresh store.
+ */
+export async function multiStoreServer(): Promise<{ url(): string; close(): Promise<void>; stores: Map<string, ObjectStore> }> {
+  const apps = new Map<string, ReturnType<typeof createApp>>();
+  const stores = new Map<string, ObjectStore>();
+  let next = 0;
+  const server = await serveHandler((request) => {
+    const match = /^([a-z]+:\/\/[^/]+)\/s\/(\d+)(\/.*)$/i.exec(request.url);
+    const app = match && apps.get(match[2]!);
+    if (!match || !app) return new Response("no such store", { status: 404 });
+    const init: RequestInit & { duplex?: string } = { method: request.method, headers: request.headers, body: request.body, duplex: "half" };
+    return app.fetch(new Request(match[1]! + match[3]!, init));
+  });
+  return {
+    stores,
+    url() {
+      const id = String(++next);
+      const store = createObjectStoreInstance({ Type: "Memory" });
+      stores.set(id, store);
+      apps.set(id, createApp(store));
+      return `${server.url}/s/${id}`;
+    },
+    close: server.close,
+  };
+}
