@@ -11,6 +11,8 @@
  * @module
  */
 import type { CreateOptions } from "../mod.ts";
+import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
+import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
@@ -39,5 +41,22 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
  * ```
  */
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
+
+/**
+ * Serves the HTTP API (DESIGN §5) on Deno: the store of `options.store`, else of
+ * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
+ * Logs one line per request. `close()` stops listening; the store stays open.
+ *
+ * @example
+ * ```ts
+ * const server = await serve({ env: Deno.env.toObject(), port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
+export function serve(options?: ServeOptions): Promise<RunningServer> {
+  return serveWith({ listen: denoListen, createFromEnv: createObjectStoreFromEnv }, options);
+}
+export type { RunningServer, ServeOptions };
 
 export * from "../mod.ts";
