@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { cachingDriver } from "./composites/caching.ts";
+import { type MigratingDriver, migratingDriver, type MirrorFailure } from "./composites/migrating.ts";
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
@@ -20,6 +22,12 @@ export interface CreateOptions {
   now?: () => Date;
   /** Milliseconds for cache expiry. @default () => performance.now() */
   monotonicNow?: () => number;
+  /**
+   * Called when a Migrating store could not mirror a commit to `To` (the commit stands in
+   * `From`; run the migration job to repair `To`). Also counted in the store's `stats()`.
+   * @default none (only counted)
+   */
+  onMirrorError?: (failure: MirrorFailure) => void;
   /** Largest page size; larger requests are clamped. @default 100 */
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
@@ -46,7 +54,14 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
   const parsed = parseStoreConfig(config ?? { Type: "Memory" });
-  return createStore(driverFor(parsed, options), options);
+  const driver = driverFor(parsed, options);
+  const store = createStore(driver, options);
+  // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
+  if ("stats" in driver && typeof driver.stats === "function") {
+    const stats = (driver as MigratingDriver).stats.bind(driver);
+    return Object.assign(store, { stats });
+  }
+  return store;
 }
 
 function driverFor(config: StoreConfig, options: CreateOptions): Driver {
@@ -63,10 +78,17 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
     case "LibSQL":
       throw unsupported("the LibSQL driver");
     case "Caching":
+      return cachingDriver({
+        main: driverFor(config.Main, options),
+        cache: driverFor(config.Caching, options),
+        defaultPolicy: config.DefaultPolicy,
+        overrides: config.TablePolicyOverride ?? config.ObjectTypeOverride,
+        monotonicNow: options.monotonicNow,
+      });
     case "Migrating":
-      throw unsupported(`the ${config.Type} store`);
+      return migratingDriver(driverFor(config.From, options), driverFor(config.To, options), { onMirrorError: options.onMirrorError });
     default:
-      throw unsupported(`the ${config.Type} driver`);
+      throw unsupported(`the ${(config as StoreConfig).Type} driver`);
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * The Caching store's in-process index: per type, which keys are cached, since when (on the
+ * monotonic clock) and under which sequence number, in least-recently-used order; plus the
+ * counters of `stats()`.
+ *
+ * @module
+ */
+
+/** An index entry: the cached record's sequence number and when it was cached. */
+export interface IndexEntry {
+  seq: number;
+  at: number;
+}
+
+/** Counters of one type. */
+export interface TypeCacheStats {
+  hits: number;
+  misses: number;
+  /** Entries evicted because the type grew above `maxCacheSize`. */
+  evictions: number;
+  /** Entries found older than `timeout`. */
+  expirations: number;
+  /** Entries cached now. */
+  size: number;
+}
+
+/** What the Caching store's `stats()` returns: totals and per-type counters. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  expirations: number;
+  types: Record<string, TypeCacheStats>;
+}
+
+/** One type's index: a Map keeps insertion order, so re-inserting on a hit makes it an LRU list. */
+export interface TypeIndex {
+  entries: Map<string, IndexEntry>;
+  stats: Omit<TypeCacheStats, "size">;
+}
+
+/**
+ * The index of every type.
+ *
+ * @example
+ * ```ts
+ * const index = cacheIndex();
+ * index.of("Person").entries.set("ann", { seq: 1, at: 0 });
+ * ```
+ */
+export function cacheIndex(): { of(type: string): TypeIndex; drop(type: string): void; stats(): CacheStats } {
+  const types = new Map<string, TypeIndex>();
+  const counters = new Map<string, TypeIndex["stats"]>();
+  return {
+    of(type) {
+      let index = types.get(type);
+      if (!index) {
+        let stats = counters.get(type);
+        if (!stats) counters.set(type, stats = { hits: 0, misses: 0, evictions: 0, expirations: 0 });
+        types.set(type, index = { entries: new Map(), stats });
+      }
+      return index;
+    },
+    drop(type) {
+      types.delete(type);
+    },
+    stats() {
+      const result: CacheStats = { hits: 0, misses: 0, evictions: 0, expirations: 0, types: {} };
+      for (const [type, s] of counters) {
+        result.types[type] = { ...s, size: types.get(type)?.entries.size ?? 0 };
+        result.hits += s.hits;
+        result.misses += s.misses;
+        result.evictions += s.evictions;
+        result.expirations += s.expirations;
+      }
+      return result;
+    },
+  };
+}

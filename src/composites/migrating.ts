@@ -1,0 +1,107 @@
+/**
+ * The Migrating store: reads from `From`; every commit goes to `From` first (the source of
+ * truth) and the committed records are then mirrored to `To` with the same version, created
+ * and updated. A `To` failure never blocks or undoes `From`: it is counted and reported, and
+ * the migration job repairs it.
+ *
+ * @module
+ */
+import type { Driver, Expect, Write } from "../driver.ts";
+import { commitNoOlder } from "./order.ts";
+
+/** A mirror write to `To` that failed; `From` holds the truth and the migration job repairs it. */
+export interface MirrorFailure {
+  /** The objects the failed mirror touched (`key` is absent for a truncate). */
+  objects: { type: string; key?: string }[];
+  /** What `To` threw. */
+  cause: unknown;
+}
+
+/** Counters of the mirror to `To`. */
+export interface MirrorStats {
+  /** Commits mirrored to `To`. */
+  mirrored: number;
+  /** Commits whose mirror to `To` failed (reported to `onMirrorError`). */
+  failures: number;
+}
+
+/** Options of {@link migratingDriver}. */
+export interface MigratingOptions {
+  /** Called for every commit whose mirror to `To` failed. Errors it throws are ignored. */
+  onMirrorError?: (failure: MirrorFailure) => void;
+}
+
+/** A Migrating driver, with its mirror counters. */
+export interface MigratingDriver extends Driver {
+  /** Mirror counters since the store was created. */
+  stats(): MirrorStats;
+}
+
+/**
+ * A driver that reads `from` and writes `from`, then `to`.
+ *
+ * @example
+ * ```ts
+ * const store = createStore(migratingDriver(memoryDriver(), memoryDriver(), { onMirrorError: console.error }));
+ * await store.save("Person", "ann", { name: "Ann" }); // in From, then in To with the same version
+ * ```
+ */
+export function migratingDriver(from: Driver, to: Driver, options: MigratingOptions = {}): MigratingDriver {
+  const stats: MirrorStats = { mirrored: 0, failures: 0 };
+  // Mirrors run one at a time, in the order their From commits finished, so a later state of
+  // an object never reaches To before an earlier one.
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const mirror = async (writes: Write[]) => {
+    const run = tail.then(() => commitNoOlder(to, writes));
+    tail = run.catch(() => {});
+    try {
+      await run;
+      stats.mirrored++;
+    } catch (cause) {
+      stats.failures++;
+      const objects = writes.map((w) => (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
+      try {
+        options.onMirrorError?.({ objects, cause });
+      } catch {
+        // A failing listener must not turn a committed write into an error.
+      }
+    }
+  };
+
+  return {
+    kind: "Migrating",
+    get: (type, key) => from.get(type, key),
+    page: (type, request) => from.page(type, request),
+    scan: (type, terms) => from.scan(type, terms),
+    types: () => from.types(),
+
+    async commit(writes) {
+      // commitNoOlder gives To its own copies of the records (From owns the ones it is given).
+      const mirrored = writes.map(toMirror);
+      await from.commit(writes);
+      await mirror(mirrored);
+    },
+
+    async close() {
+      await tail;
+      const results = await Promise.allSettled([from.close(), to.close()]);
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
+
+    stats: () => ({ ...stats }),
+  };
+}
+
+/** The write To gets for a write committed to From: full records, never replacing newer ones. */
+function toMirror(write: Write): Write {
+  if (write.op === "truncate") return write;
+  if (write.op === "delete") return { op: "delete", type: write.type, key: write.key, expect: { any: true } };
+  return { ...write, expect: previous(write.record.version) };
+}
+
+/** The guess of what To holds when it is in step: the previous version, or nothing. */
+function previous(version: string): Expect {
+  return version === "1" ? { absent: true } : { version: (BigInt(version) - 1n).toString() };
+}

@@ -1,0 +1,58 @@
+/**
+ * Where a migration stands, so a killed run resumes where it stopped.
+ *
+ * @module
+ */
+
+/** Progress saved after every batch. */
+export interface MigrationCheckpoint {
+  /** Types finished, in the order they were copied. */
+  done: string[];
+  /** The type being copied and the last key whose batch is complete. */
+  type?: string;
+  after?: string;
+  /** Objects read from From so far (for progress after a resume). */
+  processed: number;
+}
+
+/**
+ * Keeps a checkpoint somewhere (a file in the CLI, memory in tests).
+ *
+ * @example
+ * ```ts
+ * const saved: CheckpointStore = memoryCheckpointStore();
+ * await migrate({ from, to, checkpoint: saved });
+ * ```
+ */
+export interface CheckpointStore {
+  load(): Promise<MigrationCheckpoint | undefined>;
+  save(checkpoint: MigrationCheckpoint): Promise<void>;
+  /** Called when the migration has finished. */
+  clear(): Promise<void>;
+}
+
+/**
+ * A checkpoint store in memory: resumes a run in the same process (after an abort).
+ *
+ * @example
+ * ```ts
+ * const checkpoint = memoryCheckpointStore();
+ * ```
+ */
+export function memoryCheckpointStore(): CheckpointStore & { readonly saves: number } {
+  let saved: string | undefined;
+  let saves = 0;
+  return {
+    load: async () => (saved === undefined ? undefined : JSON.parse(saved)),
+    save: async (checkpoint) => {
+      saved = JSON.stringify(checkpoint);
+      saves++;
+    },
+    clear: async () => {
+      saved = undefined;
+    },
+    get saves() {
+      return saves;
+    },
+  };
+}
