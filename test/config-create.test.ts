@@ -97,8 +97,6 @@ const notBuiltYet: [string, Record<string, unknown>][] = [
   ["SimpleFileStore", { Type: "SimpleFileStore", BaseLocation: "/tmp" }],
   ["DynamoDB", { Type: "DynamoDB", aws_access_key_id: "A", aws_secret_access_key: "S", region_name: "eu-west-2" }],
   ["Remote", { Type: "Remote", url: "http://localhost:8787" }],
-  ["Caching", { Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: { cache: false } }],
-  ["Migrating", { Type: "Migrating", From: { Type: "Memory" }, To: { Type: "Memory" } }],
 ];
 
 describe("createObjectStoreInstance: drivers not built yet", () => {
