@@ -14,9 +14,11 @@ import type { CreateOptions } from "../mod.ts";
 import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { bunListen } from "./serve/bun.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
+import { bunFileSystem } from "./fs/bun.ts";
 
 /** The services Bun provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
+  fileSystem: bunFileSystem,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
@@ -59,4 +61,5 @@ export function serve(options?: ServeOptions): Promise<RunningServer> {
 }
 export type { RunningServer, ServeOptions };
 
+export { bunFileSystem } from "./fs/bun.ts";
 export * from "../mod.ts";

@@ -14,9 +14,11 @@ import type { CreateOptions } from "../mod.ts";
 import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { nodeListen } from "./serve/node.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
+import { nodeFileSystem } from "./fs/node.ts";
 
 /** The services Node provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
+  fileSystem: nodeFileSystem,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
@@ -59,4 +61,5 @@ export function serve(options?: ServeOptions): Promise<RunningServer> {
 }
 export type { RunningServer, ServeOptions };
 
+export { nodeFileSystem } from "./fs/node.ts";
 export * from "../mod.ts";

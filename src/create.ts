@@ -9,10 +9,12 @@ import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import { dynamodbDriver } from "./drivers/dynamodb/driver.ts";
+import { fileDriver } from "./drivers/file/driver.ts";
 import { indexedDBDriver, type IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { remoteDriver } from "./drivers/remote.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
+import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
 import type { ObjectStore } from "./types.ts";
 
@@ -32,6 +34,12 @@ export interface CreateOptions {
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * The file system for `{"Type":"SimpleFileStore"}`: `nodeFileSystem`, `bunFileSystem` or
+   * `denoFileSystem`. The runtime entry points `objstore/node`, `objstore/bun` and
+   * `objstore/deno` inject it. @default none (SimpleFileStore then throws UNSUPPORTED)
+   */
+  fileSystem?: FileSystem;
   /** The IndexedDB implementation for `{"Type":"IndexedDB"}`. @default globalThis (the browser's) */
   indexedDB?: IndexedDBGlobals;
 }
@@ -74,6 +82,14 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       return remoteDriver({ url: config.url, token: config.token, fetch: options.fetch ?? globalThis.fetch });
     case "DynamoDB":
       return dynamodbDriver({ config, fetch: options.fetch ?? globalThis.fetch });
+    case "SimpleFileStore":
+      if (!options.fileSystem) {
+        throw new ObjectStoreError(
+          "UNSUPPORTED",
+          "SimpleFileStore needs a file system: import createObjectStoreInstance from objstore/node, objstore/bun or objstore/deno (or pass options.fileSystem)",
+        );
+      }
+      return fileDriver({ baseLocation: config.BaseLocation, fileSystem: options.fileSystem });
     case "SQLAlchemy":
     case "LibSQL":
       throw unsupported("the LibSQL driver");

@@ -1,0 +1,164 @@
+/**
+ * The SimpleFileStore driver: one JSON file per object under BaseLocation (layout.ts), names
+ * that cannot escape it (names.ts), commits under a cross-process lock (lock.ts) applied
+ * crash-safely (journal.ts), listings from directory listings (listing.ts).
+ *
+ * @module
+ */
+import { CommitConflict, type Driver, type PageRequest, satisfies, type Write } from "../../driver.ts";
+import { ConfigError } from "../../errors.ts";
+import { type FileSystem, fsErrorCode } from "../../file-system.ts";
+import { applyChanges, type Changes, recover, writeTemp } from "./journal.ts";
+import { dirOf, encodeObject, type Layout, layoutOf } from "./layout.ts";
+import { listType, pageOf, readObject, scanOf, typesOf } from "./listing.ts";
+import { fileLock, type FileLockOptions } from "./lock.ts";
+
+/** Options of {@link fileDriver}. */
+export interface FileDriverOptions {
+  /** The store's folder: an existing, writable directory, without a trailing `/` or `\`. */
+  baseLocation: string;
+  /** The runtime's file system (`nodeFileSystem`, `bunFileSystem`, `denoFileSystem`). */
+  fileSystem: FileSystem;
+  /** Lock timing (tests shorten it). */
+  lock?: FileLockOptions;
+}
+
+/**
+ * A driver storing each object as a JSON file under `baseLocation`. No I/O happens until the
+ * first operation, which checks the folder (ConfigError when it is missing, not a directory or
+ * not writable) and finishes any commit a crash interrupted.
+ *
+ * @example
+ * ```ts
+ * const store = createStore(fileDriver({ baseLocation: "/var/datastore", fileSystem: nodeFileSystem }));
+ * await store.save("Person", "ann", { name: "Ann" }); // writes /var/datastore/_person/ann.json
+ * ```
+ */
+export function fileDriver(options: FileDriverOptions): Driver {
+  const fs = options.fileSystem;
+  const layout = layoutOf(options.baseLocation);
+  const lock = fileLock(fs, layout.lock, options.lock);
+  let ready: Promise<void> | undefined;
+  /** Commits of this instance run one at a time (the file lock orders them against other processes). */
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Set while this instance applies a commit; its reads wait, so they never see half of one. */
+  let applying: Promise<void> | undefined;
+
+  const open = (): Promise<void> => {
+    ready ??= openStore(fs, layout).catch((error) => {
+      ready = undefined; // check again next time (the folder may be fixed)
+      throw error;
+    });
+    return ready;
+  };
+  const settled = async () => {
+    await open();
+    while (applying) await applying;
+  };
+
+  const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      const brokeStale = await lock.acquire();
+      try {
+        if (brokeStale) await recover(fs, layout);
+        return await fn();
+      } finally {
+        await lock.release();
+      }
+    });
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  return {
+    kind: "SimpleFileStore",
+
+    async get(type, key) {
+      await settled();
+      return readObject(fs, await layout.objectFile(type, key), type, key);
+    },
+
+    async page(type, request: PageRequest) {
+      await settled();
+      return pageOf(fs, layout, type, request);
+    },
+
+    async *scan(type, terms) {
+      await settled();
+      yield* scanOf(fs, layout, type, terms);
+    },
+
+    async types() {
+      await settled();
+      return typesOf(fs, layout);
+    },
+
+    async commit(writes: Write[]) {
+      await open();
+      await withLock(async () => {
+        const changes = await planChanges(fs, layout, writes);
+        let done!: () => void;
+        applying = new Promise((resolve) => (done = resolve));
+        try {
+          await applyChanges(fs, layout, changes);
+        } finally {
+          applying = undefined;
+          done();
+        }
+        const dirs = new Set(changes.deletes.map(dirOf));
+        for (const dir of dirs) await fs.removeDir(dir); // only when empty: a type without objects has no folder
+      });
+    },
+
+    async close() {
+      await queue;
+    },
+  };
+
+  async function openStore(fs: FileSystem, layout: Layout): Promise<void> {
+    await checkBase(fs, layout);
+    await withLock(() => recover(fs, layout));
+  }
+}
+
+/** Checks the conditions of `writes` (under the lock) and returns the file changes they make. */
+async function planChanges(fs: FileSystem, layout: Layout, writes: Write[]): Promise<Changes> {
+  const truncated = new Set<string>();
+  const changes: Changes = { puts: [], deletes: [] };
+  const targets = new Set<string>();
+  for (const [index, write] of writes.entries()) {
+    if (write.op === "truncate") {
+      truncated.add(write.type);
+      continue;
+    }
+    const path = await layout.objectFile(write.type, write.key);
+    const current = truncated.has(write.type) ? undefined : (await readObject(fs, path, write.type, write.key))?.version;
+    if (!satisfies(write.expect, current)) throw new CommitConflict(index, current);
+    targets.add(path);
+    if (write.op === "put") changes.puts.push({ path, text: encodeObject(write.type, write.record) });
+    else if (current !== undefined) changes.deletes.push(path);
+  }
+  for (const type of truncated) {
+    for (const { path } of await listType(fs, layout, type)) if (!targets.has(path)) changes.deletes.push(path);
+  }
+  return changes;
+}
+
+/** The original's BaseLocation checks, as ConfigErrors; then the driver's own folders. */
+async function checkBase(fs: FileSystem, layout: Layout): Promise<void> {
+  const base = layout.base;
+  const problem = (message: string) => new ConfigError([{ path: "BaseLocation", message: `${message} (${base})` }]);
+  if (base === "") throw problem("must not be empty");
+  if (/[/\\]$/.test(base)) throw problem("must not end with / or \\");
+  const info = await fs.stat(base);
+  if (info === undefined) throw problem("does not exist");
+  if (info.kind !== "directory") throw problem("is not a directory");
+  try {
+    await fs.makeDir(layout.tmp);
+    await fs.remove(await writeTemp(fs, layout, "probe"));
+  } catch (error) {
+    const code = fsErrorCode(error);
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw problem("is not writable");
+    throw error;
+  }
+}

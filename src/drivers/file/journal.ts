@@ -1,0 +1,129 @@
+/**
+ * Crash-safe application of a commit's file changes (all under the commit lock).
+ *
+ * Every file is written to `.objstore/tmp/`, fsynced, then renamed into place and its directory
+ * fsynced. One change needs nothing more: a rename or a delete is atomic. Several changes are
+ * journalled: their temp files are written and fsynced, then `journal.json` (the list of renames
+ * and deletes) is written the same way and renamed into place: that rename is the commit point.
+ * Then the changes are applied and the journal deleted. After a crash, {@link recover} (run under
+ * the lock when a store opens, and by whoever breaks a dead holder's lock) replays a journal it
+ * finds (roll forward: each step is idempotent) and deletes leftover temp files (roll back of a
+ * commit that had not reached its commit point).
+ *
+ * @module
+ */
+import { BackendError } from "../../errors.ts";
+import { type FileSystem, fsErrorCode } from "../../file-system.ts";
+import { dirOf, INTERNAL_DIR, type Layout } from "./layout.ts";
+
+/** The file changes of one commit; paths are absolute (made by the layout). */
+export interface Changes {
+  puts: { path: string; text: string }[];
+  deletes: string[];
+}
+
+/** The journal's contents: paths relative to BaseLocation, so a moved store still recovers. */
+interface Journal {
+  renames: [from: string, to: string][];
+  deletes: string[];
+}
+
+/** Writes `text` to a fresh temp file, fsynced; returns its path. */
+export async function writeTemp(fs: FileSystem, layout: Layout, text: string): Promise<string> {
+  const path = `${layout.tmp}/${randomName()}.json`;
+  await fs.writeText(path, text, { sync: true });
+  return path;
+}
+
+/** Applies `changes` atomically and durably (see the module comment). */
+export async function applyChanges(fs: FileSystem, layout: Layout, changes: Changes): Promise<void> {
+  const { puts, deletes } = changes;
+  if (puts.length + deletes.length === 0) return;
+  if (puts.length === 1 && deletes.length === 0) {
+    const temp = await writeTemp(fs, layout, puts[0]!.text);
+    await moveInto(fs, temp, puts[0]!.path);
+    await fs.syncDir(dirOf(puts[0]!.path));
+    return;
+  }
+  if (puts.length === 0 && deletes.length === 1) {
+    await fs.remove(deletes[0]!);
+    await fs.syncDir(dirOf(deletes[0]!));
+    return;
+  }
+  const renames: [string, string][] = [];
+  for (const put of puts) renames.push([await writeTemp(fs, layout, put.text), put.path]);
+  const relative = (path: string) => path.slice(layout.base.length + 1);
+  const journal: Journal = { renames: renames.map(([from, to]) => [relative(from), relative(to)]), deletes: deletes.map(relative) };
+  await fs.rename(await writeTemp(fs, layout, JSON.stringify(journal)), layout.journal);
+  await fs.syncDir(layout.internal); // the commit point is durable
+  await replay(fs, layout, journal);
+  await fs.remove(layout.journal);
+  await fs.syncDir(layout.internal);
+}
+
+/** Finishes an interrupted commit (if its journal exists) and deletes leftover temp files. */
+export async function recover(fs: FileSystem, layout: Layout): Promise<void> {
+  const text = await fs.readText(layout.journal);
+  if (text !== undefined) {
+    await replay(fs, layout, parseJournal(text, layout.journal));
+    await fs.remove(layout.journal);
+    await fs.syncDir(layout.internal);
+  }
+  for (const name of await fs.readDir(layout.tmp)) await fs.remove(`${layout.tmp}/${name}`);
+}
+
+async function replay(fs: FileSystem, layout: Layout, journal: Journal): Promise<void> {
+  const dirs = new Set<string>();
+  for (const [from, to] of journal.renames) {
+    const target = `${layout.base}/${to}`;
+    // A missing temp file was renamed by an earlier, interrupted replay.
+    if (await moveInto(fs, `${layout.base}/${from}`, target, true)) dirs.add(dirOf(target));
+  }
+  for (const path of journal.deletes) {
+    const target = `${layout.base}/${path}`;
+    await fs.remove(target);
+    dirs.add(dirOf(target));
+  }
+  for (const dir of dirs) await fs.syncDir(dir);
+}
+
+/** Renames `from` to `to`, creating `to`'s directory when missing; false when `from` is gone and `missingOk`. */
+async function moveInto(fs: FileSystem, from: string, to: string, missingOk = false): Promise<boolean> {
+  try {
+    await fs.rename(from, to);
+    return true;
+  } catch (error) {
+    if (fsErrorCode(error) !== "ENOENT") throw error;
+  }
+  if ((await fs.stat(from)) === undefined) {
+    if (missingOk) return false;
+    throw new BackendError("BACKEND_ERROR", `Temp file ${from} vanished before it was renamed`);
+  }
+  await fs.makeDir(dirOf(to));
+  await fs.syncDir(dirOf(dirOf(to)));
+  await fs.rename(from, to);
+  return true;
+}
+
+/** Only paths of the layout's shapes: a journal can never touch anything outside BaseLocation. */
+const JOURNAL_PATH = new RegExp(`^(?:[a-z0-9_%~-]+/[a-z0-9_%~-]+\\.json|${INTERNAL_DIR.replace(".", "\\.")}/tmp/[0-9a-f]+\\.json)$`);
+
+function parseJournal(text: string, path: string): Journal {
+  try {
+    const o = JSON.parse(text) as Journal;
+    const ok = Array.isArray(o.renames) && Array.isArray(o.deletes) &&
+      o.renames.every((r) => Array.isArray(r) && r.length === 2 && r.every((p) => typeof p === "string" && JOURNAL_PATH.test(p))) &&
+      o.deletes.every((p) => typeof p === "string" && JOURNAL_PATH.test(p));
+    if (ok) return o;
+  } catch {
+    // fall through
+  }
+  throw new BackendError("BACKEND_ERROR", `Damaged commit journal ${path}; remove it by hand to open the store without that commit`);
+}
+
+function randomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}

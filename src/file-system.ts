@@ -1,0 +1,70 @@
+/**
+ * The `FileSystem` port: the few file operations the SimpleFileStore driver needs. `src/` stays
+ * free of runtime APIs; `adapters/fs/{node,bun,deno}.ts` implement this for each runtime and the
+ * runtime entry points (`objstore/node`, `/bun`, `/deno`) inject it as `CreateOptions.fileSystem`.
+ *
+ * Paths are joined with `/` (which every runtime also accepts on Windows). A failed operation
+ * throws an error with a Node-style `code` (`ENOENT`, `EEXIST`, `EACCES`, `EPERM`, `EROFS`,
+ * `ENOTDIR`, `ENOTEMPTY`, ...); the bindings map their runtime's errors to these codes.
+ *
+ * @module
+ */
+
+/** What {@link FileSystem.stat} reports. */
+export interface FileInfo {
+  kind: "file" | "directory" | "other";
+  /** Last modification, ms since the epoch. */
+  mtimeMs: number;
+}
+
+/**
+ * The runtime services the SimpleFileStore driver needs: files, directories, and (for its
+ * cross-process lock) the identity and liveness of processes.
+ *
+ * @example
+ * ```ts
+ * import { nodeFileSystem } from "objstore/node"; // or bunFileSystem / denoFileSystem
+ * const store = createObjectStoreInstance(
+ *   { Type: "SimpleFileStore", BaseLocation: "/var/datastore" },
+ *   { fileSystem: nodeFileSystem },
+ * );
+ * ```
+ */
+export interface FileSystem {
+  /** Reads a UTF-8 file; `undefined` when it does not exist. */
+  readText(path: string): Promise<string | undefined>;
+  /**
+   * Creates or replaces a file with `text`. With `sync`, the data is flushed to stable storage
+   * (fsync) before the promise resolves. With `exclusive`, resolves `false` (writing nothing)
+   * when the file already exists, `true` otherwise.
+   */
+  writeText(path: string, text: string, options?: { sync?: boolean; exclusive?: boolean }): Promise<boolean>;
+  /** Atomically renames `from` to `to`, replacing `to` if it exists. */
+  rename(from: string, to: string): Promise<void>;
+  /** Deletes a file; `false` when it did not exist. */
+  remove(path: string): Promise<boolean>;
+  /** Creates a directory and its missing parents; fine when it exists. */
+  makeDir(path: string): Promise<void>;
+  /** Deletes an empty directory; `false` when it is missing or not empty. */
+  removeDir(path: string): Promise<boolean>;
+  /** The names in a directory (no `.`/`..`), in no particular order; `[]` when it is missing. */
+  readDir(path: string): Promise<string[]>;
+  /** True when the directory holds at least one entry (reads one entry, not the whole listing). */
+  hasEntries(path: string): Promise<boolean>;
+  /** What is at `path`; `undefined` when nothing is. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  /** Flushes a directory's entries (after a rename or delete) where the platform allows; best effort. */
+  syncDir(path: string): Promise<void>;
+  /** This process's id. */
+  readonly pid: number;
+  /** This machine's host name (locks from other hosts cannot be checked for liveness). */
+  readonly hostname: string;
+  /** True when a process with this id is running on this machine. */
+  isProcessAlive(pid: number): boolean;
+}
+
+/** The `code` of an error thrown by a {@link FileSystem}, if any. */
+export function fsErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
