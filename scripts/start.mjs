@@ -1,12 +1,14 @@
-// `npm start`: installs what is missing (scripts/bootstrap.mjs), then runs the quick-start
-// example with the pinned Bun, passing the environment (APIAPP_OBJECTSTORECONFIG, ...) and
-// any extra arguments through:  npm start -- --some-flag
+// `npm start`: installs what is missing (scripts/bootstrap.mjs), then serves the HTTP API
+// (`objstore serve`, adapters/cli.ts) with the pinned Bun on 127.0.0.1:8787, passing the
+// environment (APIAPP_OBJECTSTORECONFIG, PORT, HOST, API_TOKEN) and any extra arguments
+// through:  npm start -- --port 9000. The quick-start example runs with
+// `.tools/node_modules/.bin/bun examples/quickstart.ts`.
 
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { bootstrap, ROOT } from "./bootstrap.mjs";
 
-const ENTRY = join("examples", "quickstart.ts");
+const ENTRY = join("adapters", "cli.ts");
 
 let tools;
 try {
@@ -16,7 +18,7 @@ try {
   process.exit(1);
 }
 
-const child = spawn(tools.bun, [ENTRY, ...process.argv.slice(2)], { cwd: ROOT, env: process.env, stdio: "inherit" });
+const child = spawn(tools.bun, [ENTRY, "serve", ...process.argv.slice(2)], { cwd: ROOT, env: process.env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("error", (error) => {
   console.error(`[start] could not run bun: ${error.message}`);
