@@ -15,10 +15,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { denoFileSystem } from "./fs/deno.ts";
+import { createClient as libsqlCreateClient } from "@libsql/client";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: denoFileSystem,
+  libsqlCreateClient,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 

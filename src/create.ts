@@ -11,6 +11,7 @@ import type { Driver } from "./driver.ts";
 import { dynamodbDriver } from "./drivers/dynamodb/driver.ts";
 import { fileDriver } from "./drivers/file/driver.ts";
 import { indexedDBDriver, type IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
+import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { remoteDriver } from "./drivers/remote.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
@@ -42,6 +43,13 @@ export interface CreateOptions {
   fileSystem?: FileSystem;
   /** The IndexedDB implementation for `{"Type":"IndexedDB"}`. @default globalThis (the browser's) */
   indexedDB?: IndexedDBGlobals;
+  /**
+   * `createClient` of `@libsql/client` for `{"Type":"LibSQL"}` / `"SQLAlchemy"`. The runtime entry
+   * points `objstore/node`, `objstore/bun` and `objstore/deno` inject the native one, so `file:`
+   * and `:memory:` work there. @default `createClient` of `@libsql/client/web` (HTTP only;
+   * `file:` and `:memory:` then throw UNSUPPORTED)
+   */
+  libsqlCreateClient?: LibsqlCreateClient;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
@@ -92,7 +100,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       return fileDriver({ baseLocation: config.BaseLocation, fileSystem: options.fileSystem });
     case "SQLAlchemy":
     case "LibSQL":
-      throw unsupported("the LibSQL driver");
+      return libsqlDriverFromConfig(config, options);
     case "Caching":
       return cachingDriver({
         main: driverFor(config.Main, options),

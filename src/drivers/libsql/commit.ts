@@ -1,0 +1,81 @@
+/**
+ * SQL for commits. Each write's condition is checked inside the statement that makes it (or a
+ * guard statement in the same transaction), never by a separate read: a failed condition makes
+ * the statement fail, which aborts the batch, so nothing is written.
+ *
+ * The failing guard reports which write failed and the version it found through its error
+ * message: it evaluates json_extract with a deliberately invalid path that spells
+ * `objstore-conflict:<index>:<version or ->`. SQLite evaluates only the CASE branch taken, so
+ * the error happens exactly when the condition fails, inside the same statement.
+ *
+ * @module
+ */
+import type { InStatement, InValue } from "@libsql/client/web";
+import type { Expect, Write } from "../../driver.ts";
+import { searchText } from "../../query.ts";
+import type { Tables } from "./schema.ts";
+
+const CONFLICT = /objstore-conflict:(\d+):(\d+|-)/;
+
+/** The write index and found version a failed guard reported, if `error` is one. */
+export function parseConflict(error: unknown): { index: number; current: string | undefined } | undefined {
+  const message = error instanceof Error ? error.message : undefined;
+  const match = message === undefined ? null : CONFLICT.exec(message);
+  if (!match) return undefined;
+  return { index: Number(match[1]), current: match[2] === "-" ? undefined : match[2] };
+}
+
+/**
+ * A boolean SQL expression that is 1 when `expect` holds for the stored (type, key) and
+ * raises the conflict error otherwise; undefined for `{ any: true }` (no condition).
+ */
+function guard(t: Tables, expect: Expect, index: number, type: string, key: string, args: InValue[]): string | undefined {
+  let condition: string;
+  if ("any" in expect) return undefined;
+  if ("absent" in expect) condition = "v IS NULL";
+  else if ("present" in expect) condition = "v IS NOT NULL";
+  else condition = "v = ?";
+  if ("version" in expect) args.push(expect.version);
+  args.push(String(index), type, key);
+  return `(SELECT CASE WHEN ${condition} THEN 1 ELSE json_extract('{}', 'objstore-conflict:' || ? || ':' || ifnull(v, '-')) END` +
+    ` FROM (SELECT (SELECT version FROM ${t.objects} WHERE type = ? AND key = ?) AS v))`;
+}
+
+/**
+ * The search column: NULL when the text is pure ASCII (SQLite's lower() then matches
+ * `searchText` exactly), else `searchText(key, value)`.
+ */
+function searchColumn(key: string, json: string, write: Extract<Write, { op: "put" }>): string | null {
+  // deno-lint-ignore no-control-regex
+  return /^[\x00-\x7f]*$/.test(key) && /^[\x00-\x7f]*$/.test(json) ? null : searchText(key, write.record.value);
+}
+
+/** The statements of a commit, in order; a failed condition raises an error in its statement. */
+export function commitStatements(t: Tables, writes: readonly Write[]): InStatement[] {
+  const statements: InStatement[] = [];
+  writes.forEach((write, index) => {
+    if (write.op === "truncate") {
+      statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ?`, args: [write.type] });
+      return;
+    }
+    if (write.op === "delete") {
+      // A DELETE's WHERE is not evaluated when the row is missing, so the guard runs first.
+      const args: InValue[] = [];
+      const check = guard(t, write.expect, index, write.type, write.key, args);
+      if (check !== undefined) statements.push({ sql: `SELECT ${check}`, args });
+      statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ? AND key = ?`, args: [write.type, write.key] });
+      return;
+    }
+    const { record } = write;
+    const json = JSON.stringify(record.value);
+    const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write)];
+    const check = guard(t, write.expect, index, write.type, write.key, args) ?? "1";
+    statements.push({
+      sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${check}
+        ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+        created = excluded.created, updated = excluded.updated, search = excluded.search`,
+      args,
+    });
+  });
+  return statements;
+}

@@ -1,0 +1,59 @@
+/**
+ * From a `LibSQL` / `SQLAlchemy` config to a driver: picks the client (the injected native
+ * one, or the web client for HTTP) and the options a URL needs.
+ *
+ * @module
+ */
+import type { Client, Config } from "@libsql/client/web";
+import type { LibSQLConfig } from "../../config-types.ts";
+import type { Driver } from "../../driver.ts";
+import { ObjectStoreError } from "../../errors.ts";
+import { libsqlDriver } from "./driver.ts";
+
+/** A `createClient` of `@libsql/client` (the native one from `@libsql/client`, or `@libsql/client/web`). */
+export type LibsqlCreateClient = (config: Config) => Client;
+
+/** What the config needs from `CreateOptions`. */
+export interface LibsqlServices {
+  libsqlCreateClient?: LibsqlCreateClient;
+  fetch?: typeof fetch;
+}
+
+/** Milliseconds a local connection waits for another process's lock (SQLite busy timeout). */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * The driver for a validated LibSQL/SQLAlchemy config. Without `libsqlCreateClient` it uses
+ * `@libsql/client/web` (loaded on first use), which speaks HTTP only: `file:` and `:memory:`
+ * then throw `UNSUPPORTED` naming the runtime entry points.
+ *
+ * @example
+ * ```ts
+ * const driver = libsqlDriverFromConfig({ Type: "LibSQL", url: "https://db.example.com", authToken }, {});
+ * ```
+ */
+export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlServices): Driver {
+  const url = (config.url ?? config.connectionString)!;
+  const local = url === ":memory:" || url.startsWith("file:");
+  const create = services.libsqlCreateClient;
+  if (local && create === undefined) {
+    throw new ObjectStoreError(
+      "UNSUPPORTED",
+      `The ${config.Type} store cannot open a local database (file: or :memory:) here: this build has only the HTTP client. ` +
+        `Import from "objstore/node", "objstore/bun" or "objstore/deno" (they inject the native client), ` +
+        `pass libsqlCreateClient in the options, or use a libsql://, http(s):// or ws(s):// URL.`,
+    );
+  }
+  const clientConfig: Config = { url };
+  if (config.authToken !== undefined) clientConfig.authToken = config.authToken;
+  if (local) clientConfig.timeout = BUSY_TIMEOUT_MS;
+  if (services.fetch !== undefined) clientConfig.fetch = services.fetch;
+  const options: Parameters<typeof libsqlDriver>[0] = {
+    client: create !== undefined
+      ? () => create(clientConfig)
+      : async () => (await import("@libsql/client/web")).createClient(clientConfig),
+    wal: url.startsWith("file:") && !url.includes(":memory:"),
+  };
+  if (config.objectPrefix !== undefined) options.objectPrefix = config.objectPrefix;
+  return libsqlDriver(options);
+}
