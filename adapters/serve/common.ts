@@ -105,6 +105,7 @@ export function describeConfig(text: string | undefined): string {
 }
 
 function redact(url: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url; // file:, :memory:, paths: nothing secret
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";

@@ -78,7 +78,7 @@ export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
   app.all("/api/objects/*", async (c) => {
     const { type, key } = objectPath(c.req.url, OBJECTS);
     if (key !== undefined) return objectResponse(store, c.req.raw, type, key, bodyLimit);
-    if (c.req.method !== "GET") throw notAllowed("GET, HEAD");
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") throw notAllowed("GET, HEAD");
     return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
   });
 

@@ -17,7 +17,7 @@ export function etag(version: string): string {
 /** Answers one object request; `bodyLimit` bounds a PUT body. */
 export async function objectResponse(store: ObjectStore, request: Request, type: string, key: string, bodyLimit: number): Promise<Response> {
   const headers = request.headers;
-  switch (request.method) {
+  switch (request.method === "HEAD" ? "GET" : request.method) {
     case "GET": {
       const object = await store.get(type, key);
       if (!object) throw missing(type, key);

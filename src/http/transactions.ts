@@ -40,14 +40,14 @@ export async function runTransaction(store: ObjectStore, input: unknown): Promis
     return commitRecords(driver, writes);
   }
   const parsed: StoreWrite[] = writes.map((raw, index) => {
+    if ((raw as { op?: unknown } | null)?.op === "save" && !Object.hasOwn(raw as object, "value")) {
+      throw new InvalidInputError("INVALID_VALUE", `Invalid writes[${index}].value: missing`);
+    }
     const write = v.safeParse(STORE_WRITE, raw);
     if (!write.success) {
       const issue = write.issues[0];
       const where = issue.path?.map((p) => String(p.key)).join(".");
       throw badArgument(`Invalid writes[${index}]${where ? `.${where}` : ""}: ${issue.message}`);
-    }
-    if (write.output.op === "save" && !(raw as object).hasOwnProperty("value")) {
-      throw new InvalidInputError("INVALID_VALUE", `Invalid writes[${index}].value: missing`);
     }
     return write.output;
   });
