@@ -15,17 +15,26 @@ import type { FileSystem } from "../../src/file-system.ts";
 
 const encoder = new TextEncoder();
 
-/** Deno's error classes by the Node-style code the port uses. */
+/** Deno's error classes by the Node-style code the port uses (Deno's errors often carry `code` too). */
+const CODES: [string, string][] = [
+  ["NotFound", "ENOENT"],
+  ["AlreadyExists", "EEXIST"],
+  ["PermissionDenied", "EACCES"],
+  ["NotADirectory", "ENOTDIR"],
+  ["IsADirectory", "EISDIR"],
+  ["DirectoryNotEmpty", "ENOTEMPTY"],
+  ["ReadOnly", "EROFS"],
+];
+
 function codeOf(error: unknown): string | undefined {
-  const errors = Deno.errors;
-  if (error instanceof errors.NotFound) return "ENOENT";
-  if (error instanceof errors.AlreadyExists) return "EEXIST";
-  if (error instanceof errors.PermissionDenied) return "EACCES";
-  if (error instanceof errors.NotADirectory) return "ENOTDIR";
-  if (error instanceof errors.IsADirectory) return "EISDIR";
-  if (error instanceof errors.ReadOnly) return "EROFS";
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
+  if (typeof code === "string") return code;
+  const errors = Deno.errors as unknown as Record<string, (abstract new (...args: never[]) => Error) | undefined>;
+  for (const [name, mapped] of CODES) {
+    const cls = errors[name];
+    if (cls && error instanceof cls) return mapped;
+  }
+  return undefined;
 }
 
 /** Re-throws `error` with a Node-style `code` when it has none. */
@@ -115,7 +124,7 @@ export const denoFileSystem: FileSystem = {
       return true;
     } catch (error) {
       const code = codeOf(error);
-      if (code === "ENOENT" || code === "ENOTEMPTY" || code === "EEXIST" || (error as Error).message?.includes("not empty")) return false;
+      if (code === "ENOENT" || code === "ENOTEMPTY" || code === "EEXIST") return false;
       throw mapped(error);
     }
   },
