@@ -1,0 +1,139 @@
+// The Migrating store: From first, mirrored records keep version and dates, a To failure is
+// reported and counted but never blocks or undoes From, and a mirror never replaces a newer
+// object in To.
+import { describe, expect, test } from "bun:test";
+import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
+import { type MigratingDriver, migratingDriver, type MirrorFailure, type MirrorStats } from "../src/composites/migrating.ts";
+import type { Driver, Write } from "../src/driver.ts";
+import { memoryDriver } from "../src/drivers/memory.ts";
+import { createStore } from "../src/store.ts";
+
+/** A driver that logs commits into `log` and can be told to fail them. */
+function logged(name: string, inner: Driver, log: string[]) {
+  const state = { fail: false };
+  const driver: Driver = {
+    kind: inner.kind,
+    get: (t, k) => inner.get(t, k),
+    page: (t, r) => inner.page(t, r),
+    scan: (t, terms) => inner.scan(t, terms),
+    types: () => inner.types(),
+    async commit(writes: Write[]) {
+      if (state.fail) {
+        log.push(`${name}: failed`);
+        throw new Error(`${name} is down`);
+      }
+      await inner.commit(writes);
+      log.push(`${name}: ${writes.map((w) => `${w.op} ${w.type}${"key" in w ? `/${w.key}` : ""}`).join(", ")}`);
+    },
+    close: () => inner.close(),
+  };
+  return { driver, state };
+}
+
+function setup() {
+  const log: string[] = [];
+  const failures: MirrorFailure[] = [];
+  const fromInner = memoryDriver(), toInner = memoryDriver();
+  const from = logged("From", fromInner, log);
+  const to = logged("To", toInner, log);
+  const driver: MigratingDriver = migratingDriver(from.driver, to.driver, { onMirrorError: (f) => failures.push(f) });
+  let ms = Date.UTC(2024, 0, 1);
+  const store = createStore(driver, { now: () => new Date(ms += 1000) });
+  return { store, driver, log, failures, from, to, fromStore: createStore(fromInner), toStore: createStore(toInner) };
+}
+
+describe("Migrating store", () => {
+  test("a commit goes to From first, then To; reads come from From", async () => {
+    const { store, log, toStore } = setup();
+    await store.save("T", "a", 1);
+    expect(log).toEqual(["From: put T/a", "To: put T/a"]);
+    await toStore.save("T", "only-in-to", 1);
+    expect(await store.get("T", "only-in-to")).toBeUndefined();
+    expect(await store.types()).toEqual(["T"]);
+  });
+
+  test("To gets the same version, created and updated as From, for saves, updates and transactions", async () => {
+    const { store, fromStore, toStore } = setup();
+    await store.save("T", "a", { n: 1 });
+    await store.save("T", "a", { n: 2 }, 1);
+    await store.update("T", "a", (v) => ({ ...(v as object), m: 3 }));
+    await store.transaction(async (tx) => {
+      await tx.save("T", "b", "x");
+      await tx.save("U", "c", "y");
+    });
+    for (const [type, key] of [["T", "a"], ["T", "b"], ["U", "c"]] as const) {
+      const inFrom = await fromStore.get(type, key);
+      expect(inFrom).toBeDefined();
+      expect(await toStore.get(type, key)).toEqual(inFrom);
+    }
+    expect((await toStore.get("T", "a"))?.version).toBe("3");
+  });
+
+  test("removes and truncates are mirrored", async () => {
+    const { store, toStore } = setup();
+    await store.save("T", "a", 1);
+    await store.save("T", "b", 1);
+    await store.save("U", "c", 1);
+    await store.remove("T", "a");
+    expect(await toStore.get("T", "a")).toBeUndefined();
+    await store.truncate("U");
+    expect(await toStore.types()).toEqual(["T"]);
+  });
+
+  test("a To failure does not fail or undo the commit; it is reported and counted", async () => {
+    const { store, driver, to, failures, fromStore, toStore } = setup();
+    to.state.fail = true;
+    const saved = await store.save("T", "a", 1);
+    expect(saved.version).toBe("1");
+    expect((await fromStore.get("T", "a"))?.version).toBe("1");
+    expect(await toStore.get("T", "a")).toBeUndefined();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.objects).toEqual([{ type: "T", key: "a" }]);
+    expect(String((failures[0]!.cause as Error).message)).toContain("To is down");
+    expect(driver.stats()).toEqual({ mirrored: 0, failures: 1 });
+    to.state.fail = false;
+    await store.save("T", "a", 2, 1); // To missed version 1; the mirror of version 2 still lands
+    expect((await toStore.get("T", "a"))?.version).toBe("2");
+    expect(driver.stats()).toEqual({ mirrored: 1, failures: 1 });
+  });
+
+  test("a From failure is the caller's error and nothing reaches To", async () => {
+    const { store, from, log } = setup();
+    from.state.fail = true;
+    await expect(store.save("T", "a", 1)).rejects.toBeInstanceOf(BackendError);
+    expect(log).toEqual(["From: failed"]);
+  });
+
+  test("a mirror never replaces a newer object in To", async () => {
+    const { store, fromStore, toStore, driver } = setup();
+    await store.save("T", "a", "old");
+    // To got ahead (e.g. the migration job copied a later state written elsewhere).
+    await toStore.save("T", "a", "v2", 1);
+    await toStore.save("T", "a", "v3", 2);
+    await store.save("T", "a", "v2 from the store", 1); // From: version 2
+    expect((await fromStore.get("T", "a"))?.version).toBe("2");
+    expect(await toStore.get("T", "a")).toMatchObject({ version: "3", value: "v3" });
+    expect(driver.stats().failures).toBe(0);
+  });
+
+  test("a removed and re-created object replaces the old one in To", async () => {
+    const { store, to, toStore, fromStore } = setup();
+    await store.save("T", "a", "first");
+    await store.save("T", "a", "second", 1);
+    to.state.fail = true;
+    await store.remove("T", "a"); // To misses the remove
+    to.state.fail = false;
+    await store.save("T", "a", "again"); // version 1, created later than To's version 2
+    expect(await toStore.get("T", "a")).toEqual(await fromStore.get("T", "a"));
+  });
+
+  test("stats() and onMirrorError through createObjectStoreInstance", async () => {
+    const failures: MirrorFailure[] = [];
+    const store = createObjectStoreInstance({ Type: "Migrating", From: { Type: "Memory" }, To: { Type: "Memory" } }, { onMirrorError: (f) => failures.push(f) }) as ObjectStore & { stats(): MirrorStats };
+    await store.save("T", "a", 1);
+    expect(store.kind).toBe("Migrating");
+    expect(store.stats()).toEqual({ mirrored: 1, failures: 0 });
+    expect(failures).toEqual([]);
+    await store.close();
+  });
+});
