@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The connection of the IndexedDB driver: an idb-keyval `UseStore` (the custom-store callback
  * that hands out the raw `IDBObjectStore`) over an injected `IDBFactory`, opened on first use
@@ -11,7 +12,15 @@
  */
 import type { UseStore } from "idb-keyval";
 
-/** A `UseStore` plus a way to close its connection for good. */
+/**
+ * A `UseStore` plus a way to close its connection for good.
+ *
+ * @example
+ * ```ts
+ * const connection = openConnection(() => indexedDB, "objstore", "objects");
+ * connection.close();
+ * ```
+ */
 export interface Connection {
   use: UseStore;
   close(): void;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The IndexedDB driver (`{"Type":"IndexedDB","dbName":"objstore"}`): every object type in one
  * object store of one database, keyed `[type, key]` (see `keys.ts`), through idb-keyval's
@@ -13,13 +14,28 @@ import { openConnection } from "./connection.ts";
 import { recordKey, typeRange } from "./keys.ts";
 import { pageOf, typesOf } from "./listing.ts";
 
-/** The IndexedDB implementation a driver uses: a factory and its key-range class. */
+/**
+ * The IndexedDB implementation a driver uses: a factory and its key-range class.
+ *
+ * @example
+ * ```ts
+ * import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
+ * createObjectStoreInstance({ Type: "IndexedDB" }, { indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange } });
+ * ```
+ */
 export interface IndexedDBGlobals {
   indexedDB: IDBFactory;
   IDBKeyRange: typeof IDBKeyRange;
 }
 
-/** Options of {@link indexedDBDriver}. */
+/**
+ * Options of {@link indexedDBDriver}.
+ *
+ * @example
+ * ```ts
+ * indexedDBDriver({ dbName: "my-app" });
+ * ```
+ */
 export interface IndexedDBDriverOptions {
   /** The database holding every object type. @default "objstore" */
   dbName?: string;
@@ -147,7 +163,14 @@ function commitIn(store: IDBObjectStore, keyRange: typeof IDBKeyRange, writes: W
   });
 }
 
-/** Maps an IndexedDB failure to `BACKEND_ERROR` (quota errors say so); ours pass through. */
+/**
+ * Maps an IndexedDB failure to `BACKEND_ERROR` (quota errors say so); ours pass through.
+ *
+ * @example
+ * ```ts
+ * backendError(new DOMException("full", "QuotaExceededError")); // BackendError BACKEND_ERROR, cause kept
+ * ```
+ */
 export function backendError(error: unknown): unknown {
   if (error instanceof ObjectStoreError || error instanceof CommitConflict) return error;
   const name = (error as { name?: unknown } | null)?.name;

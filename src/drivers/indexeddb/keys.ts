@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The IndexedDB layout: one object store, primary key `[type, sortKey(key)]`, so one type is one
  * key range and its keys come back in DESIGN §2.3 order.
@@ -35,20 +36,39 @@ export function sortKey(key: string): string {
   return out;
 }
 
-/** The primary key of an object. */
+/**
+ * The primary key of an object.
+ *
+ * @example
+ * ```ts
+ * store.get(recordKey("Person", "ann")); // ["Person", "ann"]
+ * ```
+ */
 export function recordKey(type: string, key: string): IDBValidKey {
   return [type, sortKey(key)];
 }
 
 /**
  * The key range of every object of `type`, or of those after `afterKey` (exclusive) when given.
+ *
+ * @example
+ * ```ts
+ * store.getAll(typeRange(IDBKeyRange, "Person"), 100); // the first 100 people, in key order
+ * ```
  */
 export function typeRange(keyRange: typeof IDBKeyRange, type: string, afterKey?: string): IDBKeyRange {
   if (afterKey === undefined) return keyRange.bound([type, ""], [type, AFTER_STRINGS]);
   return keyRange.bound(recordKey(type, afterKey), [type, AFTER_STRINGS], true);
 }
 
-/** The key to continue a key cursor at to skip the rest of `type`. */
+/**
+ * The key to continue a key cursor at to skip the rest of `type`.
+ *
+ * @example
+ * ```ts
+ * cursor.continue(pastType("Person")); // on to the first object of the next type
+ * ```
+ */
 export function pastType(type: string): IDBValidKey {
   return [type, AFTER_STRINGS];
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Listing inside one readonly IndexedDB transaction: pages in key order are a count plus one
  * ranged `getAll` (after a cursor `advance` past the offset); queried or sorted pages walk the
@@ -8,12 +9,19 @@
  */
 import type { DriverPage, DriverRecord, PageRequest } from "../../driver.ts";
 import { comparePositions, matchesTerms, type Position, positionOf, searchText } from "../../query.ts";
-import { typeRange } from "./keys.ts";
+import { pastType, typeRange } from "./keys.ts";
 
-/** Records per `getAll` while walking a type. */
+/** Records per `getAll` while walking a type (bounds the memory of a walk). */
 export const WALK_BATCH = 256;
 
-/** Serves a page request over `store` (see the module doc for the cost of each kind). */
+/**
+ * Serves a page request over `store` (see the module doc for the cost of each kind).
+ *
+ * @example
+ * ```ts
+ * await use("readonly", (store) => pageOf(store, IDBKeyRange, "Person", request));
+ * ```
+ */
 export function pageOf(store: IDBObjectStore, keyRange: typeof IDBKeyRange, type: string, request: PageRequest): Promise<DriverPage> {
   return new Promise((resolve, reject) => {
     if (request.terms.length === 0 && request.sort.length === 0) keyOrderPage(store, keyRange, type, request, resolve, reject);
@@ -21,7 +29,14 @@ export function pageOf(store: IDBObjectStore, keyRange: typeof IDBKeyRange, type
   });
 }
 
-/** The type names in the store: one key-cursor step per type (it jumps past each type's range). */
+/**
+ * The type names in the store: one key-cursor step per type (it jumps past each type's range).
+ *
+ * @example
+ * ```ts
+ * await use("readonly", typesOf); // ["Person", "Pet"]
+ * ```
+ */
 export function typesOf(store: IDBObjectStore): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const types: string[] = [];
@@ -29,7 +44,7 @@ export function typesOf(store: IDBObjectStore): Promise<string[]> {
       if (!cursor) return resolve(types);
       const type = (cursor.key as [string, string])[0];
       types.push(type);
-      cursor.continue([type, []]);
+      cursor.continue(pastType(type));
     }, reject);
   });
 }
