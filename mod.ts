@@ -15,6 +15,7 @@
 export { CONFIG_ENV_VAR, createObjectStoreFromEnv, createObjectStoreInstance, type CreateOptions } from "./src/create.ts";
 export { parseStoreConfig } from "./src/config.ts";
 export type { FileInfo, FileSystem } from "./src/file-system.ts";
+export type { IndexedDBGlobals } from "./src/drivers/indexeddb/driver.ts";
 export type {
   CachePolicy,
   CachingConfig,
