@@ -107,6 +107,6 @@ export function termsFilter(terms: readonly string[]): { expression: string; val
 }
 
 /** Encodes text as UTF-8 (for hashing table names). */
-export function utf8(s: string): Uint8Array {
+export function utf8(s: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(s);
 }

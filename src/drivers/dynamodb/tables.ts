@@ -4,11 +4,12 @@
  * - The main table `<objectPrefix>objstore` holds the type registry (partition `_types`) and,
  *   in single-table mode, every object (partition = type).
  * - In multi-table mode each type has its own table `<objectPrefix>objstore-<encoded type>`:
- *   letters, digits, `.` and `-` stay, every other character becomes `_` + the hex of each of
- *   its UTF-8 bytes. Types never contain `_`, and `_` is always followed by two hex digits, so
- *   the mapping is injective. A name that would exceed DynamoDB's 255 characters becomes
- *   `<objectPrefix>objstore-_h` + the SHA-256 hex of the type (`h` is not a hex digit, so it
- *   cannot clash with the first form).
+ *   lower-case letters, digits and `-` stay, an upper-case letter becomes `.` + the letter in
+ *   lower case, and every other character becomes `_` + the hex of each of its UTF-8 bytes.
+ *   Types never contain `_`, `_` is always followed by two hex digits and `.` by a letter, so
+ *   the mapping is injective — even ignoring case, as DynamoDB Local's table names do. A name
+ *   that would exceed DynamoDB's 255 characters becomes `<objectPrefix>objstore-_h` + the
+ *   SHA-256 hex of the type (`h` is not a hex digit, so it cannot clash with the first form).
  *
  * Tables are created on first write (PAY_PER_REQUEST, key `pk` HASH + `sk` RANGE) and the driver
  * waits until they are ACTIVE; creation is memoised per table and forgotten on failure.
@@ -117,7 +118,8 @@ export function createTables(options: TablesOptions): Tables {
 export function encodeType(type: string): string {
   let out = "";
   for (const ch of type) {
-    if (/^[A-Za-z0-9.-]$/.test(ch)) out += ch;
+    if (/^[a-z0-9-]$/.test(ch)) out += ch;
+    else if (/^[A-Z]$/.test(ch)) out += `.${ch.toLowerCase()}`;
     else for (const byte of utf8(ch)) out += `_${byte.toString(16).padStart(2, "0")}`;
   }
   return out;
