@@ -1,0 +1,62 @@
+/**
+ * objstore as a Cloudflare Worker: the HTTP API (DESIGN §5) over the store configured by the
+ * `APIAPP_OBJECTSTORECONFIG` binding (JSON text, or a JSON object from `[vars]`). Memory,
+ * Remote, DynamoDB and libSQL over HTTP work here (no file system, no native client).
+ * `API_TOKEN` turns on the bearer token; `CORS_ORIGINS` (comma-separated) turns on CORS.
+ * The store and app are made once per isolate (a Memory store lives as long as the isolate).
+ * See wrangler.toml.
+ *
+ * @example
+ * ```ts
+ * // src/index.ts of a Worker project
+ * export { default } from "objstore/worker";
+ * ```
+ *
+ * @module
+ */
+import { createObjectStoreFromEnv } from "../mod.ts";
+import type { ObjectStore } from "../mod.ts";
+import { createApp } from "../src/http/app.ts";
+import { errorResponse } from "../src/http/errors.ts";
+
+/** The bindings the Worker reads. */
+export interface WorkerEnv {
+  APIAPP_OBJECTSTORECONFIG?: string | Record<string, unknown>;
+  API_TOKEN?: string;
+  CORS_ORIGINS?: string;
+}
+
+interface Served {
+  signature: string;
+  store: ObjectStore;
+  fetch: (request: Request) => Response | Promise<Response>;
+}
+
+let served: Served | undefined;
+
+function appFor(env: WorkerEnv): Served {
+  const config = env.APIAPP_OBJECTSTORECONFIG;
+  const configText = typeof config === "object" && config !== null ? JSON.stringify(config) : config;
+  const signature = JSON.stringify([configText ?? "", env.API_TOKEN ?? "", env.CORS_ORIGINS ?? ""]);
+  if (served?.signature === signature) return served;
+  const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: configText });
+  const cors = env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : undefined;
+  const app = createApp(store, { token: env.API_TOKEN || undefined, cors });
+  served = { signature, store, fetch: (request) => app.fetch(request) };
+  return served;
+}
+
+/** The Worker module: `fetch(request, env)`. */
+const worker: { fetch(request: Request, env: WorkerEnv): Promise<Response> } = {
+  async fetch(request, env) {
+    try {
+      return await appFor(env ?? {}).fetch(request);
+    } catch (e) {
+      // A bad config binding: the error names the problem (never a secret); no stack.
+      const { status, body } = errorResponse(e);
+      return Response.json(body, { status });
+    }
+  },
+};
+
+export default worker;
