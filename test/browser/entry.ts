@@ -9,6 +9,7 @@ import { createObjectStoreInstance, type ObjectStore } from "../../mod.ts";
 import { conformance } from "../conformance/mod.ts";
 import { finish, listTests, runTest } from "./bun-test-shim.ts";
 import { indexedDBCases } from "./indexeddb-cases.ts";
+import { measure } from "./measure.ts";
 
 let n = 0;
 const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -101,4 +102,4 @@ const pages = {
   },
 };
 
-(globalThis as Record<string, unknown>).objstoreTests = { listTests, runTest, finish, pages };
+(globalThis as Record<string, unknown>).objstoreTests = { listTests, runTest, finish, pages, measure };
