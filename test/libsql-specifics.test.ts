@@ -1,0 +1,241 @@
+// The libSQL driver's own cases: prefixes isolate stores, a reopened database keeps
+// everything, the schema version row, prefix validation, edge builds without the native
+// client, and (over HTTP) one round trip per commit and no partial commit on a fault.
+import { createClient } from "@libsql/client";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, createObjectStoreInstance, InvalidInputError, ObjectStoreError, type ObjectStore } from "../mod.ts";
+import { libsqlDriver } from "../src/drivers/libsql/driver.ts";
+import { createStore } from "../src/store.ts";
+import { expectError } from "./conformance/mod.ts";
+import { type HranaServer, startHranaServer } from "./hrana/server.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "objstore-libsql-specifics-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const freshFile = () => `file:${join(dir, `db${++n}.sqlite`)}`;
+const open = (url: string, objectPrefix?: string): ObjectStore =>
+  createObjectStoreInstance({ Type: "LibSQL", url, ...(objectPrefix ? { objectPrefix } : {}) }, { libsqlCreateClient: createClient });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe("LibSQL: prefixes and reopening", () => {
+  test("two prefixes on one database never see each other's objects or types", async () => {
+    const url = freshFile();
+    const a = open(url, "alpha");
+    const b = open(url, "beta");
+    const plain = open(url);
+    await a.save("Person", "ann", { in: "a" });
+    await b.save("Person", "bob", { in: "b" });
+    await b.save("Pet", "rex", 1);
+    expect(await a.get("Person", "bob")).toBeUndefined();
+    expect(await b.get("Person", "ann")).toBeUndefined();
+    expect(await a.types()).toEqual(["Person"]);
+    expect(await b.types()).toEqual(["Person", "Pet"]);
+    expect(await plain.types()).toEqual([]);
+    expect((await a.page("Person")).result.map((o) => o.key)).toEqual(["ann"]);
+    await b.truncate("Person");
+    expect((await a.get("Person", "ann"))?.value).toEqual({ in: "a" });
+    expect(await b.types()).toEqual(["Pet"]);
+    await Promise.all([a.close(), b.close(), plain.close()]);
+  });
+
+  test("a database reopened by a new store keeps every object, version, stamp and type", async () => {
+    const url = freshFile();
+    const first = open(url, "app");
+    await first.save("Person", "ann", { name: "Ann" });
+    await first.save("Person", "ann", { name: "Ann", age: 3 }, "1");
+    await first.save("Café", "ключ/1", [1, "two"]);
+    const before = await collect(first.scan("Person"));
+    await first.close();
+    const second = open(url, "app");
+    expect(await second.types()).toEqual(["Café", "Person"]);
+    expect(await collect(second.scan("Person"))).toEqual(before);
+    expect((await second.get("Person", "ann"))?.version).toBe("2");
+    expect((await second.get("Café", "ключ/1"))?.value).toEqual([1, "two"]);
+    expect((await second.page("Person", { query: "ANN" })).pagination.total).toBe(1);
+    await second.close();
+  });
+
+  test("the schema has a version row; a newer schema is refused, not misread", async () => {
+    const url = freshFile();
+    const store = open(url, "v");
+    await store.save("T", "k", 1);
+    await store.close();
+    const client = createClient({ url });
+    expect((await client.execute(`SELECT value FROM "v_meta" WHERE name = 'schema_version'`)).rows[0]?.[0]).toBe("1");
+    await client.execute(`UPDATE "v_meta" SET value = '99' WHERE name = 'schema_version'`);
+    client.close();
+    const later = open(url, "v");
+    const error = await expectError(later.get("T", "k"), ObjectStoreError, "UNSUPPORTED");
+    expect(error.message).toContain("99");
+    await later.close();
+  });
+
+  test("object types and keys that look like SQL are data, not SQL", async () => {
+    const store = open(freshFile());
+    const nasty = `x"; DROP TABLE "objstoreobjects"; --`; // types cannot hold "_"
+    await store.save(nasty, `'); DELETE FROM objstore_objects; --`, { a: "' OR 1=1 --" });
+    await store.save("Other", "k", 1);
+    expect(await store.types()).toEqual(["Other", nasty]);
+    expect((await store.page(nasty, { query: "or 1=1", sort: `a"b,a\\c,a` })).pagination.total).toBe(1);
+    await store.close();
+  });
+
+  test("objectPrefix must be an identifier, in the config and in the driver", async () => {
+    for (const objectPrefix of [`a"; DROP TABLE x; --`, "1abc", "a-b", "", "a".repeat(64)]) {
+      expect(() => createObjectStoreInstance({ Type: "LibSQL", url: ":memory:", objectPrefix }, { libsqlCreateClient: createClient })).toThrow(ConfigError);
+      expect(() => libsqlDriver({ client: () => createClient({ url: ":memory:" }), objectPrefix })).toThrow(InvalidInputError);
+    }
+  });
+
+  test("no I/O until the first operation: a bad path fails there, as BACKEND_*", async () => {
+    const store = open(`file:${join(dir, "missing-dir", "sub", "x.db")}`);
+    const error = await expectError(store.get("T", "k"), ObjectStoreError, ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"]);
+    expect(error.cause).toBeDefined();
+    await store.close();
+  });
+});
+
+describe("LibSQL without the native client (edge builds)", () => {
+  for (const url of [":memory:", "file:objects.db"]) {
+    test(`${url} is UNSUPPORTED, naming the runtime entry points`, () => {
+      let caught: unknown;
+      try {
+        createObjectStoreInstance({ Type: "LibSQL", url });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(ObjectStoreError);
+      expect((caught as ObjectStoreError).code).toBe("UNSUPPORTED");
+      for (const entry of ["objstore/node", "objstore/bun", "objstore/deno"]) expect((caught as Error).message).toContain(entry);
+    });
+  }
+
+  test("an http(s) URL needs no injected client", async () => {
+    const store = createObjectStoreInstance({ Type: "SQLAlchemy", connectionString: "http://127.0.0.1:9" });
+    expect(store.kind).toBe("LibSQL");
+    await expectError(store.get("T", "k"), ObjectStoreError, "BACKEND_UNAVAILABLE");
+    await store.close();
+  });
+});
+
+describe("LibSQL over HTTP: round trips and faults", () => {
+  let server: HranaServer;
+  beforeAll(async () => {
+    server = await startHranaServer({ path: join(dir, "http.sqlite") });
+  });
+  afterAll(() => server.close());
+  const remote = (objectPrefix: string) => createObjectStoreInstance({ Type: "LibSQL", url: server.url, objectPrefix });
+
+  test("a commit of many writes is one round trip; get and page are one each", async () => {
+    const store = remote("trips");
+    await store.save("T", "warm", 0); // creates the schema
+    let before = 0;
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await tx.save("T", `k${i}`, { i }); // each staged write reads once
+      await tx.remove("T", "warm");
+      before = server.pipelineRequests; // what follows is the commit
+    });
+    expect(server.pipelineRequests - before).toBe(1);
+    expect(await store.get("T", "warm")).toBeUndefined();
+    before = server.pipelineRequests;
+    await store.get("T", "k1");
+    expect(server.pipelineRequests - before).toBe(1);
+    before = server.pipelineRequests;
+    const page = await store.page("T", { sort: "i:desc", pagesize: 10 });
+    expect(server.pipelineRequests - before).toBe(1);
+    expect(page.pagination.total).toBe(50);
+    expect(page.result[0]?.value).toEqual({ i: 49 });
+    await store.close();
+  });
+
+  test("the connection dropped mid-batch leaves no partial commit", async () => {
+    const store = remote("drop");
+    await store.save("T", "a", 1);
+    server.faults.dropBatchAfterSteps = 3; // BEGIN and two writes ran, then the connection drops
+    await expectError(
+      store.transaction(async (tx) => {
+        await tx.save("T", "a", 2, "1");
+        await tx.save("T", "b", 1);
+        await tx.save("T", "c", 1);
+      }),
+      ObjectStoreError,
+      ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"],
+    );
+    expect((await store.get("T", "a"))?.version).toBe("1");
+    expect(await store.get("T", "b")).toBeUndefined();
+    expect((await store.page("T")).pagination.total).toBe(1);
+    expect(server.openStreams()).toBe(0);
+    await store.close();
+  });
+
+  test("a statement failing mid-batch leaves no partial commit", async () => {
+    const store = remote("fail");
+    await store.save("T", "a", 1);
+    server.faults.failBatchStep = 2; // BEGIN, write 0 ran; write 1 fails with an I/O error
+    await expectError(
+      store.transaction(async (tx) => {
+        await tx.save("T", "a", 2, "1");
+        await tx.save("T", "b", 1);
+        await tx.save("T", "c", 1);
+      }),
+      ObjectStoreError,
+      "BACKEND_ERROR",
+    );
+    expect((await store.get("T", "a"))?.version).toBe("1");
+    expect(await store.types()).toEqual(["T"]);
+    expect((await store.page("T")).pagination.total).toBe(1);
+    await store.close();
+  });
+
+  test("a conflict found at commit over HTTP writes nothing and names the object", async () => {
+    const store = remote("conflict");
+    await store.save("T", "a", 1);
+    await store.save("T", "b", 1);
+    const error = await expectError(
+      store.transaction(async (tx) => {
+        await tx.save("T", "c", 1);
+        await tx.save("T", "a", 2, "1");
+        await store.save("T", "a", 5, "1"); // someone else wins the race
+        await tx.remove("T", "b");
+      }),
+      ObjectStoreError,
+      "WRONG_OBJECT_VERSION",
+    );
+    expect(error.message).toContain("T/a");
+    expect(await store.get("T", "c")).toBeUndefined();
+    expect((await store.get("T", "b"))?.version).toBe("1");
+    await store.close();
+  });
+
+  test("a wrong auth token is refused", async () => {
+    const guarded = await startHranaServer({ path: join(dir, "auth.sqlite"), authToken: "right" });
+    try {
+      const store = createObjectStoreInstance({ Type: "LibSQL", url: guarded.url, authToken: "wrong" });
+      await expectError(store.get("T", "k"), ObjectStoreError, ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"]);
+      await store.close();
+      const ok = createObjectStoreInstance({ Type: "LibSQL", url: guarded.url, authToken: "right" });
+      await ok.save("T", "k", 1);
+      expect((await ok.get("T", "k"))?.value).toBe(1);
+      await ok.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+test("createStore over libsqlDriver with an injected client object", async () => {
+  const client = createClient({ url: ":memory:" });
+  const store = createStore(libsqlDriver({ client, objectPrefix: "direct" }));
+  await store.save("T", "k", { v: 1 });
+  expect((await client.execute(`SELECT count(*) FROM "direct_objects"`)).rows[0]?.[0]).toBe(1);
+  await store.close();
+  expect(client.closed).toBe(true);
+});
