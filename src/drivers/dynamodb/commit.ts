@@ -66,7 +66,7 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
     const key = keyOf(write.type, write.key);
     if (write.op === "put") {
       ops.push({ index, kind: "Put", table, item: encodeItem(write.type, write.record, token), key, expect });
-      putKeys.add(`${table}\n${write.key}`);
+      putKeys.add(`${write.type}\n${write.key}`);
     } else {
       ops.push({ index, kind: "Delete", table, key, expect });
     }
@@ -80,7 +80,7 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
     const table = await ctx.tables.tableOf(type);
     for await (const page of queryPages(ctx.client, { table, type, terms: [], projection: "#sk" })) {
       for (const item of page.Items ?? []) {
-        if (putKeys.has(`${table}\n${item.sk!.S}`)) continue;
+        if (putKeys.has(`${type}\n${item.sk!.S}`)) continue;
         ops.push({ index: -1, kind: "Delete", table, key: keyOf(type, item.sk!.S), expect: { any: true } });
         if (ops.length > MAX_TRANSACTION_ITEMS) throw tooLarge(`truncating ${type} with other writes needs more than ${MAX_TRANSACTION_ITEMS} items`);
       }
