@@ -6,9 +6,11 @@
  * @module
  */
 import { describe, expect, test } from "bun:test";
+import { createStore as createKeyvalStore, get as keyvalGet } from "idb-keyval";
 import { BackendError, createObjectStoreInstance, ObjectStoreError, WrongObjectVersionError } from "../../mod.ts";
 import type { CreateOptions, ObjectStore } from "../../mod.ts";
-import type { IndexedDBGlobals } from "../../src/drivers/indexeddb/driver.ts";
+import { type IndexedDBGlobals, indexedDBDriver } from "../../src/drivers/indexeddb/driver.ts";
+import { createStore } from "../../src/store.ts";
 import { collect, compareCodePoints, expectError, keysOf } from "../conformance/harness.ts";
 
 /** A fresh database name and the IndexedDB implementation to use. */
@@ -279,6 +281,22 @@ export function indexedDBCases(name: string, fresh: () => FreshDb, can: Capabili
       expect(error.message).toContain("quota");
       expect(await store.get("T", "first")).toBeUndefined();
       expect(keysOf(await collect(store.scan("T")))).toEqual(["ok"]);
+      await store.close();
+    });
+
+    // idb-keyval's createStore opens the global indexedDB: only where there is one (the browser).
+    test.skipIf(!("indexedDB" in globalThis))("a store made by idb-keyval's createStore can be injected", async () => {
+      const db = fresh();
+      const keyval = createKeyvalStore(db.dbName, "objects");
+      const store = createStore(indexedDBDriver({ useStore: keyval }));
+      for (const key of ["b", "a", "\u{1F600}", "\uFFFF"]) await store.save("K", key, { key });
+      await store.save("L", "x", 1);
+      expect(keysOf(await collect(store.scan("K")))).toEqual(["a", "b", "\uFFFF", "\u{1F600}"]);
+      expect((await store.page("K", { sort: "key:desc", pagesize: 2 })).result.map((o) => o.key)).toEqual(["\u{1F600}", "\uFFFF"]);
+      expect(await store.types()).toEqual(["K", "L"]);
+      expect(await keyvalGet(["L", "x"], keyval)).toMatchObject({ key: "x", value: 1, version: "1" });
+      await store.truncate("K");
+      expect(await store.types()).toEqual(["L"]);
       await store.close();
     });
 

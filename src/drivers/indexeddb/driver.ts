@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { promisifyRequest } from "idb-keyval";
+import { promisifyRequest, type UseStore } from "idb-keyval";
 import { CommitConflict, type Driver, type DriverRecord, satisfies, type Write } from "../../driver.ts";
 import { BackendError, ObjectStoreError } from "../../errors.ts";
 import { matchesTerms, searchText } from "../../query.ts";
@@ -44,6 +44,12 @@ export interface IndexedDBDriverOptions {
    * @default globalThis (the browser's `indexedDB` and `IDBKeyRange`)
    */
   indexedDB?: IndexedDBGlobals;
+  /**
+   * An idb-keyval store to use instead of opening `dbName` (e.g. `createStore("app", "objects")`,
+   * an object store objstore alone writes to). Its connection is idb-keyval's: it does not
+   * close when another tab upgrades or deletes the database.
+   */
+  useStore?: UseStore;
 }
 
 /** The object store inside the database. */
@@ -69,8 +75,9 @@ export function indexedDBDriver(options: IndexedDBDriverOptions = {}): Driver {
     return found as IndexedDBGlobals;
   };
   const connection = openConnection(() => globals().indexedDB, options.dbName ?? "objstore", STORE_NAME);
+  const use = options.useStore ?? connection.use;
   const run = <T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore, keyRange: typeof IDBKeyRange) => Promise<T>): Promise<T> =>
-    connection.use(mode, (store) => fn(store, globals().IDBKeyRange)).catch((error) => {
+    use(mode, (store) => fn(store, globals().IDBKeyRange)).catch((error) => {
       throw backendError(error);
     });
 
