@@ -31,7 +31,7 @@ export type Fault =
 export interface RecordingFetch {
   fetch: typeof fetch;
   /** Operations sent, in order (faulted ones included, with the fault). */
-  log: { op: string; url: string; fault?: Fault }[];
+  log: { op: string; url: string; body: string; fault?: Fault }[];
   /** Decides the fault of each request (`n`: how many requests of this op came before). */
   fault: (op: string, n: number, body: string) => Fault | undefined;
   /** Requests of `op` so far (or of every op). */
@@ -58,7 +58,7 @@ export function recordingFetch(inner: typeof fetch = globalThis.fetch): Recordin
       const n = seen.get(op) ?? 0;
       seen.set(op, n + 1);
       const fault = net.fault(op, n, body);
-      net.log.push({ op, url: request.url, fault });
+      net.log.push({ op, url: request.url, body, fault });
       if (fault === "throttle") return dynamoError(400, "ProvisionedThroughputExceededException", "Rate of requests exceeds the allowed throughput.");
       if (fault === "throttle-2") return dynamoError(400, "ThrottlingException", "Rate exceeded");
       if (fault === "500-before") return dynamoError(500, "InternalServerError", "Internal server error");
