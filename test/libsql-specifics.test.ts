@@ -168,7 +168,7 @@ describe("LibSQL over HTTP: round trips and faults", () => {
       }),
       ObjectStoreError,
       ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"],
-    );
+    ).finally(() => (server.faults = {}));
     expect((await store.get("T", "a"))?.version).toBe("1");
     expect(await store.get("T", "b")).toBeUndefined();
     expect((await store.page("T")).pagination.total).toBe(1);
@@ -188,7 +188,7 @@ describe("LibSQL over HTTP: round trips and faults", () => {
       }),
       ObjectStoreError,
       "BACKEND_ERROR",
-    );
+    ).finally(() => (server.faults = {}));
     expect((await store.get("T", "a"))?.version).toBe("1");
     expect(await store.types()).toEqual(["T"]);
     expect((await store.page("T")).pagination.total).toBe(1);

@@ -29,11 +29,14 @@ export interface HranaServerOptions {
   streamTimeoutMs?: number;
 }
 
-/** Faults to inject into the next batch (each fires once). */
+/**
+ * Faults injected into every batch until cleared (persistent, since an HTTP client may
+ * re-send a request whose connection dropped).
+ */
 export interface HranaFaults {
-  /** Execute this many steps of the next batch, then drop the HTTP connection and the stream. */
+  /** Execute this many steps of a batch, then drop the HTTP connection and the stream. */
   dropBatchAfterSteps?: number;
-  /** Make this step of the next batch fail with an I/O error instead of running it. */
+  /** Make this step of a batch fail with an I/O error instead of running it. */
   failBatchStep?: number;
 }
 
@@ -96,8 +99,6 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     const stepResults: unknown[] = [];
     const stepErrors: unknown[] = [];
     const { dropBatchAfterSteps: drop, failBatchStep: fail } = server.faults;
-    server.faults.dropBatchAfterSteps = undefined;
-    server.faults.failBatchStep = undefined;
     for (let i = 0; i < batch.steps.length; i++) {
       if (drop === i) throw new DropConnection();
       const step = batch.steps[i]!;
