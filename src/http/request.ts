@@ -103,9 +103,12 @@ export function ifMatchVersion(header: string | undefined): "*" | string | undef
  * while streaming, so a huge body is never held in memory).
  */
 export async function readBody(request: Request, limit: number): Promise<string> {
-  const length = request.headers.get("content-length");
-  if (length !== null && Number(length) > limit) throw tooLarge(limit);
+  const header = request.headers.get("content-length");
+  const length = header !== null && /^\s*\d{1,15}\s*$/.test(header) ? Number(header) : null;
+  if (length !== null && length > limit) throw tooLarge(limit);
   if (!request.body) return "";
+  // With a (checked) length the runtime reads the body in one go, which is faster than chunks.
+  if (length !== null) return decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -122,6 +125,11 @@ export async function readBody(request: Request, limit: number): Promise<string>
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) bytes.set(chunk, at), (at += chunk.byteLength);
+  return decodeUtf8(bytes, limit);
+}
+
+function decodeUtf8(bytes: Uint8Array, limit: number): string {
+  if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
