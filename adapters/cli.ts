@@ -102,8 +102,6 @@ export async function serveCommand(args: string[], env: Record<string, string | 
     cors: options.cors,
     log: options.quiet ? false : undefined,
   });
-  console.log(`objstore: serving a ${store.kind} store (${describeConfig(configText)}) at ${server.url}` +
-    `${env.API_TOKEN ? " (bearer token required)" : ""}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
@@ -116,9 +114,17 @@ export async function serveCommand(args: string[], env: Record<string, string | 
       process.exit(code);
     })();
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) onSignal(signal, () => stop(signal));
+  console.log(`objstore: serving a ${store.kind} store (${describeConfig(configText)}) at ${server.url}` +
+    `${env.API_TOKEN ? " (bearer token required)" : ""}`);
   return 0;
+}
+
+/** Listens for a signal: `Deno.addSignalListener` on Deno (its `process.on` ignores signals), else `process.on`. */
+function onSignal(signal: "SIGINT" | "SIGTERM", listener: () => void): void {
+  const deno = (globalThis as { Deno?: { addSignalListener(s: string, l: () => void): void } }).Deno;
+  if (deno) deno.addSignalListener(signal, listener);
+  else process.on(signal, listener);
 }
 
 /** Runs the command line; resolves to an exit code (serve keeps running). */
