@@ -24,7 +24,7 @@ export interface Listed {
 }
 
 /** How many files are read at once. */
-const PARALLEL_READS = 32;
+const PARALLEL_READS = 64;
 
 /** Reads an object file; `undefined` when it is missing or (hashed names) holds another object. */
 export async function readObject(fs: FileSystem, path: string, type: string, key?: string): Promise<DriverRecord | undefined> {
@@ -48,8 +48,13 @@ export async function listType(fs: FileSystem, layout: Layout, type: string): Pr
     else hashed.push(`${dir}/${name}`);
   }
   for (const record of await readAll(fs, hashed, type)) if (record) listed.push({ key: record.key, path: record.path });
-  return listed.sort((a, b) => compareCodePoints(a.key, b.key));
+  // UTF-16 order is code-point order unless a key holds a surrogate pair (or a char ≥ U+E000 to
+  // compare with one): then use the slower exact comparison.
+  if (listed.some((l) => HIGH.test(l.key))) return listed.sort((a, b) => compareCodePoints(a.key, b.key));
+  return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+const HIGH = /[\uD800-\uFFFF]/;
 
 async function readAll(fs: FileSystem, paths: string[], type: string): Promise<((DriverRecord & { path: string }) | undefined)[]> {
   const out: ((DriverRecord & { path: string }) | undefined)[] = [];

@@ -26,6 +26,8 @@ const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
 const HEX = "0123456789abcdef";
+const SIMPLE = /^(?:[a-z0-9-]|_[a-z])*$/;
+const UPPER = /_[a-z]/g;
 
 function escapeChar(ch: string): string {
   const c = ch.charCodeAt(0);
@@ -87,6 +89,11 @@ export type DecodedName = { complete: true; text: string } | { complete: false; 
  * ```
  */
 export function decodeName(stem: string): DecodedName | undefined {
+  // Fast path: letters, digits and "-" only (most keys), canonical unless a device name.
+  if (SIMPLE.test(stem)) {
+    if (stem.length > MAX_STEM || DEVICE.test(stem)) return undefined;
+    return { complete: true, text: stem.includes("_") ? stem.replace(UPPER, (m) => m[1]!.toUpperCase()) : stem };
+  }
   const tilde = stem.indexOf("~");
   if (tilde === -1) {
     const text = unescapeText(stem);
