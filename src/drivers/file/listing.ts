@@ -15,7 +15,7 @@ import type { FileSystem } from "../../file-system.ts";
 import { compareCodePoints, matchesTerms, searchText } from "../../query.ts";
 import { selectPage } from "../../select.ts";
 import { decodeObject, type Layout } from "./layout.ts";
-import { decodeName, OBJECT_SUFFIX } from "./names.ts";
+import { decodeName, isPlainName, OBJECT_SUFFIX } from "./names.ts";
 
 /** One object file of a listing. */
 export interface Listed {
@@ -38,9 +38,13 @@ export async function readObject(fs: FileSystem, path: string, type: string, key
 /** The objects of a type in key order, from its directory listing. */
 export async function listType(fs: FileSystem, layout: Layout, type: string): Promise<Listed[]> {
   const dir = await layout.typeDir(type);
+  const names = await fs.readDir(dir);
+  // Fast path (keys of lower-case letters, digits and "-"): names are keys, sorted as plain strings.
+  const stems = names.map((name) => (name.endsWith(OBJECT_SUFFIX) ? name.slice(0, -OBJECT_SUFFIX.length) : ""));
+  if (stems.every(isPlainName)) return stems.sort().map((key) => ({ key, path: `${dir}/${key}${OBJECT_SUFFIX}` }));
   const listed: Listed[] = [];
   const hashed: string[] = [];
-  for (const name of await fs.readDir(dir)) {
+  for (const name of names) {
     if (!name.endsWith(OBJECT_SUFFIX)) continue;
     const decoded = decodeName(name.slice(0, -OBJECT_SUFFIX.length));
     if (decoded === undefined) continue;

@@ -27,6 +27,7 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
 const HEX = "0123456789abcdef";
 const SIMPLE = /^(?:[a-z0-9-]|_[a-z])*$/;
+const PLAIN = /^[a-z0-9-]+$/;
 const UPPER = /_[a-z]/g;
 
 function escapeChar(ch: string): string {
@@ -74,6 +75,11 @@ async function hashHex(text: string): Promise<string> {
   let out = "";
   for (let i = 0; i < 16; i++) out += HEX[digest[i]! >> 4]! + HEX[digest[i]! & 15]!;
   return out;
+}
+
+/** True when `stem` is a whole name made only of `a-z`, `0-9` and `-`: it is its own key. */
+export function isPlainName(stem: string): boolean {
+  return PLAIN.test(stem) && stem.length <= MAX_STEM && !DEVICE.test(stem);
 }
 
 /** What a name says about its type or key: all of it, or (hashed names) only a prefix. */
