@@ -1,18 +1,21 @@
 // The Worker (adapters/worker.ts), bundled with `bun build` as `wrangler` would, runs in workerd
-// through Miniflare's API and serves requests with a Memory store and with a DynamoDB store on
-// DynamoDB Local (127.0.0.1), reached by the Worker's own fetch.
+// through Miniflare's API and serves requests with a Memory store, with a DynamoDB store on
+// DynamoDB Local and with a libSQL store over HTTP (both on 127.0.0.1, reached by the Worker's
+// own fetch).
 //
 // Runs on Bun and Deno only: the installed miniflare 4 needs Node >= 22 (its engines field;
 // it fails to load on Node 20, which the Node leg runs).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { createObjectStoreInstance } from "../mod.ts";
 import { dynamoConfig } from "./support/dynamodb-config.ts";
 import { type DynamoDBLocalHandle, useDynamoDBLocal } from "./support/dynamodb-local.ts";
+import { type HranaServer, startHranaServer } from "./hrana/server.ts";
 
 const onNode = !("Bun" in globalThis) && !("Deno" in globalThis);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -138,6 +141,49 @@ describe("Worker in workerd with DynamoDB Local on loopback", () => {
       expect(page.result.map((o) => o.key)).toEqual(["o/2"]);
     } finally {
       await mf.dispose();
+    }
+  }, 90_000);
+});
+
+describe("Worker in workerd with libSQL over HTTP on loopback", () => {
+  // test/hrana's Hrana-over-HTTP server backed by a real libSQL file (no sqld can be installed
+  // here); the Worker's store uses @libsql/client/web, as it would against Turso or sqld.
+  let hrana: HranaServer | undefined;
+  let dir = "";
+  if (!onNode) {
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), "objstore-worker-hrana-"));
+      hrana = await startHranaServer({ path: join(dir, "db.sqlite"), authToken: "hrana-token" });
+    });
+    afterAll(async () => {
+      await hrana?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
+
+  test.skipIf(onNode)("serves the API with a libSQL store, data persisting across Worker instances", async () => {
+    const bindings = { APIAPP_OBJECTSTORECONFIG: JSON.stringify({ Type: "LibSQL", url: hrana!.url, authToken: "hrana-token", objectPrefix: "w" }) };
+    const first = await startWorker(bindings);
+    try {
+      const url = "http://worker.local/api/objects/Note/n%2F1";
+      expect((await first.dispatchFetch(url, { method: "PUT", body: '{"text":"hello"}' })).status).toBe(201);
+      expect((await first.dispatchFetch(url, { method: "PUT", body: '{"text":"again"}' })).status).toBe(409);
+      const tx = await first.dispatchFetch("http://worker.local/api/transactions", {
+        method: "POST",
+        body: JSON.stringify({ writes: [{ op: "save", type: "Note", key: "n/2", value: { text: "two" } }, { op: "save", type: "Note", key: "n/1", value: { text: "x" }, version: "9" }] }),
+      });
+      expect(tx.status).toBe(412);
+    } finally {
+      await first.dispose();
+    }
+    const second = await startWorker(bindings);
+    try {
+      const page = await (await second.dispatchFetch("http://worker.local/api/objects/Note?query=HELLO")).json() as { pagination: { total: number }; result: { key: string; version: string }[] };
+      expect(page.pagination.total).toBe(1);
+      expect(page.result.map((o) => [o.key, o.version])).toEqual([["n/1", "1"]]);
+      expect((await second.dispatchFetch("http://worker.local/api/objects/Note/n%2F2")).status).toBe(404);
+    } finally {
+      await second.dispose();
     }
   }, 90_000);
 });
