@@ -9,12 +9,26 @@ import type { JsonValue, ObjectStore, SaveResult, StoredObject } from "../types.
 import { HttpError } from "./errors.ts";
 import { entityTags, ifMatchVersion, parseJson, readBody } from "./request.ts";
 
-/** `"<version>"`, the ETag of a version. */
+/**
+ * `"<version>"`, the ETag of a version.
+ *
+ * @example
+ * ```ts
+ * etag("3"); // "\"3\""
+ * ```
+ */
 export function etag(version: string): string {
   return `"${version}"`;
 }
 
-/** Answers one object request; `bodyLimit` bounds a PUT body. */
+/**
+ * Answers one object request; `bodyLimit` bounds a PUT body.
+ *
+ * @example
+ * ```ts
+ * const response = await objectResponse(store, request, "Person", "ann", 1024 * 1024);
+ * ```
+ */
 export async function objectResponse(store: ObjectStore, request: Request, type: string, key: string, bodyLimit: number): Promise<Response> {
   const headers = request.headers;
   switch (request.method === "HEAD" ? "GET" : request.method) {
@@ -62,7 +76,14 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
   }
 }
 
-/** A 405 naming the methods a route takes. */
+/**
+ * A 405 naming the methods a route takes.
+ *
+ * @example
+ * ```ts
+ * throw notAllowed("GET, HEAD");
+ * ```
+ */
 export function notAllowed(allow: string): HttpError {
   return new HttpError(405, "METHOD_NOT_ALLOWED", `Method not allowed here; use ${allow}`);
 }
@@ -71,7 +92,14 @@ function missing(type: string, key: string): ObjectMissingError {
   return new ObjectMissingError(`No object ${type}/${key}`);
 }
 
-/** A JSON response, with an ETag when given. */
+/**
+ * A JSON response, with an ETag when given.
+ *
+ * @example
+ * ```ts
+ * return json(201, object, etag(object.version));
+ * ```
+ */
 export function json(status: number, body: unknown, tag?: string): Response {
   const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
   if (tag) headers.ETag = tag;

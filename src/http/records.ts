@@ -58,7 +58,14 @@ const RECORD_WRITE = v.variant("op", [
   v.object({ op: v.literal("truncate"), type: v.unknown() }),
 ]);
 
-/** True when a write is one of the record-level ops. */
+/**
+ * True when a write is one of the record-level ops.
+ *
+ * @example
+ * ```ts
+ * isRecordOp({ op: "put" }); // true
+ * ```
+ */
 export function isRecordOp(write: unknown): boolean {
   const op = (write as { op?: unknown } | null)?.op;
   return op === "put" || op === "delete" || op === "truncate";
@@ -67,6 +74,11 @@ export function isRecordOp(write: unknown): boolean {
 /**
  * Validates and commits record-level writes in one driver commit. A failed condition is 412
  * `WRONG_OBJECT_VERSION` with the write's `index` and the `current` version found (null: absent).
+ *
+ * @example
+ * ```ts
+ * await commitRecords(driverOf(store)!, [{ op: "truncate", type: "T" }]); // { status: 200, ... }
+ * ```
  */
 export async function commitRecords(driver: Driver, input: unknown[]): Promise<{ status: number; body: unknown }> {
   const writes: Write[] = [];
@@ -120,7 +132,14 @@ const QUERY = v.object({
   count: v.boolean(),
 });
 
-/** Runs a `POST /api/query` body on the driver; `limit` is capped at `maxLimit`. */
+/**
+ * Runs a `POST /api/query` body on the driver; `limit` is capped at `maxLimit`.
+ *
+ * @example
+ * ```ts
+ * await queryRecords(driver, { type: "T", terms: [], sort: [], offset: 0, limit: 10, count: true }, 10_000);
+ * ```
+ */
 export async function queryRecords(driver: Driver, input: unknown, maxLimit: number): Promise<DriverPage> {
   const parsed = v.safeParse(QUERY, input);
   if (!parsed.success) {

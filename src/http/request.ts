@@ -9,7 +9,14 @@ import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";
 
-/** The raw (still percent-encoded) path of a request URL. */
+/**
+ * The raw (still percent-encoded) path of a request URL.
+ *
+ * @example
+ * ```ts
+ * rawPath("http://h/api/objects/T/a%2Fb?x=1"); // "/api/objects/T/a%2Fb"
+ * ```
+ */
 export function rawPath(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
@@ -24,6 +31,11 @@ export function rawPath(url: string): string {
 /**
  * Splits what follows `/api/objects/` into the type and, when present, the key: the first
  * segment is the type, the rest (joined by `/`, for clients that leave `/` unencoded) the key.
+ *
+ * @example
+ * ```ts
+ * objectPath("http://h/api/objects/T/a%2Fb", "/api/objects/"); // { type: "T", key: "a/b" }
+ * ```
  */
 export function objectPath(url: string, prefix: string): { type: string; key?: string } {
   const path = rawPath(url);
@@ -59,6 +71,11 @@ const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor"] as const;
  * The listing parameters of `GET /api/objects/:type`. A repeated or malformed `offset` /
  * `pagesize` is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
  * checked by the store with the same code. Unknown parameters are ignored.
+ *
+ * @example
+ * ```ts
+ * pageParams(new URLSearchParams("offset=2&sort=age:desc")); // { offset: 2, sort: "age:desc" }
+ * ```
  */
 export function pageParams(search: URLSearchParams): PageParams {
   const input: Record<string, string> = {};
@@ -74,7 +91,14 @@ export function pageParams(search: URLSearchParams): PageParams {
   throw badArgument(`Invalid ${name}: ${issue.message}, got ${JSON.stringify(input[name] ?? "").slice(0, 40)}`);
 }
 
-/** The tags of an `If-Match`/`If-None-Match` header: `"*"`, a list of versions, or none. */
+/**
+ * The tags of an `If-Match`/`If-None-Match` header: `"*"`, a list of versions, or none.
+ *
+ * @example
+ * ```ts
+ * entityTags('"1", W/"2"', "If-None-Match"); // ["1", "2"]
+ * ```
+ */
 export function entityTags(header: string | undefined, name: string): "*" | string[] | undefined {
   if (header === undefined) return undefined;
   const text = header.trim();
@@ -90,7 +114,14 @@ export function entityTags(header: string | undefined, name: string): "*" | stri
   return tags;
 }
 
-/** The one version of an `If-Match` header for a write (`"*"` passes through). */
+/**
+ * The one version of an `If-Match` header for a write (`"*"` passes through).
+ *
+ * @example
+ * ```ts
+ * ifMatchVersion('"3"'); // "3"
+ * ```
+ */
 export function ifMatchVersion(header: string | undefined): "*" | string | undefined {
   const tags = entityTags(header, "If-Match");
   if (tags === undefined || tags === "*") return tags;
@@ -101,6 +132,11 @@ export function ifMatchVersion(header: string | undefined): "*" | string | undef
 /**
  * Reads a body as text, failing with 413 past `limit` bytes (by `Content-Length` first, then
  * while streaming, so a huge body is never held in memory).
+ *
+ * @example
+ * ```ts
+ * const text = await readBody(request, 1024 * 1024); // HttpError 413 past 1 MB
+ * ```
  */
 export async function readBody(request: Request, limit: number): Promise<string> {
   const header = request.headers.get("content-length");
@@ -137,7 +173,14 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
   }
 }
 
-/** Parses a JSON body; an empty or malformed body is `INVALID_VALUE`. */
+/**
+ * Parses a JSON body; an empty or malformed body is `INVALID_VALUE`.
+ *
+ * @example
+ * ```ts
+ * parseJson("{\"a\":1}"); // { a: 1 }
+ * ```
+ */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") throw new InvalidInputError("INVALID_VALUE", "Invalid body: expected JSON, got an empty body");
   try {

@@ -27,7 +27,14 @@ const STORE_WRITE = v.variant("op", [
 
 type StoreWrite = v.InferOutput<typeof STORE_WRITE>;
 
-/** Runs a transactions body; returns the status and JSON to send. */
+/**
+ * Runs a transactions body; returns the status and JSON to send.
+ *
+ * @example
+ * ```ts
+ * await runTransaction(store, { writes: [{ op: "save", type: "T", key: "k", value: 1 }] });
+ * ```
+ */
 export async function runTransaction(store: ObjectStore, input: unknown): Promise<{ status: number; body: unknown }> {
   const body = v.safeParse(BODY, input);
   if (!body.success) throw badArgument('Invalid body: expected {"writes":[...]}');
