@@ -11,6 +11,7 @@ describe("HTTP bearer token", () => {
     for (const [method, path] of [["GET", "/api/types"], ["GET", "/api/objects/T"], ["GET", "/api/objects/T/k"], ["PUT", "/api/objects/T/k"], ["DELETE", "/api/objects/T/k"], ["POST", "/api/transactions"], ["POST", "/api/query"], ["GET", "/api/nothing"]] as const) {
       const res = await app.request(path, { method, body: method === "PUT" || method === "POST" ? "1" : undefined });
       expect([method, path, res.status]).toEqual([method, path, 401]);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
     }
     expect(await store.types()).toEqual([]);

@@ -48,6 +48,7 @@ export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
 
   app.onError((e, c) => {
     const { status, body } = errorResponse(e);
+    if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="objstore"');
     return c.json(body, status as 400);
   });
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404));

@@ -19,7 +19,14 @@ export interface ErrorBody {
   error: { code: string; message: string; index?: number; current?: string | null };
 }
 
-/** An error that is only a response: a status, a code and a message (no library class). */
+/**
+ * An error that is only a response: a status, a code and a message (no library class).
+ *
+ * @example
+ * ```ts
+ * throw new HttpError(401, "UNAUTHORIZED", "Missing bearer token");
+ * ```
+ */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
