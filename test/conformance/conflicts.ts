@@ -204,10 +204,16 @@ export function conflictCases(h: Harness): void {
     h.test("8 concurrent transactions saving one object with the same version: exactly one wins", async () => {
       const store = await h.open();
       await store.save(T, "a", "start");
+      // Every fn reads before any commits (over a network, one could otherwise commit first).
+      let reads = 0;
+      let allRead!: () => void;
+      const barrier = new Promise<void>((resolve) => (allRead = resolve));
       const outcomes = await Promise.allSettled(
         Array.from({ length: 8 }, (_, i) =>
           store.transaction(async (tx) => {
             expect((await tx.get(T, "a"))?.version).toBe("1");
+            if (++reads === 8) allRead();
+            await barrier;
             await tx.save(T, "a", `writer ${i}`, "1");
             await tx.save(T, `mark ${i}`, i);
             return i;
