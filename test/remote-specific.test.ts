@@ -107,3 +107,13 @@ describe("Remote driver specifics", () => {
     expect(requests).toEqual(["POST /api/query", "POST /api/query", "POST /api/query"]);
   });
 });
+
+describe("Remote driver secrets", () => {
+  test("credentials in the URL never reach the error, its message or its cause", async () => {
+    const store = createObjectStoreInstance({ Type: "Remote", url: "http://user:pw-secret@127.0.0.1:1", token: "tok-secret" });
+    const e = await expectError(store.types(), BackendError, "BACKEND_UNAVAILABLE");
+    const seen = `${e.message} ${String(e.cause)} ${JSON.stringify(e)}`;
+    expect(seen).not.toContain("pw-secret");
+    expect(seen).not.toContain("tok-secret");
+  });
+});

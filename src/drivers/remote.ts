@@ -39,17 +39,25 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
   const doFetch = options.fetch ?? globalThis.fetch;
   if (typeof doFetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
   const scanBatch = options.scanBatch ?? 500;
+  const secretUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(base);
   const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
 
   /** One request; returns the response when it is 2xx or `allow`ed, else throws the mapped error. */
   async function call(method: string, path: string, body?: unknown, allow?: number): Promise<Response> {
     const headers: Record<string, string> = { ...auth };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response: Response;
-    try {
-      response = await doFetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      throw new BackendError("BACKEND_UNAVAILABLE", `Remote: cannot reach ${origin(base)}`, { cause: e });
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    // Reads are retried on network failures; a commit is not (its answer may be what was lost).
+    const attempts = path === "/api/transactions" ? 1 : 3;
+    let response: Response | undefined;
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await doFetch(base + path, { method, headers, body: text });
+      } catch (e) {
+        // A URL with credentials may be quoted by the fetch error: then no cause (no secrets).
+        if (attempt >= attempts) throw new BackendError("BACKEND_UNAVAILABLE", `Remote: cannot reach ${origin(base)}`, secretUrl ? undefined : { cause: e });
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
     }
     if (response.ok || response.status === allow) return response;
     throw errorFromResponse(response.status, await response.json().catch(() => null));
