@@ -16,6 +16,23 @@ export { CONFIG_ENV_VAR, createObjectStoreFromEnv, createObjectStoreInstance, ty
 export { parseStoreConfig } from "./src/config.ts";
 export type { FileInfo, FileSystem } from "./src/file-system.ts";
 export type { IndexedDBGlobals } from "./src/drivers/indexeddb/driver.ts";
+export type { CacheStats, TypeCacheStats } from "./src/composites/cache-index.ts";
+export type { CachingObjectStore } from "./src/composites/caching.ts";
+export type { MigratingObjectStore, MirrorFailure, MirrorStats } from "./src/composites/migrating.ts";
+export {
+  type CheckpointStore,
+  type Difference,
+  type Endpoint,
+  memoryCheckpointStore,
+  migrate,
+  type MigrateOptions,
+  type MigrationCheckpoint,
+  type MigrationProgress,
+  type MigrationResult,
+  verify,
+  type VerifyOptions,
+  type VerifyResult,
+} from "./src/migrate/mod.ts";
 export type {
   CachePolicy,
   CachingConfig,

@@ -193,7 +193,7 @@ describe("Caching store", () => {
 
   test("stats totals sum the types; stats() is on the store createObjectStoreInstance returns", async () => {
     const store = createObjectStoreInstance({
-      Type: "Caching", Main: { Type: "Memory" },
+      Type: "Caching", Main: { Type: "Memory" }, Caching: { Type: "Memory" },
       DefaultPolicy: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1000 },
     }) as ObjectStore & { stats(): CacheStats };
     await store.save("A", "a", 1);
@@ -211,7 +211,7 @@ describe("Caching store", () => {
   test("expiry uses monotonicNow from CreateOptions", async () => {
     let t = 0;
     const store = createObjectStoreInstance({
-      Type: "Caching", Main: { Type: "Memory" },
+      Type: "Caching", Main: { Type: "Memory" }, Caching: { Type: "Memory" },
       DefaultPolicy: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 50 },
     }, { monotonicNow: () => t }) as ObjectStore & { stats(): CacheStats };
     await store.save("A", "a", 1);

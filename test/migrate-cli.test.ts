@@ -55,6 +55,9 @@ describe("objstore migrate / verify", () => {
     const badConfig = await run(migrateCommand, ["--from", '{"Type":"Nope"}', "--to", '{"Type":"Memory"}']);
     expect(badConfig).toMatchObject({ code: 2 });
     expect(badConfig.err).toContain("INVALID_CONFIG");
+    const help = await run(verifyCommand, ["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("objstore verify --from");
     const missingFile = await run(verifyCommand, ["--from", "/nonexistent/config.json", "--to", '{"Type":"Memory"}']);
     expect(missingFile.code).toBe(2);
     expect(missingFile.err).toContain("cannot read");

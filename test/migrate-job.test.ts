@@ -5,6 +5,7 @@ import type { Driver, DriverRecord, PageRequest } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
 import { contentHash, memoryCheckpointStore, migrate, verify } from "../src/migrate/mod.ts";
 import { throttle } from "../src/migrate/throttle.ts";
+import { createObjectStoreInstance } from "../mod.ts";
 import { createStore } from "../src/store.ts";
 
 let tick = Date.UTC(2024, 0, 1);
@@ -166,6 +167,18 @@ describe("migrate", () => {
     const waiting = pace(10);
     controller.abort(new Error("stop"));
     await expect(waiting).rejects.toThrow("stop");
+  });
+});
+
+describe("stores as endpoints", () => {
+  test("migrate and verify take stores made by createObjectStoreInstance", async () => {
+    const a = createObjectStoreInstance({ Type: "Memory" });
+    const b = createObjectStoreInstance({ Type: "Memory" });
+    await a.save("T", "k", { x: 1 });
+    expect(await migrate({ from: a, to: b })).toMatchObject({ written: 1 });
+    expect(await b.get("T", "k")).toEqual(await a.get("T", "k"));
+    expect((await verify({ from: a, to: b })).differences).toEqual([]);
+    await expect(migrate({ from: {} as never, to: b })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 });
 

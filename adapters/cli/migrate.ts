@@ -25,6 +25,7 @@ const USAGE = `usage:
 const DEFAULT_CHECKPOINT = "objstore-migrate.checkpoint.json";
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
 
 interface Args {
   from: string;
@@ -41,6 +42,7 @@ function parseArgs(args: string[], command: "migrate" | "verify"): Args {
   const flags = new Set(command === "migrate" ? ["--dry-run", "--quiet"] : []);
   const valued = new Set(["--from", "--to", "--batch", ...(command === "migrate" ? ["--rate", "--checkpoint"] : ["--max-listed"])]);
   const seen = new Map<string, string>();
+  if (args.includes("--help") || args.includes("-h")) throw new HelpRequested();
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = args[i]!.startsWith("--") && args[i]!.includes("=") ? [args[i]!.slice(0, args[i]!.indexOf("=")), args[i]!.slice(args[i]!.indexOf("=") + 1)] : [args[i]!, undefined];
     if (flags.has(name)) seen.set(name, "true");
@@ -124,6 +126,10 @@ async function withStores(args: string[], command: "migrate" | "verify", fn: (a:
     return await fn(parsed, driverOf(from)!, driverOf(to)!);
   } catch (e) {
     const error = e as { code?: string; message?: string; name?: string };
+    if (e instanceof HelpRequested) {
+      console.log(USAGE);
+      return 0;
+    }
     if (e instanceof UsageError) {
       console.error(`objstore ${command}: ${error.message}\n${USAGE}`);
       return 2;
@@ -155,7 +161,7 @@ export function migrateCommand(args: string[]): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     const tty = Boolean(process.stderr.isTTY);
-    let lastLine = 0;
+    let lastLine = -Infinity;
     const onProgress = (p: MigrationProgress) => {
       if (a.quiet) return;
       const t = performance.now();

@@ -9,7 +9,7 @@
  */
 import type { CachePolicy } from "../config-types.ts";
 import type { Driver, DriverRecord, Write } from "../driver.ts";
-import type { JsonValue } from "../types.ts";
+import type { JsonValue, ObjectStore } from "../types.ts";
 import { cloneJson } from "../validate.ts";
 import { type CacheStats, cacheIndex, type IndexEntry } from "./cache-index.ts";
 import { cachePolicies, type ResolvedPolicy } from "./cache-policy.ts";
@@ -30,6 +30,20 @@ export interface CachingOptions {
 
 /** A Caching driver, with its counters. */
 export interface CachingDriver extends Driver {
+  /** Hits, misses, evictions and expirations, in total and per type. */
+  stats(): CacheStats;
+}
+
+/**
+ * What `createObjectStoreInstance` returns for `{"Type":"Caching",...}`: a store with `stats()`.
+ *
+ * @example
+ * ```ts
+ * const store = createObjectStoreInstance(cachingConfig) as CachingObjectStore;
+ * console.log(store.stats().hits);
+ * ```
+ */
+export interface CachingObjectStore extends ObjectStore {
   /** Hits, misses, evictions and expirations, in total and per type. */
   stats(): CacheStats;
 }

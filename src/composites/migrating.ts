@@ -7,6 +7,7 @@
  * @module
  */
 import type { Driver, Expect, Write } from "../driver.ts";
+import type { ObjectStore } from "../types.ts";
 import { commitNoOlder } from "./order.ts";
 
 /** A mirror write to `To` that failed; `From` holds the truth and the migration job repairs it. */
@@ -33,6 +34,20 @@ export interface MigratingOptions {
 
 /** A Migrating driver, with its mirror counters. */
 export interface MigratingDriver extends Driver {
+  /** Mirror counters since the store was created. */
+  stats(): MirrorStats;
+}
+
+/**
+ * What `createObjectStoreInstance` returns for `{"Type":"Migrating",...}`: a store with `stats()`.
+ *
+ * @example
+ * ```ts
+ * const store = createObjectStoreInstance(migratingConfig) as MigratingObjectStore;
+ * if (store.stats().failures > 0) console.warn("run objstore migrate to repair To");
+ * ```
+ */
+export interface MigratingObjectStore extends ObjectStore {
   /** Mirror counters since the store was created. */
   stats(): MirrorStats;
 }

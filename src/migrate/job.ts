@@ -8,14 +8,17 @@ import type { Driver, DriverRecord, Write } from "../driver.ts";
 import { commitNoOlder, isNewer, replacing, sameState } from "../composites/order.ts";
 import { compareCodePoints } from "../query.ts";
 import type { CheckpointStore, MigrationCheckpoint } from "./checkpoint.ts";
+import { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
 import { keyReader } from "./reader.ts";
 import { repairKey } from "./repair.ts";
 import { throttle } from "./throttle.ts";
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions {
-  from: Driver;
-  to: Driver;
+  /** The source of truth: a store or a driver. */
+  from: Endpoint;
+  /** The copy. */
+  to: Endpoint;
   /** Objects read and written per round trip. @default 500 */
   batchSize?: number;
   /** Most objects per second (average). @default unlimited */
@@ -76,7 +79,9 @@ export interface MigrationResult extends MigrationCounts {
  * ```
  */
 export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
-  const { from, to, dryRun = false, signal } = options;
+  const { dryRun = false, signal } = options;
+  const from = driverOfEndpoint(options.from, "from");
+  const to = driverOfEndpoint(options.to, "to");
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, options.rate ? Math.ceil(options.rate) : Infinity));
   const now = options.monotonicNow ?? (() => performance.now());
   const start = now();

@@ -11,6 +11,7 @@
  * @module
  */
 export { type CheckpointStore, memoryCheckpointStore, type MigrationCheckpoint } from "./checkpoint.ts";
+export { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
 export { migrate, type MigrateOptions, type MigrationCounts, type MigrationProgress, type MigrationResult } from "./job.ts";
 export { repairKey, type RepairOutcome } from "./repair.ts";
 export { contentHash, type Difference, verify, type VerifyOptions, type VerifyResult } from "./verify.ts";

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { Driver, DriverRecord } from "../driver.ts";
+import type { DriverRecord } from "../driver.ts";
 import type { JsonValue } from "../types.ts";
 import { compareCodePoints } from "../query.ts";
+import { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
 import { keyReader } from "./reader.ts";
 
 /** One difference between From and To. */
@@ -18,8 +19,9 @@ export interface Difference {
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
-  from: Driver;
-  to: Driver;
+  /** A store or a driver. */
+  from: Endpoint;
+  to: Endpoint;
   /** Objects read per round trip. @default 500 */
   batchSize?: number;
   /** Most differences listed (all are counted). @default 1000 */
@@ -49,7 +51,8 @@ export interface VerifyResult {
  * ```
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
-  const { from, to } = options;
+  const from = driverOfEndpoint(options.from, "from");
+  const to = driverOfEndpoint(options.to, "to");
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const maxListed = options.maxListed ?? 1000;
   const result: VerifyResult = { compared: 0, missing: 0, extra: 0, different: 0, differences: [] };
