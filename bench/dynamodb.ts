@@ -1,0 +1,170 @@
+/**
+ * The DynamoDB driver (aws4fetch over fetch) vs `@aws-sdk/client-dynamodb` making the same
+ * calls against the same DynamoDB Local: latency per operation, requests per operation, and the
+ * min+gzip bundle size of each. Run from the repository root (needs Java; fetches the emulator
+ * into .cache/ like the tests):
+ *
+ *   .tools/node_modules/.bin/bun bench/dynamodb.ts [iterations=300] [objects=1000]
+ *
+ * Operations (same DynamoDB calls on both sides, strongly consistent reads):
+ * - get: GetItem of a random one of the seeded objects;
+ * - save (create): one conditional PutItem (attribute_not_exists);
+ * - save with version: GetItem + conditional PutItem (ver = :v): the store reads the object
+ *   first (it keeps `created` and checks the version before staging);
+ * - page: the first 20 in key order with the total: Query (Limit 20) and Query Select COUNT in parallel;
+ * - remove: one conditional DeleteItem.
+ */
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import { createObjectStoreInstance, type DynamoDBConfig } from "../mod.ts";
+import { recordingFetch } from "../test/support/dynamodb-fetch.ts";
+import { startDynamoDBLocal } from "../test/support/dynamodb-local.ts";
+
+const ITERATIONS = Number(process.argv[2] ?? 300);
+const OBJECTS = Number(process.argv[3] ?? 1000);
+const TYPE = "Bench";
+
+const local = await startDynamoDBLocal();
+try {
+  const config: DynamoDBConfig = {
+    Type: "DynamoDB",
+    aws_access_key_id: "AKIDBENCH",
+    aws_secret_access_key: "bench-secret",
+    region_name: "us-east-1",
+    endpoint_url: local.endpoint,
+    single_table_mode: true,
+    objectPrefix: "bench.",
+  };
+  const net = recordingFetch();
+  const store = createObjectStoreInstance(config, { fetch: net.fetch });
+  const table = "bench.objstore";
+  const valueOf = (i: number) => ({ n: i, name: `Item ${i}`, tags: ["a", "b"], score: (i * 7919) % 1000 });
+  const key = (i: number) => `item-${String(i).padStart(6, "0")}`;
+  for (let i = 0; i < OBJECTS; i += 100) {
+    await store.transaction(async (tx) => {
+      for (let j = i; j < Math.min(i + 100, OBJECTS); j++) await tx.save(TYPE, key(j), valueOf(j));
+    });
+  }
+
+  let sdkRequests = 0;
+  const sdk = new DynamoDBClient({
+    region: "us-east-1",
+    endpoint: local.endpoint,
+    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
+  });
+  sdk.middlewareStack.add((next) => (args) => (sdkRequests++, next(args)), { step: "finalizeRequest", priority: "low" });
+  const S = (s: string) => ({ S: s });
+  // The SDK writes items of the same shape as the driver, so both read the same table.
+  const sdkItem = (k: string, version: string) => {
+    const val = JSON.stringify(valueOf(1));
+    return { pk: S(TYPE), sk: S(k), val: S(val), ver: S(version), cre: S(new Date().toISOString()), upd: S(new Date().toISOString()), tok: S("sdk"), txt: S(k), lc: S("1") };
+  };
+
+  let oCreated = 0;
+  let sCreated = 0;
+  const versions: string[] = [];
+  const ops: Record<string, { objstore: () => Promise<unknown>; sdk: () => Promise<unknown> }> = {
+    get: {
+      objstore: () => store.get(TYPE, key(Math.floor(Math.random() * OBJECTS))),
+      sdk: () => sdk.send(new GetItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(key(Math.floor(Math.random() * OBJECTS))) }, ConsistentRead: true })),
+    },
+    "save (create)": {
+      objstore: () => store.save(TYPE, `new-o-${oCreated++}`, valueOf(oCreated)),
+      sdk: () => sdk.send(new PutItemCommand({ TableName: table, Item: sdkItem(`new-s-${sCreated++}`, "1"), ConditionExpression: "attribute_not_exists(pk)" })),
+    },
+    "save with version": {
+      objstore: async () => {
+        const i = 2 * Math.floor((Math.random() * OBJECTS) / 2); // even keys; the SDK side takes odd ones
+        versions[i] = (await store.save(TYPE, key(i), valueOf(i), versions[i] ?? "1")).version;
+      },
+      sdk: async () => {
+        const k = key(2 * Math.floor((Math.random() * OBJECTS) / 2) + 1);
+        // The calls the driver makes: a read (the store needs `created` and checks the version), then a conditional put.
+        const got = await sdk.send(new GetItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(k) }, ConsistentRead: true }));
+        const version = got.Item!.ver!.S!;
+        await sdk.send(new PutItemCommand({
+          TableName: table,
+          Item: sdkItem(k, String(Number(version) + 1)),
+          ConditionExpression: "ver = :v",
+          ExpressionAttributeValues: { ":v": S(version) },
+        }));
+      },
+    },
+    "page (20, key order, total)": {
+      objstore: () => store.page(TYPE, { pagesize: 20 }),
+      sdk: () => {
+        const q = { TableName: table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S(TYPE) }, ConsistentRead: true };
+        return Promise.all([sdk.send(new QueryCommand({ ...q, Limit: 20 })), sdk.send(new QueryCommand({ ...q, Select: "COUNT" }))]);
+      },
+    },
+    remove: {
+      objstore: () => store.remove(TYPE, `new-o-${--oCreated}`),
+      sdk: () => sdk.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(`new-s-${--sCreated}`) }, ConditionExpression: "attribute_exists(pk)" })),
+    },
+  };
+
+  const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  const rows: string[] = [];
+  for (const [name, pair] of Object.entries(ops)) {
+    for (let i = 0; i < 20; i++) await pair.objstore(), await pair.sdk(); // warm-up
+    net.reset();
+    sdkRequests = 0;
+    // Alternate the two sides call by call, so both see the same machine load.
+    const times = { objstore: [] as number[], sdk: [] as number[] };
+    for (let i = 0; i < ITERATIONS; i++) {
+      for (const side of i % 2 ? (["sdk", "objstore"] as const) : (["objstore", "sdk"] as const)) {
+        const t = performance.now();
+        await pair[side]();
+        times[side].push(performance.now() - t);
+      }
+    }
+    const cell = (side: "objstore" | "sdk", requests: number) => {
+      const sorted = times[side].sort((a, b) => a - b);
+      return `${percentile(sorted, 0.5).toFixed(2)} / ${percentile(sorted, 0.95).toFixed(2)} | ${(requests / ITERATIONS).toFixed(2)}`;
+    };
+    rows.push(`| ${name} | ${cell("objstore", net.count())} | ${cell("sdk", sdkRequests)} |`);
+  }
+  console.log(`DynamoDB Local, ${OBJECTS} objects, ${ITERATIONS} sequential iterations per cell, ${process.versions.bun ? `Bun ${process.versions.bun}` : `Node ${process.versions.node}`}\n`);
+  console.log("| operation | objstore ms p50 / p95 | objstore requests/op | SDK ms p50 / p95 | SDK requests/op |");
+  console.log("|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
+
+  const bundle = async (contents: string) => {
+    const result = await build({
+      stdin: { contents, resolveDir: process.cwd(), loader: "ts" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.contents;
+    return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  };
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const driver = await bundle(`export { dynamodbDriver } from "./src/drivers/dynamodb/driver.ts";`);
+  const withStore = await bundle(`export { dynamodbDriver } from "./src/drivers/dynamodb/driver.ts"; export { createStore } from "./src/store.ts";`);
+  const sdkAll = await bundle(`export { DynamoDB } from "@aws-sdk/client-dynamodb";`);
+  const sdkBundle = await bundle(
+    `export { DynamoDBClient, GetItemCommand, PutItemCommand, DeleteItemCommand, QueryCommand, TransactWriteItemsCommand, BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";`,
+  );
+  console.log("\n| bundle (esbuild, browser, minified) | min | min+gzip |");
+  console.log("|---|---|---|");
+  console.log(`| objstore DynamoDB driver + aws4fetch | ${kb(driver.min)} | ${kb(driver.gzip)} |`);
+  console.log(`| … plus the store layer (createStore) | ${kb(withStore.min)} | ${kb(withStore.gzip)} |`);
+  console.log(`| @aws-sdk/client-dynamodb (the 9 commands the driver uses) | ${kb(sdkBundle.min)} | ${kb(sdkBundle.gzip)} |`);
+  console.log(`| @aws-sdk/client-dynamodb (the aggregated \`DynamoDB\` client, every command) | ${kb(sdkAll.min)} | ${kb(sdkAll.gzip)} |`);
+  console.log(`\nSDK (9 commands) / driver, min+gzip: ${(sdkBundle.gzip / driver.gzip).toFixed(1)}×; aggregated client / driver: ${(sdkAll.gzip / driver.gzip).toFixed(1)}×`);
+  await store.close();
+  sdk.destroy();
+} finally {
+  await local.stop();
+}
