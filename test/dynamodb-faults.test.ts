@@ -60,6 +60,20 @@ if (local.ready) {
       expect(error.message).toContain("ProvisionedThroughputExceededException");
     });
 
+    test("an attempt that gets no answer is abandoned after timeoutMs and retried", async () => {
+      // A server that accepts the request and never answers (the abort signal ends the wait).
+      const net = recordingFetch((input) =>
+        new Promise<Response>((_, reject) => {
+          const signal = (input as Request).signal;
+          signal.addEventListener("abort", () => reject(signal.reason));
+        }));
+      const config = dynamoConfig(local.endpoint());
+      const store = createStore(dynamodbDriver({ config, fetch: net.fetch, retry: { attempts: 3, baseMs: 1, timeoutMs: 50 } }));
+      opened.push(store);
+      await expectError(store.get("T", "k"), BackendError, "BACKEND_UNAVAILABLE");
+      expect(net.count("GetItem")).toBe(3);
+    });
+
     test("an unreachable endpoint is BACKEND_UNAVAILABLE, and no secret shows in the error", async () => {
       const net = recordingFetch();
       const config = dynamoConfig(local.endpoint(), { aws_session_token: "session-token-never-shown" });

@@ -29,6 +29,8 @@ export interface RetryPolicy {
   baseMs?: number;
   /** Largest single wait in ms. @default 2000 */
   capMs?: number;
+  /** An attempt without an answer after this many ms is abandoned (and retried). @default 30000 */
+  timeoutMs?: number;
 }
 
 /** An error answer of DynamoDB: `code` is the exception name (`ConditionalCheckFailedException`). */
@@ -96,6 +98,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
   const attempts = Math.max(1, options.retry?.attempts ?? 10);
   const baseMs = options.retry?.baseMs ?? 25;
   const capMs = options.retry?.capMs ?? 2000;
+  const timeoutMs = options.retry?.timeoutMs ?? 30_000;
   const cache = new Map<string, ArrayBuffer>();
 
   const backoff = (attempt: number) =>
@@ -115,7 +118,12 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
       cache,
     });
     const signed = await signer.sign();
-    return await doFetch(signed.url.toString(), { method: signed.method, headers: signed.headers, body: signed.body ?? null });
+    return await doFetch(signed.url.toString(), {
+      method: signed.method,
+      headers: signed.headers,
+      body: signed.body ?? null,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   };
 
   return {

@@ -120,6 +120,8 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
       for await (const page of queryPages(client, { table: tables.main, type: REGISTRY_PARTITION, terms: [], projection: "#sk" })) {
         for (const item of page.Items ?? []) known.push(item.sk!.S);
       }
+      // Registered types need no registry write from this instance.
+      for (const type of known) if (!registered.has(type)) registered.set(type, Promise.resolve());
       const out: string[] = [];
       // A registered type may have been emptied since: check each, a few at a time.
       for (let i = 0; i < known.length; i += 16) {
