@@ -79,7 +79,8 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   let seq = 0;
   // Entries left by an earlier run (a persistent cache) have an unknown age: drop them first.
   let ready: Promise<void> | undefined;
-  const start = () => (ready ??= clearAll(cache).catch(() => {}));
+  let started = false;
+  const start = () => (ready ??= clearAll(cache).catch(() => {}).then(() => void (started = true)));
 
   /** Cache-driver writes run in the background; a failed one only costs a later miss. */
   const track = (writes: Write[]) => {
@@ -156,7 +157,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     async get(type, key) {
       const policy = policyOf(type);
       if (!policy.cache) return main.get(type, key);
-      await start();
+      if (!started) await start();
       const { entries, stats } = index.of(type);
       const entry = entries.get(key);
       if (entry) {
@@ -184,7 +185,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     types: () => main.types(),
 
     async commit(writes) {
-      await start();
+      if (!started) await start();
       // Copies for the cache, made before Main owns the records.
       const copies = writes.map((w) => (w.op === "put" && policyOf(w.type).cache ? { ...w.record, value: cloneJson(w.record.value) } : undefined));
       try {
