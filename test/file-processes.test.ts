@@ -55,20 +55,20 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-function lines(child: ChildProcess): { lines: string[]; waitFor(line: string): Promise<void> } {
+function lines(child: ChildProcess): { lines: string[]; waitFor(match: (line: string) => boolean): Promise<void> } {
   const out: string[] = [];
   let partial = "";
-  const waiters: { line: string; resolve: () => void }[] = [];
+  const waiters: { match: (line: string) => boolean; resolve: () => void }[] = [];
   child.stdout!.setEncoding("utf8");
   child.stdout!.on("data", (chunk: string) => {
     const parts = (partial + chunk).split("\n");
     partial = parts.pop()!;
     out.push(...parts);
-    for (const w of waiters.splice(0)) (parts.includes(w.line) ? w.resolve() : waiters.push(w));
+    for (const w of waiters.splice(0)) (parts.some(w.match) ? w.resolve() : waiters.push(w));
   });
   return {
     lines: out,
-    waitFor: (line) => (out.includes(line) ? Promise.resolve() : new Promise((resolve) => waiters.push({ line, resolve }))),
+    waitFor: (match) => (out.some(match) ? Promise.resolve() : new Promise((resolve) => waiters.push({ match, resolve }))),
   };
 }
 
@@ -90,8 +90,9 @@ describe(`SimpleFileStore across processes (${runtime})`, () => {
       const child = spawnHelper("crash-child.ts", [base, String(1000 + round)]);
       const out = lines(child);
       const exit = exited(child);
-      await Promise.race([out.waitFor("ready"), exit]);
-      await sleep(Math.random() * 40);
+      // Kill at a random point after the first commit started (plans are printed before commits).
+      await Promise.race([out.waitFor((line) => line.startsWith("{")), exit]);
+      await sleep(Math.random() * 30);
       child.kill("SIGKILL");
       await exit;
 
