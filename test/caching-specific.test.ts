@@ -236,6 +236,21 @@ describe("Caching store", () => {
     expect(second.stats().misses).toBe(1);
   });
 
+  test("two stores sharing one cache store never serve each other's entries", async () => {
+    const main = memoryDriver();
+    const cache = memoryDriver();
+    const policy = { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1e9 };
+    const one = cachingDriver({ main, cache, defaultPolicy: policy });
+    const two = cachingDriver({ main, cache, defaultPolicy: policy });
+    const storeOne = createStore(one), storeTwo = createStore(two);
+    await storeOne.save("T", "a", 1); // one caches a@1 (its first entry)
+    await storeTwo.get("T", "b"); // two starts (and finds nothing to cache)
+    await createStore(main).save("T", "a", 2, 1); // behind both caches
+    await storeTwo.get("T", "a"); // two caches a@2 under its own first entry number
+X
+    expect(one.stats().types.T).toMatchObject({ hits: 0, misses: 1 });
+  });
+
   test("policy errors are ConfigErrors naming the path; {cache:false} alone is fine", () => {
     const bad = [
       { cache: true, maxCacheSize: 1, cullToSize: 0, timeout: 10 },

@@ -50,6 +50,8 @@ export interface CachingObjectStore extends ObjectStore {
 
 /** How a record sits in the cache driver: the value wrapped with the entry's sequence number. */
 interface Wrapped {
+  /** This store instance's id: another instance (process) sharing the cache store never matches. */
+  i: string;
   s: number;
   v: JsonValue;
 }
@@ -77,6 +79,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   const flights = new Map<string, Map<string, Flight>>();
   const background = new Set<Promise<unknown>>();
   let seq = 0;
+  const instance = crypto.randomUUID();
   // Entries left by an earlier run (a persistent cache) have an unknown age: drop them first.
   let ready: Promise<void> | undefined;
   let started = false;
@@ -106,7 +109,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     const entry: IndexEntry = { seq: ++seq, at: now() };
     entries.delete(record.key);
     entries.set(record.key, entry);
-    const wrapped: Wrapped = { s: entry.seq, v: record.value };
+    const wrapped: Wrapped = { i: instance, s: entry.seq, v: record.value };
     const writes: Write[] = [{ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } }];
     if (entries.size > policy.maxCacheSize) {
       for (const key of entries.keys()) {
@@ -164,7 +167,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         if (now() - entry.at < policy.timeout) {
           const cached = await cache.get(type, key);
           const wrapped = cached?.value as unknown as Wrapped | undefined;
-          if (cached && wrapped?.s === entry.seq && entries.get(key) === entry) {
+          if (cached && wrapped?.s === entry.seq && wrapped.i === instance && entries.get(key) === entry) {
             entries.delete(key);
             entries.set(key, entry);
             stats.hits++;
