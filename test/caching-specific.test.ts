@@ -247,7 +247,9 @@ describe("Caching store", () => {
     await storeTwo.get("T", "b"); // two starts (and finds nothing to cache)
     await createStore(main).save("T", "a", 2, 1); // behind both caches
     await storeTwo.get("T", "a"); // two caches a@2 under its own first entry number
-X
+    // The cache store now holds two's record for a under the same entry number one has:
+    // one must not take it for its own (a miss, read from Main).
+    expect((await storeOne.get("T", "a"))?.value).toBe(2);
     expect(one.stats().types.T).toMatchObject({ hits: 0, misses: 1 });
   });
 
