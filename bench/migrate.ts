@@ -25,6 +25,7 @@ import { memoryDriver } from "../src/drivers/memory.ts";
 import { migrate } from "../src/migrate/mod.ts";
 import type { ObjectStore } from "../src/types.ts";
 
+declare const Bun: { version: string } | undefined;
 const TYPES = ["Account", "Event", "Order", "Person"];
 const stamp = "2024-01-01T00:00:00.000Z";
 const keyOf = (i: number) => `key-${String(i).padStart(7, "0")}`;
@@ -134,7 +135,7 @@ if (process.argv[2] === "case") {
     ["memory→libsql", 10_000], ["memory→libsql", 100_000],
     ["memory→file", 10_000],
   ];
-  console.log(`runtime ${process.release?.name ?? "?"} ${process.version}\n`);
+  console.log(`runtime ${typeof Bun !== "undefined" ? `bun ${Bun.version}` : `node ${process.version}`}\n`);
   console.log("| case | objects | s | objects/s | peak heap MB | peak RSS MB |\n|---|---|---|---|---|---|");
   for (const [name, n] of cases) {
     const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "case", name, String(n)], { encoding: "utf8" });
