@@ -28,6 +28,9 @@ interface Journal {
   deletes: string[];
 }
 
+/** How many temp files a commit writes at once. */
+const PARALLEL_WRITES = 32;
+
 /** Writes `text` to a fresh temp file, fsynced; returns its path. */
 export async function writeTemp(fs: FileSystem, layout: Layout, text: string): Promise<string> {
   const path = `${layout.tmp}/${randomName()}.json`;
@@ -50,8 +53,13 @@ export async function applyChanges(fs: FileSystem, layout: Layout, changes: Chan
     await fs.syncDir(dirOf(deletes[0]!));
     return;
   }
+  // Temp files are written and fsynced in parallel batches: the file system can group the flushes.
   const renames: [string, string][] = [];
-  for (const put of puts) renames.push([await writeTemp(fs, layout, put.text), put.path]);
+  for (let i = 0; i < puts.length; i += PARALLEL_WRITES) {
+    const batch = puts.slice(i, i + PARALLEL_WRITES);
+    const temps = await Promise.all(batch.map((put) => writeTemp(fs, layout, put.text)));
+    temps.forEach((temp, j) => renames.push([temp, batch[j]!.path]));
+  }
   const relative = (path: string) => path.slice(layout.base.length + 1);
   const journal: Journal = { renames: renames.map(([from, to]) => [relative(from), relative(to)]), deletes: deletes.map(relative) };
   await fs.rename(await writeTemp(fs, layout, JSON.stringify(journal)), layout.journal);
@@ -84,7 +92,7 @@ async function replay(fs: FileSystem, layout: Layout, journal: Journal): Promise
     await fs.remove(target);
     dirs.add(dirOf(target));
   }
-  for (const dir of dirs) await fs.syncDir(dir);
+  await Promise.all([...dirs].map((dir) => fs.syncDir(dir)));
 }
 
 /** Renames `from` to `to`, creating `to`'s directory when missing; false when `from` is gone and `missingOk`. */
