@@ -117,6 +117,17 @@ if (local.ready) {
       expect(mine.sort()).toEqual([`${config.objectPrefix}objstore`, `${config.objectPrefix}objstore-_c3_9cn_c3_af_20.type`].sort());
     });
 
+    test("a table deleted behind the store's back is created again on the next write", async () => {
+      const config = dynamoConfig(local.endpoint(), { single_table_mode: false });
+      const store = open(config);
+      await store.save("Gone", "a", 1);
+      const client = dynamoClient({ accessKeyId: config.aws_access_key_id, secretAccessKey: "b", region: "us-east-1", endpoint: local.endpoint(), fetch });
+      await client.call("DeleteTable", { TableName: `${config.objectPrefix}objstore-.gone` });
+      expect(await store.get("Gone", "a")).toBeUndefined();
+      await store.save("Gone", "b", 2);
+      expect((await store.page("Gone")).result.map((o) => o.key)).toEqual(["b"]);
+    });
+
     test("endpoint_url \"None\" means the region's AWS endpoint, signed for dynamodb", async () => {
       const seen: Request[] = [];
       const fake = (async (input: RequestInfo | URL, init?: RequestInit) => {

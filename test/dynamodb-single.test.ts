@@ -10,6 +10,6 @@ if (local.ready) {
     "DynamoDB (single-table mode)",
     (options) => createObjectStoreInstance(dynamoConfig(local.endpoint(), { single_table_mode: true }), options),
     // Each operation is an HTTP round trip to the emulator: keep the differential run short.
-    { differentialOperations: 300 },
+    { differentialOperations: 500 },
   );
 }

@@ -100,6 +100,7 @@ async function withTables<T>(ctx: CommitContext, tables: string[], action: () =>
   } catch (e) {
     if (!isMissingTable(e)) throw e;
   }
+  for (const table of tables) ctx.tables.forget(table);
   await Promise.all(tables.map((table) => ctx.tables.ensure(table)));
   return await action();
 }

@@ -47,7 +47,7 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
   const { config } = options;
   const region = config.region_name;
   const endpoint = config.endpoint_url === "None" || config.endpoint_url === undefined
-    ? `https://dynamodb.${region}.amazonaws.com/`
+    ? `https://dynamodb.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`
     : config.endpoint_url;
   const client: DynamoClient = dynamoClient({
     accessKeyId: config.aws_access_key_id,

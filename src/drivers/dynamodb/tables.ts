@@ -33,6 +33,8 @@ export interface Tables {
   tableOf(type: string): Promise<string>;
   /** Creates `table` unless it exists, and waits until it is ACTIVE. */
   ensure(table: string): Promise<void>;
+  /** Forgets that `table` was ready (it was found missing: deleted behind our back). */
+  forget(table: string): void;
 }
 
 /** Options of {@link createTables}. */
@@ -101,6 +103,9 @@ export function createTables(options: TablesOptions): Tables {
         names.set(type, name);
       }
       return name;
+    },
+    forget(table) {
+      ready.delete(table);
     },
     ensure(table) {
       let promise = ready.get(table);
