@@ -105,11 +105,18 @@ describe("migrate", () => {
     const { from } = await filled(10, ["A"]);
     const to = memoryDriver();
     const stray = { key: "zzz", value: 1, version: "1", created: clock().toISOString(), updated: clock().toISOString() };
-    await to.commit([{ op: "put", type: "Gone", key: "x", expect: { absent: true }, record: { ...stray, key: "x" } }, { op: "put", type: "A", key: "k00003x", expect: { absent: true }, record: { ...stray, key: "k00003x" } }]);
-    const before = await verify({ from, to });
-    expect(before.differences).toContainEqual({ type: "Gone", key: "x", kind: "extra" });
-    expect(before.missing).toBe(10);
-    await migrate({ from, to, batchSize: 4 });
+    const gone = Array.from({ length: 9 }, (_, i) => `x${i}`); // a type only To has, over 3 pages
+    await to.commit([
+      ...gone.map((key) => ({ op: "put" as const, type: "Gone", key, expect: { absent: true }, record: { ...stray, key } })),
+      { op: "put", type: "A", key: "k00003x", expect: { absent: true }, record: { ...stray, key: "k00003x" } },
+    ]);
+    const before = await verify({ from, to, batchSize: 4 });
+    expect(before.differences).toContainEqual({ type: "Gone", key: "x8", kind: "extra" });
+    expect(before).toMatchObject({ missing: 10, extra: 10 });
+    const target = watched(to);
+    const result = await migrate({ from, to: target.driver, batchSize: 4 });
+    expect(result.repaired).toBe(10);
+    expect(Math.max(...target.limits)).toBeLessThanOrEqual(4);
     expect((await verify({ from, to })).differences).toEqual([]);
     expect(await to.types()).toEqual(["A"]);
   });

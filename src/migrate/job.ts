@@ -118,8 +118,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
       signal?.throwIfAborted();
       const records = await source.nextPage();
       const last = records.length > 0 ? records[records.length - 1]!.key : undefined;
-      // To's records up to the same key (all the rest after From's last page).
-      const existing = new Map((await target.takeUpTo(last)).map((r) => [r.key, r]));
+      // To's records up to the same key (after From's last page: To's remaining pages).
+      const theirs = await target.takeUpTo(last);
+      if (last === undefined && theirs.length === 0) break;
+      const existing = new Map(theirs.map((r) => [r.key, r]));
       const writes: Write[] = [];
       for (const record of records) {
         const current = existing.get(record.key);
@@ -137,7 +139,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
       }
       // Objects only To has: removed from From during the run (or before, with a failed mirror).
       for (const key of existing.keys()) await repair(type, key);
-      if (last === undefined) break;
+      if (last === undefined) continue;
       if (!dryRun) await options.checkpoint?.save({ done: state.done, type, after: last, processed: counts.processed });
       progress(type);
       await pace(counts.processed - startProcessed);

@@ -11,7 +11,10 @@ import { compareCodePoints } from "../query.ts";
 export interface KeyReader {
   /** The next page of records (empty at the end). */
   nextPage(): Promise<DriverRecord[]>;
-  /** Every record not yet read whose key is ≤ `key` (all that remain when `key` is undefined). */
+  /**
+   * Every record not yet read whose key is ≤ `key`; when `key` is undefined, the next page of
+   * what remains (empty at the end), so memory stays bounded.
+   */
   takeUpTo(key: string | undefined): Promise<DriverRecord[]>;
 }
 
@@ -46,20 +49,23 @@ export function keyReader(driver: Driver, type: string, pageSize: number, after?
     else last = buffer[buffer.length - 1]!.key;
   };
 
+  const nextPage = async () => {
+    await fill();
+    const page = index === 0 ? buffer : buffer.slice(index);
+    index = buffer.length;
+    return page;
+  };
+
   return {
-    async nextPage() {
-      await fill();
-      const page = index === 0 ? buffer : buffer.slice(index);
-      index = buffer.length;
-      return page;
-    },
+    nextPage,
     async takeUpTo(key) {
       const out: DriverRecord[] = [];
+      if (key === undefined) return nextPage();
       for (;;) {
         await fill();
         if (index >= buffer.length) return out;
         const record = buffer[index]!;
-        if (key !== undefined && compareCodePoints(record.key, key) > 0) return out;
+        if (compareCodePoints(record.key, key) > 0) return out;
         out.push(record);
         index++;
       }

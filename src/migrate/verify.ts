@@ -69,6 +69,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       const records = await source.nextPage();
       const last = records.length > 0 ? records[records.length - 1]!.key : undefined;
       const others = await target.takeUpTo(last);
+      if (last === undefined && others.length === 0) break;
       const theirs = new Map(others.map((r) => [r.key, r]));
       const hashes = await Promise.all(records.map((r) => {
         const other = theirs.get(r.key);
@@ -83,7 +84,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       });
       for (const other of others) if (!keys.has(other.key)) note(type, other.key, "extra");
       result.compared += keys.size + others.filter((o) => !keys.has(o.key)).length;
-      if (last === undefined) break;
     }
   }
   result.differences.sort((a, b) => compareCodePoints(a.type, b.type) || compareCodePoints(a.key, b.key));
