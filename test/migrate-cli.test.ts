@@ -7,6 +7,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { migrateCommand, verifyCommand } from "../adapters/cli/migrate.ts";
+import { formatProgress } from "../adapters/cli/progress.ts";
 import { createObjectStoreInstance } from "../adapters/node.ts";
 import { removeTempDirs, runtime, tempDir } from "./file/runtime.ts";
 
@@ -89,6 +90,17 @@ describe("objstore migrate / verify", () => {
     const dirty = await run(verifyCommand, ["--from", fromFile, "--to", s.to]);
     expect(dirty.code).toBe(1);
     expect(dirty.out.split("\n").slice(0, 3)).toEqual(["missing\tEven\tk000002", "extra\tExtra\tx", "different\tOdd\tk000001"]);
+  });
+
+  test("progress: a bar with count, rate and ETA on a terminal, a plain line otherwise", () => {
+    const p = { type: "Person", processed: 2500, total: 10_000, rate: 1234.4, etaSeconds: 6.1, written: 2500, skipped: 0, repaired: 0, unresolved: 0 };
+    const bar = formatProgress(p, true, 100);
+    expect(bar.startsWith("[")).toBe(true);
+    expect(bar).toContain("2500/10000 objects (25%), 1234/s, ETA 0:07, type Person");
+    expect(bar.length).toBe(99); // padded to the terminal width, so \r overwrites the last line
+    expect(bar.match(/#/g)?.length).toBe(Math.round(0.25 * (bar.indexOf("]") - 1)));
+    expect(formatProgress({ ...p, etaSeconds: 3725 }, false, 0)).toBe("migrate: 2500/10000 objects (25%), 1234/s, ETA 1:02:05, type Person");
+    expect(formatProgress({ ...p, etaSeconds: undefined }, false, 0)).toContain("ETA --:--");
   });
 
   test("a checkpoint of another migration is refused", async () => {
