@@ -33,7 +33,14 @@ export interface RetryPolicy {
   timeoutMs?: number;
 }
 
-/** An error answer of DynamoDB: `code` is the exception name (`ConditionalCheckFailedException`). */
+/**
+ * An error answer of DynamoDB: `code` is the exception name (`ConditionalCheckFailedException`).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof DynamoError && e.code === "ResourceNotFoundException") return undefined; }
+ * ```
+ */
 export class DynamoError extends Error {
   readonly code: string;
   readonly status: number;
@@ -58,7 +65,14 @@ const THROTTLING = new Set([
   "TransactionInProgressException",
 ]);
 
-/** Whether a DynamoDB error is worth another attempt. */
+/**
+ * Whether a DynamoDB error is worth another attempt.
+ *
+ * @example
+ * ```ts
+ * isRetryable(new DynamoError("ThrottlingException", 400, "Rate exceeded", {})); // true
+ * ```
+ */
 export function isRetryable(e: DynamoError): boolean {
   return e.status >= 500 || e.status === 429 || THROTTLING.has(e.code);
 }

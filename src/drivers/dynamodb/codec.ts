@@ -27,7 +27,14 @@ export const RECORD_PROJECTION = "#sk, #val, #ver, #cre, #upd";
 
 const encoder = new TextEncoder();
 
-/** UTF-8 length of a string, without allocating for ASCII. */
+/**
+ * UTF-8 length of a string, without allocating.
+ *
+ * @example
+ * ```ts
+ * utf8Length("é😀"); // 6
+ * ```
+ */
 export function utf8Length(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -40,12 +47,26 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** The key attributes of an object. */
+/**
+ * The key attributes of an object.
+ *
+ * @example
+ * ```ts
+ * keyOf("Person", "ann"); // { pk: { S: "Person" }, sk: { S: "ann" } }
+ * ```
+ */
 export function keyOf(type: string, key: string): Item {
   return { pk: { S: type }, sk: { S: key } };
 }
 
-/** The item for a record; throws `INVALID_VALUE` above the 400 KB item limit. */
+/**
+ * The item for a record; throws `INVALID_VALUE` above the 400 KB item limit.
+ *
+ * @example
+ * ```ts
+ * encodeItem("Person", { key: "ann", value: { age: 3 }, version: "1", created: t, updated: t }, crypto.randomUUID());
+ * ```
+ */
 export function encodeItem(type: string, record: DriverRecord, token: string): Item {
   const val = JSON.stringify(record.value);
   const item: Item = {
@@ -73,14 +94,28 @@ export function encodeItem(type: string, record: DriverRecord, token: string): I
   return item;
 }
 
-/** DynamoDB's size of an item of string attributes. */
+/**
+ * DynamoDB's size of an item of string attributes (names + values, UTF-8).
+ *
+ * @example
+ * ```ts
+ * itemSize({ pk: { S: "T" }, sk: { S: "k" } }); // 6
+ * ```
+ */
 export function itemSize(item: Item): number {
   let size = 0;
   for (const name in item) size += utf8Length(name) + utf8Length(item[name]!.S);
   return size;
 }
 
-/** The record an item holds. */
+/**
+ * The record an item holds.
+ *
+ * @example
+ * ```ts
+ * const record = decodeItem(answer.Item);
+ * ```
+ */
 export function decodeItem(item: Record<string, { S?: string }>): DriverRecord {
   return {
     key: item.sk!.S!,
@@ -106,7 +141,14 @@ export function termsFilter(terms: readonly string[]): { expression: string; val
   return { expression: parts.join(" AND "), values };
 }
 
-/** Encodes text as UTF-8 (for hashing table names). */
+/**
+ * Encodes text as UTF-8 (for hashing table names).
+ *
+ * @example
+ * ```ts
+ * await crypto.subtle.digest("SHA-256", utf8("Person"));
+ * ```
+ */
 export function utf8(s: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(s);
 }

@@ -47,7 +47,14 @@ interface Op {
   expect: Expect;
 }
 
-/** Applies `writes` atomically (see the module docs). */
+/**
+ * Applies `writes` atomically (see the module docs).
+ *
+ * @example
+ * ```ts
+ * await commitWrites(ctx, [{ op: "delete", type: "T", key: "k", expect: { version: "3" } }]);
+ * ```
+ */
 export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise<void> {
   const truncated = new Set<string>();
   for (const write of writes) if (write.op === "truncate") truncated.add(write.type);

@@ -37,12 +37,26 @@ export interface QuerySpec {
   limit?: number;
 }
 
-/** True when DynamoDB says the table does not exist. */
+/**
+ * True when DynamoDB says the table does not exist.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (isMissingTable(e)) return undefined; throw e; }
+ * ```
+ */
 export function isMissingTable(e: unknown): boolean {
   return e instanceof DynamoError && e.code === "ResourceNotFoundException";
 }
 
-/** Builds `ExpressionAttributeNames` with only the names the expressions use (DynamoDB rejects unused ones). */
+/**
+ * Builds `ExpressionAttributeNames` with only the names the expressions use (DynamoDB rejects unused ones).
+ *
+ * @example
+ * ```ts
+ * namesFor("#ver = :ver"); // { "#ver": "ver" }
+ * ```
+ */
 export function namesFor(...expressions: (string | undefined)[]): Record<string, string> {
   const used: Record<string, string> = {};
   for (const expression of expressions) {
@@ -54,7 +68,14 @@ export function namesFor(...expressions: (string | undefined)[]): Record<string,
   return used;
 }
 
-/** Every page of a query, in key order; a missing table has none. */
+/**
+ * Every page of a query, in key order; a missing table has none.
+ *
+ * @example
+ * ```ts
+ * for await (const page of queryPages(client, { table, type: "Person", terms: [] })) console.log(page.Count);
+ * ```
+ */
 export async function* queryPages(client: DynamoClient, spec: QuerySpec): AsyncGenerator<QueryAnswer> {
   const filter = termsFilter(spec.terms);
   const keyCondition = "#pk = :pk";
@@ -85,21 +106,42 @@ export async function* queryPages(client: DynamoClient, spec: QuerySpec): AsyncG
   } while (start);
 }
 
-/** Matching records in key order, streamed page by page. */
+/**
+ * Matching records in key order, streamed page by page.
+ *
+ * @example
+ * ```ts
+ * for await (const record of queryRecords(client, { table, type: "Person", terms: ["ann"] })) console.log(record.key);
+ * ```
+ */
 export async function* queryRecords(client: DynamoClient, spec: QuerySpec): AsyncGenerator<DriverRecord> {
   for await (const answer of queryPages(client, spec)) {
     for (const item of answer.Items ?? []) yield decodeItem(item);
   }
 }
 
-/** The number of matching items (all pages of a `Select: COUNT` query). */
+/**
+ * The number of matching items (all pages of a `Select: COUNT` query).
+ *
+ * @example
+ * ```ts
+ * await countItems(client, { table, type: "Person", terms: [] }); // 42
+ * ```
+ */
 export async function countItems(client: DynamoClient, spec: QuerySpec): Promise<number> {
   let total = 0;
   for await (const answer of queryPages(client, { ...spec, select: "COUNT" })) total += answer.Count ?? 0;
   return total;
 }
 
-/** Serves a validated page request (see the module docs for the cost of each shape). */
+/**
+ * Serves a validated page request (see the module docs for the cost of each shape).
+ *
+ * @example
+ * ```ts
+ * await pageOf(client, table, "Person", { terms: [], sort: [], offset: 0, limit: 20, count: true });
+ * ```
+ */
 export async function pageOf(client: DynamoClient, table: string, type: string, request: PageRequest): Promise<DriverPage> {
   const base: QuerySpec = { table, type, terms: request.terms };
   if (request.sort.length > 0) {

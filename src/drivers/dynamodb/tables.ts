@@ -119,7 +119,14 @@ export function createTables(options: TablesOptions): Tables {
   };
 }
 
-/** The injective table-name form of a type (see the module docs). */
+/**
+ * The injective table-name form of a type (see the module docs).
+ *
+ * @example
+ * ```ts
+ * encodeType("Ünï Type"); // "_c3_9cn_c3_af_20.type"
+ * ```
+ */
 export function encodeType(type: string): string {
   let out = "";
   for (const ch of type) {
