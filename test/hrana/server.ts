@@ -69,15 +69,18 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
   setup.exec("PRAGMA journal_mode = WAL");
   setup.close();
 
-  const closeStream = (stream: Stream) => {
+  // Connections of closed streams are reused, like sqld's pool (opening one re-reads the schema).
+  const idle: Db[] = [];
+  const closeStream = (stream: Stream, dropConnection = false) => {
     if (!live.delete(stream)) return;
     if (stream.timer) clearTimeout(stream.timer);
     try {
       if (stream.db.inTransaction) stream.db.exec("ROLLBACK");
     } catch {
-      // closing rolls back anyway
+      dropConnection = true; // closing rolls back anyway
     }
-    stream.db.close();
+    if (dropConnection || idle.length >= 8) stream.db.close();
+    else idle.push(stream.db);
   };
 
   /** Runs a statement, waiting (without blocking the event loop) while another stream holds a lock. */
@@ -158,7 +161,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
       stream = found;
       if (stream.timer) clearTimeout(stream.timer);
     } else {
-      stream = { db: openDb(options.path), sqls: new Map(), timer: undefined };
+      stream = { db: idle.pop() ?? openDb(options.path), sqls: new Map(), timer: undefined };
       live.add(stream);
     }
     const results: unknown[] = [];
@@ -179,7 +182,7 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
         }
       }
     } catch (e) {
-      closeStream(stream);
+      closeStream(stream, true);
       if (e instanceof DropConnection) return void res.socket?.destroy();
       throw e;
     }
@@ -228,7 +231,8 @@ export async function startHranaServer(options: HranaServerOptions): Promise<Hra
     pipelineRequests: 0,
     openStreams: () => live.size,
     async close() {
-      for (const stream of [...live]) closeStream(stream);
+      for (const stream of [...live]) closeStream(stream, true);
+      for (const db of idle.splice(0)) db.close();
       streams.clear();
       http.closeAllConnections?.();
       await new Promise<void>((resolve) => http.close(() => resolve()));
