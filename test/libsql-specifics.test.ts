@@ -88,6 +88,26 @@ describe("LibSQL: prefixes and reopening", () => {
     await store.close();
   });
 
+  test("a commit of 150 puts (several multi-row statements) with one stale version writes nothing and names it", async () => {
+    const store = open(freshFile());
+    await store.save("T", "k140", "old");
+    await store.save("T", "k140", "newer", "1");
+    const error = await expectError(
+      store.transaction(async (tx) => {
+        for (let i = 0; i < 150; i++) {
+          if (i === 140) await store.save("T", "k140", "racer", "2"); // wins the race before the commit
+          await tx.save("T", `k${i}`, { i }, i === 140 ? "2" : undefined);
+        }
+      }),
+      ObjectStoreError,
+      "WRONG_OBJECT_VERSION",
+    );
+    expect(error.message).toContain("T/k140");
+    expect((await store.page("T")).pagination.total).toBe(1);
+    expect((await store.get("T", "k140"))?.value).toBe("racer");
+    await store.close();
+  });
+
   test("objectPrefix must be an identifier, in the config and in the driver", async () => {
     for (const objectPrefix of [`a"; DROP TABLE x; --`, "1abc", "a-b", "", "a".repeat(64)]) {
       expect(() => createObjectStoreInstance({ Type: "LibSQL", url: ":memory:", objectPrefix }, { libsqlCreateClient: createClient })).toThrow(ConfigError);
@@ -159,19 +179,22 @@ describe("LibSQL over HTTP: round trips and faults", () => {
   test("the connection dropped mid-batch leaves no partial commit", async () => {
     const store = remote("drop");
     await store.save("T", "a", 1);
-    server.faults.dropBatchAfterSteps = 3; // BEGIN and two writes ran, then the connection drops
+    await store.save("T", "x", 1);
+    // Steps: BEGIN, put a, guard x, delete x, put b, COMMIT. Three run, then the connection drops.
+    server.faults.dropBatchAfterSteps = 3;
     await expectError(
       store.transaction(async (tx) => {
         await tx.save("T", "a", 2, "1");
+        await tx.remove("T", "x");
         await tx.save("T", "b", 1);
-        await tx.save("T", "c", 1);
       }),
       ObjectStoreError,
       ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"],
     ).finally(() => (server.faults = {}));
     expect((await store.get("T", "a"))?.version).toBe("1");
+    expect(await store.get("T", "x")).toBeDefined();
     expect(await store.get("T", "b")).toBeUndefined();
-    expect((await store.page("T")).pagination.total).toBe(1);
+    expect((await store.page("T")).pagination.total).toBe(2);
     expect(server.openStreams()).toBe(0);
     await store.close();
   });
@@ -179,19 +202,21 @@ describe("LibSQL over HTTP: round trips and faults", () => {
   test("a statement failing mid-batch leaves no partial commit", async () => {
     const store = remote("fail");
     await store.save("T", "a", 1);
-    server.faults.failBatchStep = 2; // BEGIN, write 0 ran; write 1 fails with an I/O error
+    await store.save("T", "x", 1);
+    // Steps: BEGIN, put a, guard x, delete x, put b, COMMIT: the guard fails with an I/O error.
+    server.faults.failBatchStep = 2;
     await expectError(
       store.transaction(async (tx) => {
         await tx.save("T", "a", 2, "1");
+        await tx.remove("T", "x");
         await tx.save("T", "b", 1);
-        await tx.save("T", "c", 1);
       }),
       ObjectStoreError,
       "BACKEND_ERROR",
     ).finally(() => (server.faults = {}));
     expect((await store.get("T", "a"))?.version).toBe("1");
     expect(await store.types()).toEqual(["T"]);
-    expect((await store.page("T")).pagination.total).toBe(1);
+    expect((await store.page("T")).result.map((o) => o.key)).toEqual(["a", "x"]);
     await store.close();
   });
 

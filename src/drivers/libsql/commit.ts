@@ -45,15 +45,85 @@ function guard(t: Tables, expect: Expect, index: number, type: string, key: stri
  * The search column: NULL when the text is pure ASCII (SQLite's lower() then matches
  * `searchText` exactly), else `searchText(key, value)`.
  */
-function searchColumn(key: string, json: string, write: Extract<Write, { op: "put" }>): string | null {
+function searchColumn(key: string, json: string, write: Put): string | null {
   // deno-lint-ignore no-control-regex
   return /^[\x00-\x7f]*$/.test(key) && /^[\x00-\x7f]*$/.test(json) ? null : searchText(key, write.record.value);
 }
 
-/** The statements of a commit, in order; a failed condition raises an error in its statement. */
+type Put = Extract<Write, { op: "put" }>;
+
+/** Puts per multi-row statement (10 parameters each, under SQLite's oldest limit of 999). */
+const PUTS_PER_STATEMENT = 64;
+
+const UPSERT = `ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+  created = excluded.created, updated = excluded.updated, search = excluded.search`;
+
+/** The columns of one put: its row, its condition (kind, version) and its index in the commit. */
+function putRow(write: Put, index: number): InValue[] {
+  const { record, expect } = write;
+  const json = JSON.stringify(record.value);
+  const kind = "version" in expect ? "version" : "absent" in expect ? "absent" : "present" in expect ? "present" : "any";
+  return [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write), kind,
+    "version" in expect ? expect.version : null, String(index)];
+}
+
+/**
+ * Several puts in one statement: every row's condition is checked against the table as it was
+ * before the statement (SQLite reads a SELECT from the table it inserts into before inserting),
+ * which is right since a commit writes each key once; the first failing row raises.
+ */
+function multiPut(t: Tables, puts: { write: Put; index: number }[]): InStatement {
+  const args: InValue[] = [];
+  for (const { write, index } of puts) args.push(...putRow(write, index));
+  const values = puts.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+  return {
+    sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search)
+      SELECT type, key, value, version, created, updated, search FROM (
+        SELECT w.column1 AS type, w.column2 AS key, w.column3 AS value, w.column4 AS version, w.column5 AS created,
+          w.column6 AS updated, w.column7 AS search, w.column8 AS kind, w.column9 AS expected, w.column10 AS idx,
+          (SELECT o.version FROM ${t.objects} AS o WHERE o.type = w.column1 AND o.key = w.column2) AS v
+        FROM (VALUES ${values}) AS w
+      )
+      WHERE CASE WHEN kind = 'any' OR (kind = 'absent' AND v IS NULL) OR (kind = 'present' AND v IS NOT NULL) OR (kind = 'version' AND v = expected)
+        THEN 1 ELSE json_extract('{}', 'objstore-conflict:' || idx || ':' || ifnull(v, '-')) END
+      ${UPSERT}`,
+    args,
+  };
+}
+
+/** One put in one statement (the common single save), its condition inside the INSERT. */
+function singlePut(t: Tables, write: Put, index: number): InStatement {
+  const { record } = write;
+  const json = JSON.stringify(record.value);
+  const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write)];
+  const check = guard(t, write.expect, index, write.type, write.key, args) ?? "1";
+  return {
+    sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${check} ${UPSERT}`,
+    args,
+  };
+}
+
+/**
+ * The statements of a commit, in write order; a failed condition raises an error in its
+ * statement. Runs of consecutive puts share multi-row statements (fewer statements to prepare
+ * and send), so the first failing write is still the one reported.
+ */
 export function commitStatements(t: Tables, writes: readonly Write[]): InStatement[] {
   const statements: InStatement[] = [];
+  let puts: { write: Put; index: number }[] = [];
+  const flush = () => {
+    for (let i = 0; i < puts.length; i += PUTS_PER_STATEMENT) {
+      const chunk = puts.slice(i, i + PUTS_PER_STATEMENT);
+      statements.push(chunk.length === 1 ? singlePut(t, chunk[0]!.write, chunk[0]!.index) : multiPut(t, chunk));
+    }
+    puts = [];
+  };
   writes.forEach((write, index) => {
+    if (write.op === "put") {
+      puts.push({ write, index });
+      return;
+    }
+    flush();
     if (write.op === "truncate") {
       statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ?`, args: [write.type] });
       return;
@@ -64,18 +134,8 @@ export function commitStatements(t: Tables, writes: readonly Write[]): InStateme
       const check = guard(t, write.expect, index, write.type, write.key, args);
       if (check !== undefined) statements.push({ sql: `SELECT ${check}`, args });
       statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ? AND key = ?`, args: [write.type, write.key] });
-      return;
     }
-    const { record } = write;
-    const json = JSON.stringify(record.value);
-    const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write)];
-    const check = guard(t, write.expect, index, write.type, write.key, args) ?? "1";
-    statements.push({
-      sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${check}
-        ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
-        created = excluded.created, updated = excluded.updated, search = excluded.search`,
-      args,
-    });
   });
+  flush();
   return statements;
 }
