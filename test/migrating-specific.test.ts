@@ -22,7 +22,10 @@ function logged(name: string, inner: Driver, log: string[]) {
         log.push(`${name}: failed`);
         throw new Error(`${name} is down`);
       }
-      await inner.commit(writes);
+      await inner.commit(writes).catch((e) => {
+        log.push(`${name}: ${e.name}`);
+        throw e;
+      });
       log.push(`${name}: ${writes.map((w) => `${w.op} ${w.type}${"key" in w ? `/${w.key}` : ""}`).join(", ")}`);
     },
     close: () => inner.close(),
@@ -67,6 +70,18 @@ describe("Migrating store", () => {
       expect(await toStore.get(type, key)).toEqual(inFrom);
     }
     expect((await toStore.get("T", "a"))?.version).toBe("3");
+  });
+
+  test("a transaction saving one key three times is mirrored in one To commit, no conflict", async () => {
+    const { store, log, fromStore, toStore } = setup();
+    await store.save("T", "a", 0);
+    log.length = 0;
+    await store.transaction(async (tx) => {
+      for (let n = 1; n <= 3; n++) await tx.save("T", "a", n, n);
+    });
+    expect(log).toEqual(["From: put T/a", "To: put T/a"]);
+    expect(await toStore.get("T", "a")).toEqual(await fromStore.get("T", "a"));
+    expect((await toStore.get("T", "a"))?.version).toBe("4");
   });
 
   test("removes and truncates are mirrored", async () => {

@@ -113,10 +113,12 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
 function toMirror(write: Write): Write {
   if (write.op === "truncate") return write;
   if (write.op === "delete") return { op: "delete", type: write.type, key: write.key, expect: { any: true } };
-  return { ...write, expect: previous(write.record.version) };
+  // In step, To holds what From's condition named; failing that, the previous version.
+  const expect = "version" in write.expect || "absent" in write.expect ? write.expect : previous(write.record.version);
+  return { ...write, expect };
 }
 
-/** The guess of what To holds when it is in step: the previous version, or nothing. */
+/** The guess of what To holds when it is in step with From: the previous version, or nothing. */
 function previous(version: string): Expect {
   return version === "1" ? { absent: true } : { version: (BigInt(version) - 1n).toString() };
 }
