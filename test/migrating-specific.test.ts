@@ -142,6 +142,40 @@ describe("Migrating store", () => {
     expect(await toStore.get("T", "a")).toEqual(await fromStore.get("T", "a"));
   });
 
+  test("a hanging To does not block commits: past mirrorTimeout they return, and To catches up later", async () => {
+    const fromInner = memoryDriver(), toInner = memoryDriver();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const hanging: Driver = { ...toInner, kind: "Memory", get: (t, k) => toInner.get(t, k), commit: async (w) => (await gate, toInner.commit(w)) };
+    const driver = migratingDriver(fromInner, hanging, { mirrorTimeout: 20 });
+    const store = createStore(driver);
+    await store.save("T", "a", 1); // waits 20 ms for To, then returns
+    for (let i = 0; i < 20; i++) await store.save("T", `b${i}`, i); // To is stalled: no waiting
+    const fromStore = createStore(fromInner), toStore = createStore(toInner);
+    expect((await fromStore.page("T")).pagination.total).toBe(21);
+    expect(await toStore.types()).toEqual([]);
+    expect(driver.stats()).toEqual({ mirrored: 0, failures: 0 });
+    release();
+    await store.close(); // waits for the pending mirrors
+    expect(driver.stats()).toEqual({ mirrored: 21, failures: 0 });
+    expect(await toInner.get("T", "b19")).toEqual(await fromInner.get("T", "b19"));
+  });
+
+  test("beyond maxPendingMirrors a mirror is dropped and reported", async () => {
+    const fromInner = memoryDriver(), toInner = memoryDriver();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const failures: MirrorFailure[] = [];
+    const hanging: Driver = { ...toInner, kind: "Memory", commit: async (w) => (await gate, toInner.commit(w)) };
+    const driver = migratingDriver(fromInner, hanging, { mirrorTimeout: 1, maxPendingMirrors: 3, onMirrorError: (f) => failures.push(f) });
+    const store = createStore(driver);
+    for (let i = 0; i < 5; i++) await store.save("T", `k${i}`, i);
+    expect(failures.map((f) => f.objects)).toEqual([[{ type: "T", key: "k3" }], [{ type: "T", key: "k4" }]]);
+    release();
+    await store.close();
+    expect(driver.stats()).toEqual({ mirrored: 3, failures: 2 });
+  });
+
   test("stats() and onMirrorError through createObjectStoreInstance", async () => {
     const failures: MirrorFailure[] = [];
     const store = createObjectStoreInstance({ Type: "Migrating", From: { Type: "Memory" }, To: { Type: "Memory" } }, { onMirrorError: (f) => failures.push(f) }) as ObjectStore & { stats(): MirrorStats };

@@ -30,6 +30,17 @@ export interface MirrorStats {
 export interface MigratingOptions {
   /** Called for every commit whose mirror to `To` failed. Errors it throws are ignored. */
   onMirrorError?: (failure: MirrorFailure) => void;
+  /**
+   * How long a commit waits for its mirror, in ms. A mirror taking longer goes on in the
+   * background, and later commits stop waiting for To until every pending mirror is done.
+   * @default 10000
+   */
+  mirrorTimeout?: number;
+  /**
+   * Most mirrors pending while To is slow; beyond it a mirror is dropped and reported as a
+   * failure (the migration job repairs it). @default 10000
+   */
+  maxPendingMirrors?: number;
 }
 
 /** A Migrating driver, with its mirror counters. */
@@ -66,22 +77,35 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
   // Mirrors run one at a time, in the order their From commits finished, so a later state of
   // an object never reaches To before an earlier one.
   let tail: Promise<unknown> = Promise.resolve();
+  const timeout = options.mirrorTimeout ?? 10_000;
+  const maxPending = options.maxPendingMirrors ?? 10_000;
+  let pending = 0;
+  // Set when a mirror outlived `timeout`: commits stop waiting until To has caught up.
+  let stalled = false;
+
+  const fail = (writes: Write[], cause: unknown) => {
+    stats.failures++;
+    const objects = writes.map((w) => (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
+    try {
+      options.onMirrorError?.({ objects, cause });
+    } catch {
+      // A failing listener must not turn a committed write into an error.
+    }
+  };
 
   const mirror = async (writes: Write[]) => {
+    if (pending >= maxPending) return fail(writes, new Error(`To is not keeping up: ${pending} mirrors pending, this one was dropped`));
+    pending++;
     const run = tail.then(() => commitNoOlder(to, writes));
     tail = run.catch(() => {});
-    try {
-      await run;
-      stats.mirrored++;
-    } catch (cause) {
-      stats.failures++;
-      const objects = writes.map((w) => (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
-      try {
-        options.onMirrorError?.({ objects, cause });
-      } catch {
-        // A failing listener must not turn a committed write into an error.
-      }
-    }
+    const done = run.then(() => void stats.mirrored++, (cause) => fail(writes, cause)).finally(() => {
+      if (--pending === 0) stalled = false;
+    });
+    if (stalled) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeout)));
+    if (await Promise.race([done.then(() => false), late])) stalled = true;
+    clearTimeout(timer);
   };
 
   return {
@@ -91,6 +115,8 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
     scan: (type, terms) => from.scan(type, terms),
     types: () => from.types(),
 
+    // Resolves once the mirror is done (or failed, or outlived `mirrorTimeout`); it never
+    // rejects for To.
     async commit(writes) {
       // commitNoOlder gives To its own copies of the records (From owns the ones it is given).
       const mirrored = writes.map(toMirror);
