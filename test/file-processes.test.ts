@@ -129,6 +129,31 @@ describe(`SimpleFileStore across processes (${runtime})`, () => {
     expect(commits).toBeGreaterThan(0);
   }, 600_000);
 
+  test("readers in another process never see a multi-object commit half-applied", async () => {
+    const base = tempDir();
+    const child = spawnHelper("pairs-child.ts", [base]);
+    const out = lines(child);
+    const exit = exited(child);
+    await Promise.race([out.waitFor((line) => line === "ready"), exit]);
+    const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: base }, { fileSystem });
+    const seen = new Set<number>();
+    try {
+      const until = Date.now() + 20_000;
+      while (seen.size < 15 && Date.now() < until) {
+        const page = await store.page("Pair");
+        const values = page.result.map((o) => (o.value as { n: number }).n);
+        expect(values.length).toBe(5);
+        expect(new Set(values).size).toBe(1); // all five from the same commit
+        seen.add(values[0]!);
+      }
+    } finally {
+      child.kill("SIGKILL");
+      await exit;
+      await store.close();
+    }
+    expect(seen.size).toBeGreaterThan(5); // commits really ran while we read
+  }, 120_000);
+
   test("two processes × 4 concurrent update loops × 100 increments end at exactly 800", async () => {
     const base = tempDir();
     const children = [0, 1].map(() => spawnHelper("counter-child.ts", [base, "4", "100"]));

@@ -70,27 +70,53 @@ export function fileDriver(options: FileDriverOptions): Driver {
     return run;
   };
 
+  /** Waits out a multi-object commit another instance or process is applying (or finishes a dead one's). */
+  const awaitJournal = async (): Promise<boolean> => {
+    if ((await fs.stat(layout.journal)) === undefined) return false;
+    await withLock(() => recover(fs, layout));
+    return true;
+  };
+  /**
+   * Runs `read` so it never sees a multi-object commit half-applied, by this or any process: a
+   * journal present before or after the read means one was being applied, so wait for it and
+   * read again. With `snapshot` (reads of several files), a changed generation token also means
+   * a commit landed during the read. After a few tries the read runs under the lock, so a reader
+   * cannot starve. A read of one file needs no snapshot: the file is replaced atomically.
+   */
+  const consistent = async <T>(read: () => Promise<T>, snapshot: boolean): Promise<T> => {
+    await settled();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await awaitJournal();
+      const before = snapshot ? await fs.readText(layout.generation) : undefined;
+      const result = await read();
+      // Journal first, then the token: a commit removes its journal only after replacing the token.
+      if ((await fs.stat(layout.journal)) !== undefined) continue;
+      if (!snapshot || (await fs.readText(layout.generation)) === before) return result;
+    }
+    return withLock(read);
+  };
+
   return {
     kind: "SimpleFileStore",
 
     async get(type, key) {
-      await settled();
-      return readObject(fs, await layout.objectFile(type, key), type, key);
+      const path = await layout.objectFile(type, key);
+      return consistent(() => readObject(fs, path, type, key), false);
     },
 
-    async page(type, request: PageRequest) {
-      await settled();
-      return pageOf(fs, layout, type, request);
+    page(type, request: PageRequest) {
+      return consistent(() => pageOf(fs, layout, type, request), true);
     },
 
+    // Streams: a commit applied while a scan runs may show in the part not yet read.
     async *scan(type, terms) {
       await settled();
+      await awaitJournal();
       yield* scanOf(fs, layout, type, terms);
     },
 
-    async types() {
-      await settled();
-      return typesOf(fs, layout);
+    types() {
+      return consistent(() => typesOf(fs, layout), true);
     },
 
     async commit(writes: Write[]) {

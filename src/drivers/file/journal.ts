@@ -46,12 +46,12 @@ export async function applyChanges(fs: FileSystem, layout: Layout, changes: Chan
     const temp = await writeTemp(fs, layout, puts[0]!.text);
     await moveInto(fs, temp, puts[0]!.path);
     await fs.syncDir(dirOf(puts[0]!.path));
-    return;
+    return bumpGeneration(fs, layout);
   }
   if (puts.length === 0 && deletes.length === 1) {
     await fs.remove(deletes[0]!);
     await fs.syncDir(dirOf(deletes[0]!));
-    return;
+    return bumpGeneration(fs, layout);
   }
   // Temp files are written and fsynced in parallel batches: the file system can group the flushes.
   const renames: [string, string][] = [];
@@ -65,8 +65,19 @@ export async function applyChanges(fs: FileSystem, layout: Layout, changes: Chan
   await fs.rename(await writeTemp(fs, layout, JSON.stringify(journal)), layout.journal);
   await fs.syncDir(layout.internal); // the commit point is durable
   await replay(fs, layout, journal);
+  await bumpGeneration(fs, layout); // before the journal goes: a reader sees one or the other
   await fs.remove(layout.journal);
   await fs.syncDir(layout.internal);
+}
+
+/**
+ * Replaces `.objstore/generation` with a new token (not fsynced: it only tells readers that a
+ * commit happened while they read; see `consistent` in driver.ts).
+ */
+async function bumpGeneration(fs: FileSystem, layout: Layout): Promise<void> {
+  const temp = `${layout.tmp}/${randomName()}.json`;
+  await fs.writeText(temp, randomName());
+  await fs.rename(temp, layout.generation);
 }
 
 /** Finishes an interrupted commit (if its journal exists) and deletes leftover temp files. */
@@ -74,6 +85,7 @@ export async function recover(fs: FileSystem, layout: Layout): Promise<void> {
   const text = await fs.readText(layout.journal);
   if (text !== undefined) {
     await replay(fs, layout, parseJournal(text, layout.journal));
+    await bumpGeneration(fs, layout);
     await fs.remove(layout.journal);
     await fs.syncDir(layout.internal);
   }

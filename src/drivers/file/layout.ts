@@ -6,6 +6,7 @@
  *   .objstore/              the driver's own files (no type's directory can start with ".")
  *     lock                  the cross-process commit lock (pid, host, time), present while held
  *     journal.json          a multi-object commit's intent, present from its commit point to its end
+ *     generation            a token every commit replaces, so readers can tell a commit happened
  *     tmp/                  files being written (renamed into place, or cleaned after a crash)
  *   <type name>/            one directory per object type (see names.ts)
  *     <key name>.json       one file per object
@@ -28,6 +29,7 @@ export interface Layout {
   tmp: string;
   lock: string;
   journal: string;
+  generation: string;
   /** The directory of a type. */
   typeDir(type: string): Promise<string>;
   /** The file of an object. */
@@ -43,6 +45,7 @@ export function layoutOf(base: string): Layout {
     tmp: `${internal}/tmp`,
     lock: `${internal}/lock`,
     journal: `${internal}/journal.json`,
+    generation: `${internal}/generation`,
     typeDir: async (type) => `${base}/${await nameOf(type)}`,
     objectFile: async (type, key) => `${base}/${await nameOf(type)}/${await nameOf(key)}${OBJECT_SUFFIX}`,
   };
