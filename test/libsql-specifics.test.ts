@@ -264,3 +264,18 @@ test("createStore over libsqlDriver with an injected client object", async () =>
   await store.close();
   expect(client.closed).toBe(true);
 });
+
+test("this runtime's entry point (objstore/bun, /deno or /node) opens file: and :memory: databases", async () => {
+  const entry = "Bun" in globalThis ? "../adapters/bun.ts" : "Deno" in globalThis ? "../adapters/deno.ts" : "../adapters/node.ts";
+  const { createObjectStoreInstance: create, createObjectStoreFromEnv } = await import(entry) as typeof import("../adapters/node.ts");
+  const url = freshFile();
+  for (const store of [create({ Type: "LibSQL", url: ":memory:" }), create({ Type: "SQLAlchemy", connectionString: url })]) {
+    expect(store.kind).toBe("LibSQL");
+    await store.save("Person", "ann", { name: "Ann" });
+    expect((await store.page("Person", { query: "ANN" })).result.map((o) => o.key)).toEqual(["ann"]);
+    await store.close();
+  }
+  const fromEnv = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: JSON.stringify({ Type: "LibSQL", url }) });
+  expect((await fromEnv.get("Person", "ann"))?.value).toEqual({ name: "Ann" });
+  await fromEnv.close();
+});
