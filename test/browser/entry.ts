@@ -34,6 +34,15 @@ const held = new Map<string, ObjectStore>();
 
 /** Helpers for tests that span pages (each page is its own IndexedDB connection). */
 const pages = {
+  /** Creates Counter/n at 0. */
+  async createCounter(dbName: string): Promise<void> {
+    const store = open(dbName);
+    try {
+      await store.save("Counter", "n", 0);
+    } finally {
+      await store.close();
+    }
+  },
   /** `rounds` read-modify-write transactions on Counter/n, retried on conflicts; returns the retries. */
   async bump(dbName: string, rounds: number): Promise<number> {
     const store = open(dbName);
@@ -42,8 +51,7 @@ const pages = {
       for (let i = 0; i < rounds; i++) {
         await store.transaction(async (tx) => {
           attempts++;
-          const current = await tx.get("Counter", "n");
-          await tx.save("Counter", "n", ((current?.value as number | undefined) ?? 0) + 1, current?.version);
+          await tx.update("Counter", "n", (n) => (n as number) + 1);
         }, { retries: 100_000 });
       }
     } finally {
