@@ -16,6 +16,7 @@ export { CONFIG_ENV_VAR, createObjectStoreFromEnv, createObjectStoreInstance, ty
 export { parseStoreConfig } from "./src/config.ts";
 export type { FileInfo, FileSystem } from "./src/file-system.ts";
 export type { IndexedDBGlobals } from "./src/drivers/indexeddb/driver.ts";
+export type { LibsqlCreateClient } from "./src/drivers/libsql/from-config.ts";
 export type { CacheStats, TypeCacheStats } from "./src/composites/cache-index.ts";
 export type { CachingObjectStore } from "./src/composites/caching.ts";
 export type { MigratingObjectStore, MirrorFailure, MirrorStats } from "./src/composites/migrating.ts";
