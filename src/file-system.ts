@@ -51,6 +51,11 @@ export interface FileSystem {
   readDir(path: string): Promise<string[]>;
   /** True when the directory holds at least one entry (reads one entry, not the whole listing). */
   hasEntries(path: string): Promise<boolean>;
+  /**
+   * True when something is at `path`: the cheap check readers make twice per read (bindings may
+   * answer synchronously, as a local metadata lookup takes microseconds, and should not throw).
+   */
+  exists(path: string): Promise<boolean>;
   /** What is at `path`; `undefined` when nothing is. */
   stat(path: string): Promise<FileInfo | undefined>;
   /** Flushes a directory's entries (after a rename or delete) where the platform allows; best effort. */

@@ -150,6 +150,15 @@ export const denoFileSystem: FileSystem = {
     }
   },
 
+  async exists(path) {
+    try {
+      Deno.lstatSync(path); // synchronous: a local metadata lookup, cheaper than an async op
+      return true;
+    } catch {
+      return false;
+    }
+  },
+
   async stat(path) {
     try {
       const info = await Deno.stat(path);

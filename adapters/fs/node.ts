@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { constants } from "node:fs";
+import { constants, statSync } from "node:fs";
 import { mkdir, open, opendir, readdir, readFile, rename, rmdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import process from "node:process";
@@ -104,6 +104,11 @@ export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileS
       } finally {
         await dir.close();
       }
+    },
+
+    // Synchronous on purpose: a missing-file stat costs ~2 µs this way, ~20 µs as a rejected promise.
+    async exists(path) {
+      return statSync(path, { throwIfNoEntry: false }) !== undefined;
     },
 
     async stat(path) {

@@ -72,7 +72,7 @@ export function fileDriver(options: FileDriverOptions): Driver {
 
   /** Waits out a multi-object commit another instance or process is applying (or finishes a dead one's). */
   const awaitJournal = async (): Promise<boolean> => {
-    if ((await fs.stat(layout.journal)) === undefined) return false;
+    if (!(await fs.exists(layout.journal))) return false;
     await withLock(() => recover(fs, layout));
     return true;
   };
@@ -90,7 +90,7 @@ export function fileDriver(options: FileDriverOptions): Driver {
       const before = snapshot ? await fs.readText(layout.generation) : undefined;
       const result = await read();
       // Journal first, then the token: a commit removes its journal only after replacing the token.
-      if ((await fs.stat(layout.journal)) !== undefined) continue;
+      if (await fs.exists(layout.journal)) continue;
       if (!snapshot || (await fs.readText(layout.generation)) === before) return result;
     }
     return withLock(read);
