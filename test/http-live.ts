@@ -24,10 +24,13 @@ export function serveHandler(handler: Handler): Promise<RunningServer> {
 }
 
 /**
- * One live server hosting many isolated Memory stores: `/s/<n>/api/...` is store n's API.
+ * One live server hosting many isolated stores (Memory unless `makeStore` says otherwise):
+ * `/s/<n>/api/...` is store n's API.
  * `url()` hands out the base URL of a fresh store.
  */
-export async function multiStoreServer(): Promise<{ url(): string; close(): Promise<void>; stores: Map<string, ObjectStore> }> {
+export async function multiStoreServer(
+  makeStore: () => ObjectStore = () => createObjectStoreInstance({ Type: "Memory" }),
+): Promise<{ url(): string; close(): Promise<void>; stores: Map<string, ObjectStore> }> {
   const apps = new Map<string, ReturnType<typeof createApp>>();
   const stores = new Map<string, ObjectStore>();
   let next = 0;
@@ -42,7 +45,7 @@ export async function multiStoreServer(): Promise<{ url(): string; close(): Prom
     stores,
     url() {
       const id = String(++next);
-      const store = createObjectStoreInstance({ Type: "Memory" });
+      const store = makeStore();
       stores.set(id, store);
       apps.set(id, createApp(store));
       return `${server.url}/s/${id}`;
