@@ -17,7 +17,14 @@ import type { Tables } from "./schema.ts";
 
 const CONFLICT = /objstore-conflict:(\d+):(\d+|-)/;
 
-/** The write index and found version a failed guard reported, if `error` is one. */
+/**
+ * The write index and found version a failed guard reported, if `error` is one.
+ *
+ * @example
+ * ```ts
+ * parseConflict(new Error("bad JSON path: 'objstore-conflict:2:7'")); // { index: 2, current: "7" }
+ * ```
+ */
 export function parseConflict(error: unknown): { index: number; current: string | undefined } | undefined {
   const message = error instanceof Error ? error.message : undefined;
   const match = message === undefined ? null : CONFLICT.exec(message);
@@ -107,6 +114,11 @@ function singlePut(t: Tables, write: Put, index: number): InStatement {
  * The statements of a commit, in write order; a failed condition raises an error in its
  * statement. Runs of consecutive puts share multi-row statements (fewer statements to prepare
  * and send), so the first failing write is still the one reported.
+ *
+ * @example
+ * ```ts
+ * await client.batch(commitStatements(tablesFor("app"), writes), "write");
+ * ```
  */
 export function commitStatements(t: Tables, writes: readonly Write[]): InStatement[] {
   const statements: InStatement[] = [];

@@ -7,10 +7,24 @@
 import type { Client, InStatement } from "@libsql/client/web";
 import { InvalidInputError, ObjectStoreError } from "../../errors.ts";
 
-/** The schema version this release writes and reads. */
+/**
+ * The schema version this release writes and reads.
+ *
+ * @example
+ * ```ts
+ * if (found > SCHEMA_VERSION) throw new Error("written by a newer objstore");
+ * ```
+ */
 export const SCHEMA_VERSION = 1;
 
-/** The prefix used when none is configured. */
+/**
+ * The prefix used when none is configured: tables `objstore_objects` and `objstore_meta`.
+ *
+ * @example
+ * ```ts
+ * tablesFor(DEFAULT_PREFIX).objects; // '"objstore_objects"'
+ * ```
+ */
 export const DEFAULT_PREFIX = "objstore";
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
@@ -26,6 +40,11 @@ export interface Tables {
 /**
  * The table names for `prefix` (an identifier: a letter, then letters, digits or `_`, at most
  * 63). Checked here as well as in the config, since the driver can be built directly.
+ *
+ * @example
+ * ```ts
+ * tablesFor("app"); // { objects: '"app_objects"', meta: '"app_meta"' }
+ * ```
  */
 export function tablesFor(prefix: string = DEFAULT_PREFIX): Tables {
   if (typeof prefix !== "string" || !IDENTIFIER.test(prefix)) {
@@ -38,6 +57,11 @@ export function tablesFor(prefix: string = DEFAULT_PREFIX): Tables {
  * Creates the tables when missing and checks the schema version, in one batch (one round trip
  * over HTTP). `wal` switches a local database file to WAL mode first (readers never block the
  * writer; it persists in the file).
+ *
+ * @example
+ * ```ts
+ * await ensureSchema(createClient({ url: "file:x.db" }), tablesFor("app"), true);
+ * ```
  */
 export async function ensureSchema(client: Client, tables: Tables, wal: boolean): Promise<void> {
   if (wal) await client.execute("PRAGMA journal_mode = WAL");

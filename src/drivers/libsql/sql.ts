@@ -11,10 +11,24 @@ import type { SortField } from "../../query.ts";
 import type { JsonValue } from "../../types.ts";
 import type { Tables } from "./schema.ts";
 
-/** The columns every record read selects, in this order. */
+/**
+ * The columns every record read selects, in this order.
+ *
+ * @example
+ * ```ts
+ * `SELECT ${RECORD_COLUMNS} FROM ${tables.objects}`;
+ * ```
+ */
 export const RECORD_COLUMNS = "key, value, version, created, updated";
 
-/** One object by type and key. */
+/**
+ * One object by type and key.
+ *
+ * @example
+ * ```ts
+ * const row = (await client.execute(getStatement(tables, "Person", "ann"))).rows[0];
+ * ```
+ */
 export function getStatement(t: Tables, type: string, key: string): InStatement {
   return { sql: `SELECT ${RECORD_COLUMNS} FROM ${t.objects} WHERE type = ? AND key = ?`, args: [type, key] };
 }
@@ -93,7 +107,14 @@ function afterWhere(sort: readonly SortField[], after: NonNullable<PageRequest["
   return build(0);
 }
 
-/** The statements of one page: the rows, and the count when asked for. */
+/**
+ * The statements of one page: the rows, and the count when asked for.
+ *
+ * @example
+ * ```ts
+ * const { rows, count } = pageStatements(tables, "Person", { terms: [], sort: [], offset: 0, limit: 10, count: true });
+ * ```
+ */
 export function pageStatements(t: Tables, type: string, request: PageRequest): { rows: InStatement; count?: InStatement } {
   const { terms, sort, after } = request;
   const args: InValue[] = [];
@@ -117,7 +138,14 @@ export function pageStatements(t: Tables, type: string, request: PageRequest): {
   return { rows, count };
 }
 
-/** One bounded batch of a scan: matches after `afterKey` in key order. */
+/**
+ * One bounded batch of a scan: matches after `afterKey` in key order.
+ *
+ * @example
+ * ```ts
+ * await client.execute(scanStatement(tables, "Person", [], "ann", 256));
+ * ```
+ */
 export function scanStatement(t: Tables, type: string, terms: readonly string[], afterKey: string | undefined, limit: number): InStatement {
   const args: InValue[] = [type];
   let sql = `SELECT ${RECORD_COLUMNS} FROM ${t.objects} WHERE type = ?`;
@@ -130,7 +158,14 @@ export function scanStatement(t: Tables, type: string, terms: readonly string[],
   return { sql, args };
 }
 
-/** Distinct types, by skipping through the primary key: one index seek per type. */
+/**
+ * Distinct types, by skipping through the primary key: one index seek per type.
+ *
+ * @example
+ * ```ts
+ * const types = (await client.execute(typesStatement(tables))).rows.map((r) => String(r[0]));
+ * ```
+ */
 export function typesStatement(t: Tables): InStatement {
   return {
     sql: `WITH RECURSIVE types(type) AS (
