@@ -33,7 +33,7 @@ const METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "PR
 /** Methods `new Request` refuses, sent only over raw sockets. */
 const RAW_METHODS = [...METHODS, "TRACE", "CONNECT", "get", "G E T"];
 const BODIES = ["", "{", "}", "[1,", "null", "nul", "1e999", "-", "\"\\ud800\"", "{\"__proto__\":{\"x\":1}}", "\u0000", "{\"writes\":null}", "{\"writes\":[{}]}",
-  "{\"writes\":[{\"op\":\"save\"}]}", "{\"writes\":[{\"op\":\"put\",\"type\":\"Keep\",\"key\":\"a\"}]}", "{\"type\":\"Keep\"}", "[]", "\"str\"", "true", "0", "{\"a\":".repeat(50)];
+  "{\"writes\":[{\"op\":\"save\"}]}", "{\"writes\":[{\"op\":\"put\",\"type\":\"Keep\",\"key\":\"a\"}]}", "{\"type\":\"Keep\"}", "[]", "\"str\"", "true", "0", "{\"a\":".repeat(50), "[".repeat(5000) + "]".repeat(5000)];
 
 function junkSegment(r: Rng): string {
   const n = r.int(3);

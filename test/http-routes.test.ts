@@ -159,6 +159,15 @@ describe("HTTP routes", () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe("INVALID_VALUE");
     expect((await call("PUT", "/api/objects/T/k", "")).json.error.code).toBe("INVALID_VALUE");
+    for (const n of [513, 100_000]) {
+      const deep = await call("PUT", "/api/objects/T/k", "[".repeat(n) + "]".repeat(n));
+      expect([n, deep.status, deep.json.error.code]).toEqual([n, 400, "INVALID_VALUE"]);
+      const deepTx = await call("POST", "/api/transactions", `{"writes":[{"op":"save","type":"T","key":"k","value":${'{"a":'.repeat(n)}1${"}".repeat(n)}}]}`);
+      expect([n, deepTx.status]).toEqual([n, 400]);
+    }
+    const fine = await call("PUT", "/api/objects/T/deep", `${"[".repeat(400)}"[{\\\\"${"]".repeat(400)}`);
+    expect(fine.status).toBe(201);
+    await store.remove("T", "deep");
     expect((await call("PUT", "/api/objects/T/k", 1, { "If-Match": '"1", "2"' })).json.error.code).toBe("INVALID_ARGUMENT");
     expect(await store.types()).toEqual([]);
   });

@@ -183,11 +183,35 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") throw new InvalidInputError("INVALID_VALUE", "Invalid body: expected JSON, got an empty body");
+  if (nestingDepth(text) > MAX_DEPTH) {
+    throw new InvalidInputError("INVALID_VALUE", `Invalid body: JSON nested deeper than ${MAX_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not valid JSON");
   }
+}
+
+/** Deepest JSON nesting a body may have: deeper values would exhaust the stack of the walks over them. */
+const MAX_DEPTH = 512;
+
+/** The deepest `[`/`{` nesting of JSON text (strings skipped), stopping early past MAX_DEPTH. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > deepest && (deepest = depth) > MAX_DEPTH) return deepest;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
 }
 
 function tooLarge(limit: number): HttpError {
