@@ -78,6 +78,28 @@ describe("Remote driver specifics", () => {
     expect((await local.get("Race", "a"))?.value).toBe(99);
   });
 
+  test("8 concurrent transactions that all read version 1, then save it: exactly one wins, the rest conflict", async () => {
+    const store = remote();
+    await store.save("Eight", "a", "start");
+    let reads = 0;
+    let release!: () => void;
+    const allRead = new Promise<void>((resolve) => (release = resolve));
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) =>
+      store.transaction(async (tx) => {
+        expect((await tx.get("Eight", "a"))?.version).toBe("1");
+        if (++reads === 8) release();
+        await allRead; // every transaction has read version 1 before any commits
+        await tx.save("Eight", "a", `writer ${i}`, "1");
+        await tx.save("Eight", `mark ${i}`, i);
+        return i;
+      })));
+    const winners = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    expect(winners).toHaveLength(1);
+    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(WrongObjectVersionError);
+    expect(await local.get("Eight", "a")).toMatchObject({ value: `writer ${winners[0]}`, version: "2" });
+    expect((await local.page("Eight")).pagination.total).toBe(2);
+  });
+
   test("page is one request, filtered, sorted and sliced by the server; cursors walk it", async () => {
     const store = remote();
     for (let i = 0; i < 30; i++) await local.save("Pg", `k${String(i).padStart(2, "0")}`, { n: i % 7, t: i % 2 ? "odd" : "even" });
