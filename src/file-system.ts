@@ -68,7 +68,14 @@ export interface FileSystem {
   isProcessAlive(pid: number): boolean;
 }
 
-/** The `code` of an error thrown by a {@link FileSystem}, if any. */
+/**
+ * The `code` of an error thrown by a {@link FileSystem}, if any.
+ *
+ * @example
+ * ```ts
+ * try { await fs.rename(a, b) } catch (e) { if (fsErrorCode(e) === "ENOENT") await fs.makeDir(dir) }
+ * ```
+ */
 export function fsErrorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;

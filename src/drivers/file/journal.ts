@@ -31,14 +31,28 @@ interface Journal {
 /** How many temp files a commit writes at once. */
 const PARALLEL_WRITES = 32;
 
-/** Writes `text` to a fresh temp file, fsynced; returns its path. */
+/**
+ * Writes `text` to a fresh temp file, fsynced; returns its path.
+ *
+ * @example
+ * ```ts
+ * await fs.rename(await writeTemp(fs, layout, text), target);
+ * ```
+ */
 export async function writeTemp(fs: FileSystem, layout: Layout, text: string): Promise<string> {
   const path = `${layout.tmp}/${randomName()}.json`;
   await fs.writeText(path, text, { sync: true });
   return path;
 }
 
-/** Applies `changes` atomically and durably (see the module comment). */
+/**
+ * Applies `changes` atomically and durably (see the module comment). Call under the lock.
+ *
+ * @example
+ * ```ts
+ * await applyChanges(fs, layout, { puts: [{ path, text }], deletes: [] });
+ * ```
+ */
 export async function applyChanges(fs: FileSystem, layout: Layout, changes: Changes): Promise<void> {
   const { puts, deletes } = changes;
   if (puts.length + deletes.length === 0) return;
@@ -80,7 +94,15 @@ async function bumpGeneration(fs: FileSystem, layout: Layout): Promise<void> {
   await fs.rename(temp, layout.generation);
 }
 
-/** Finishes an interrupted commit (if its journal exists) and deletes leftover temp files. */
+/**
+ * Finishes an interrupted commit (if its journal exists) and deletes leftover temp files. Call
+ * under the lock.
+ *
+ * @example
+ * ```ts
+ * await recover(fs, layout);
+ * ```
+ */
 export async function recover(fs: FileSystem, layout: Layout): Promise<void> {
   const text = await fs.readText(layout.journal);
   if (text !== undefined) {

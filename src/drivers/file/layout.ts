@@ -36,7 +36,14 @@ export interface Layout {
   objectFile(type: string, key: string): Promise<string>;
 }
 
-/** The layout of a store at `base` (a path without a trailing separator). */
+/**
+ * The layout of a store at `base` (a path without a trailing separator).
+ *
+ * @example
+ * ```ts
+ * await layoutOf("/data").objectFile("Person", "ann"); // "/data/_person/ann.json"
+ * ```
+ */
 export function layoutOf(base: string): Layout {
   const internal = `${base}/${INTERNAL_DIR}`;
   return {
@@ -51,18 +58,39 @@ export function layoutOf(base: string): Layout {
   };
 }
 
-/** The directory part of a path made by a {@link Layout}. */
+/**
+ * The directory part of a path made by a {@link Layout}.
+ *
+ * @example
+ * ```ts
+ * dirOf("/data/_person/ann.json"); // "/data/_person"
+ * ```
+ */
 export function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf("/"));
 }
 
-/** An object file's text: self-describing, indented JSON a person can read. */
+/**
+ * An object file's text: self-describing, indented JSON a person can read.
+ *
+ * @example
+ * ```ts
+ * encodeObject("Person", { key: "ann", value: {}, version: "1", created: t, updated: t });
+ * ```
+ */
 export function encodeObject(type: string, record: DriverRecord): string {
   const { key, version, created, updated, value } = record;
   return JSON.stringify({ type, key, version, created, updated, value }, null, 2) + "\n";
 }
 
-/** An object file's contents: its type and record. Throws `BACKEND_ERROR` on a damaged file. */
+/**
+ * An object file's contents: its type and record. Throws `BACKEND_ERROR` on a damaged file.
+ *
+ * @example
+ * ```ts
+ * const { type, record } = decodeObject(text, path);
+ * ```
+ */
 export function decodeObject(text: string, path: string): { type: string; record: DriverRecord } {
   let parsed: unknown;
   try {

@@ -26,7 +26,14 @@ export interface Listed {
 /** How many files are read at once. */
 const PARALLEL_READS = 64;
 
-/** Reads an object file; `undefined` when it is missing or (hashed names) holds another object. */
+/**
+ * Reads an object file; `undefined` when it is missing or (hashed names) holds another object.
+ *
+ * @example
+ * ```ts
+ * const record = await readObject(fs, await layout.objectFile("T", "k"), "T", "k");
+ * ```
+ */
 export async function readObject(fs: FileSystem, path: string, type: string, key?: string): Promise<DriverRecord | undefined> {
   const text = await fs.readText(path);
   if (text === undefined) return undefined;
@@ -35,7 +42,14 @@ export async function readObject(fs: FileSystem, path: string, type: string, key
   return object.record;
 }
 
-/** The objects of a type in key order, from its directory listing. */
+/**
+ * The objects of a type in key order, from its directory listing.
+ *
+ * @example
+ * ```ts
+ * const keys = (await listType(fs, layout, "Person")).map((l) => l.key);
+ * ```
+ */
 export async function listType(fs: FileSystem, layout: Layout, type: string): Promise<Listed[]> {
   const dir = await layout.typeDir(type);
   const names = await fs.readDir(dir);
@@ -75,7 +89,14 @@ function strip(record: DriverRecord & { path?: string }): DriverRecord {
   return { key, value, version, created, updated };
 }
 
-/** Serves a page request (see the module comment for its cost). */
+/**
+ * Serves a page request (see the module comment for its cost).
+ *
+ * @example
+ * ```ts
+ * const { items, total } = await pageOf(fs, layout, "Person", request);
+ * ```
+ */
 export async function pageOf(fs: FileSystem, layout: Layout, type: string, request: PageRequest): Promise<{ items: DriverRecord[]; total: number }> {
   const listed = await listType(fs, layout, type);
   if (request.terms.length === 0 && request.sort.length === 0) {
@@ -99,7 +120,14 @@ export async function pageOf(fs: FileSystem, layout: Layout, type: string, reque
   return { items: page.items, total: page.total };
 }
 
-/** Streams a type's objects matching `terms`, in key order. */
+/**
+ * Streams a type's objects matching `terms`, in key order.
+ *
+ * @example
+ * ```ts
+ * for await (const record of scanOf(fs, layout, "Person", ["ann"])) console.log(record.key);
+ * ```
+ */
 export async function* scanOf(fs: FileSystem, layout: Layout, type: string, terms: string[]): AsyncIterable<DriverRecord> {
   const listed = await listType(fs, layout, type);
   for (let i = 0; i < listed.length; i += PARALLEL_READS) {
@@ -112,7 +140,14 @@ export async function* scanOf(fs: FileSystem, layout: Layout, type: string, term
   }
 }
 
-/** The types holding at least one object. */
+/**
+ * The types holding at least one object.
+ *
+ * @example
+ * ```ts
+ * const types = await typesOf(fs, layout);
+ * ```
+ */
 export async function typesOf(fs: FileSystem, layout: Layout): Promise<string[]> {
   const types: string[] = [];
   for (const name of await fs.readDir(layout.base)) {

@@ -77,7 +77,14 @@ async function hashHex(text: string): Promise<string> {
   return out;
 }
 
-/** True when `stem` is a whole name made only of `a-z`, `0-9` and `-`: it is its own key. */
+/**
+ * True when `stem` is a whole name made only of `a-z`, `0-9` and `-`: it is its own key.
+ *
+ * @example
+ * ```ts
+ * isPlainName("item-7"); // true; isPlainName("_item") is false (decode it)
+ * ```
+ */
 export function isPlainName(stem: string): boolean {
   return PLAIN.test(stem) && stem.length <= MAX_STEM && !DEVICE.test(stem);
 }
