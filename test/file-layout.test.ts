@@ -55,6 +55,8 @@ describe("SimpleFileStore layout", () => {
         expect(part.split(".")[0]).not.toMatch(/^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i);
       }
     }
+    // Every file, the driver's own included, is JSON a person can read.
+    for (const path of entries.filter((p) => statSync(join(base, p)).isFile())) expect(() => JSON.parse(readFileSync(join(base, path), "utf8"))).not.toThrow();
     // One file per object, and no two names that a case-insensitive file system would merge.
     expect(objects.filter((p) => p.endsWith(".json")).length).toBe(types.length * keys.length);
     expect(new Set(objects.map((p) => p.toLowerCase())).size).toBe(objects.length);

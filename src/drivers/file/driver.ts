@@ -181,7 +181,7 @@ async function checkBase(fs: FileSystem, layout: Layout): Promise<void> {
   if (info.kind !== "directory") throw problem("is not a directory");
   try {
     await fs.makeDir(layout.tmp);
-    await fs.remove(await writeTemp(fs, layout, "probe"));
+    await fs.remove(await writeTemp(fs, layout, '{"probe":true}'));
   } catch (error) {
     const code = fsErrorCode(error);
     if (code === "EACCES" || code === "EPERM" || code === "EROFS") throw problem("is not writable");

@@ -90,7 +90,7 @@ export async function applyChanges(fs: FileSystem, layout: Layout, changes: Chan
  */
 async function bumpGeneration(fs: FileSystem, layout: Layout): Promise<void> {
   const temp = `${layout.tmp}/${randomName()}.json`;
-  await fs.writeText(temp, randomName());
+  await fs.writeText(temp, JSON.stringify({ generation: randomName() }));
   await fs.rename(temp, layout.generation);
 }
 
