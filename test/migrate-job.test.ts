@@ -1,7 +1,7 @@
 // The migration job and verify as library functions over drivers.
 import { describe, expect, test } from "bun:test";
 import { migratingDriver } from "../src/composites/migrating.ts";
-import type { Driver, DriverRecord, PageRequest } from "../src/driver.ts";
+import type { Driver, DriverRecord, PageRequest, Write } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
 import { contentHash, memoryCheckpointStore, migrate, verify } from "../src/migrate/mod.ts";
 import { throttle } from "../src/migrate/throttle.ts";
@@ -107,7 +107,7 @@ describe("migrate", () => {
     const stray = { key: "zzz", value: 1, version: "1", created: clock().toISOString(), updated: clock().toISOString() };
     const gone = Array.from({ length: 9 }, (_, i) => `x${i}`); // a type only To has, over 3 pages
     await to.commit([
-      ...gone.map((key) => ({ op: "put" as const, type: "Gone", key, expect: { absent: true }, record: { ...stray, key } })),
+      ...gone.map((key): Write => ({ op: "put", type: "Gone", key, expect: { absent: true }, record: { ...stray, key } })),
       { op: "put", type: "A", key: "k00003x", expect: { absent: true }, record: { ...stray, key: "k00003x" } },
     ]);
     const before = await verify({ from, to, batchSize: 4 });

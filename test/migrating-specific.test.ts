@@ -6,6 +6,7 @@ import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mo
 import { type MigratingDriver, migratingDriver, type MirrorFailure, type MirrorStats } from "../src/composites/migrating.ts";
 import type { Driver, Write } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
+import { mirrorOrder } from "../src/composites/mirror-order.ts";
 import { createStore } from "../src/store.ts";
 
 /** A driver that logs commits into `log` and can be told to fail them. */
@@ -159,6 +160,66 @@ describe("Migrating store", () => {
     await store.close(); // waits for the pending mirrors
     expect(driver.stats()).toEqual({ mirrored: 21, failures: 0 });
     expect(await toInner.get("T", "b19")).toEqual(await fromInner.get("T", "b19"));
+  });
+
+  test("mirrors of different objects do not wait for each other; of one object they keep their order", async () => {
+    const fromInner = memoryDriver(), toInner = memoryDriver();
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const order: string[] = [];
+    const slowTo: Driver = {
+      ...toInner,
+      kind: "Memory",
+      async commit(w) {
+        if (w.some((x) => "key" in x && x.key === "slow") && !order.includes("slow")) await gate;
+        await toInner.commit(w);
+        order.push(w.map((x) => ("key" in x ? x.key : "*")).join("+"));
+      },
+    };
+    const store = createStore(migratingDriver(fromInner, slowTo));
+    const slow = store.save("T", "slow", 1); // its mirror waits for the gate
+    await store.save("T", "fast", 1); // not behind the slow one
+    expect(order).toEqual(["fast"]);
+    const again = store.save("T", "slow", 2, 1); // same object: waits behind the first
+    await store.transaction(async (tx) => { // other objects: not behind the slow one either
+      await tx.save("T", "other", 1);
+      await tx.save("T", "fast", 2, 1);
+    });
+    expect(order).toEqual(["fast", "other+fast"]);
+    release();
+    await Promise.all([slow, again]);
+    expect(order).toEqual(["fast", "other+fast", "slow", "slow"]);
+    expect((await toInner.get("T", "slow"))?.version).toBe("2");
+    expect(await toInner.get("T", "slow")).toEqual(await fromInner.get("T", "slow"));
+    expect(await toInner.get("T", "fast")).toEqual(await fromInner.get("T", "fast"));
+  });
+
+  test("mirror order: a truncate waits for the type's earlier mirrors, later ones wait for it", async () => {
+    const order = mirrorOrder();
+    const log: string[] = [];
+    const gates: Record<string, () => void> = {};
+    const step = (name: string) => () => new Promise<void>((r) => (gates[name] = () => (log.push(name), r())));
+    const put = (type: string, key: string): Write => ({ op: "put", type, key, expect: { any: true }, record: { key, value: 1, version: "1", created: "", updated: "" } });
+    const a = order.after([put("T", "a")], step("a"));
+    const u = order.after([put("U", "a")], step("u"));
+    const trunc = order.after([{ op: "truncate", type: "T" }], step("truncate"));
+    const b = order.after([put("T", "b")], step("b"));
+    await new Promise((r) => setTimeout(r, 1));
+    expect(Object.keys(gates).sort()).toEqual(["a", "u"]); // truncate and b wait
+    gates.u!();
+    await u;
+    expect(Object.keys(gates).sort()).toEqual(["a", "u"]);
+    gates.a!();
+    await a;
+    await new Promise((r) => setTimeout(r, 1));
+    expect(Object.keys(gates).sort()).toEqual(["a", "truncate", "u"]);
+    gates.truncate!();
+    await trunc;
+    await new Promise((r) => setTimeout(r, 1));
+    gates.b!();
+    await b;
+    await order.idle();
+    expect(log).toEqual(["u", "a", "truncate", "b"]);
   });
 
   test("beyond maxPendingMirrors a mirror is dropped and reported", async () => {

@@ -8,6 +8,7 @@
  */
 import type { Driver, Expect, Write } from "../driver.ts";
 import type { ObjectStore } from "../types.ts";
+import { mirrorOrder } from "./mirror-order.ts";
 import { commitNoOlder } from "./order.ts";
 
 /** A mirror write to `To` that failed; `From` holds the truth and the migration job repairs it. */
@@ -74,9 +75,9 @@ export interface MigratingObjectStore extends ObjectStore {
  */
 export function migratingDriver(from: Driver, to: Driver, options: MigratingOptions = {}): MigratingDriver {
   const stats: MirrorStats = { mirrored: 0, failures: 0 };
-  // Mirrors run one at a time, in the order their From commits finished, so a later state of
-  // an object never reaches To before an earlier one.
-  let tail: Promise<unknown> = Promise.resolve();
+  // Mirrors of one object run in the order their From commits finished, so a later state of an
+  // object never reaches To before an earlier one; mirrors of different objects run at once.
+  const order = mirrorOrder();
   const timeout = options.mirrorTimeout ?? 10_000;
   const maxPending = options.maxPendingMirrors ?? 10_000;
   let pending = 0;
@@ -96,8 +97,7 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
   const mirror = async (writes: Write[]) => {
     if (pending >= maxPending) return fail(writes, new Error(`To is not keeping up: ${pending} mirrors pending, this one was dropped`));
     pending++;
-    const run = tail.then(() => commitNoOlder(to, writes));
-    tail = run.catch(() => {});
+    const run = order.after(writes, () => commitNoOlder(to, writes));
     const done = run.then(() => void stats.mirrored++, (cause) => fail(writes, cause)).finally(() => {
       if (--pending === 0) stalled = false;
     });
@@ -125,7 +125,7 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
     },
 
     async close() {
-      await tail;
+      await order.idle();
       const results = await Promise.allSettled([from.close(), to.close()]);
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;
