@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Driver, DriverRecord, Write } from "../driver.ts";
+import { CommitConflict, type Driver, type DriverRecord, type Write } from "../driver.ts";
 import { commitNoOlder, isNewer, replacing, sameState } from "../composites/order.ts";
 import { compareCodePoints } from "../query.ts";
 import type { CheckpointStore, MigrationCheckpoint } from "./checkpoint.ts";
@@ -43,7 +43,7 @@ export interface MigrationCounts {
   written: number;
   /** Objects To already had at the same or a newer state. */
   skipped: number;
-  /** Objects made equal one by one: removed during the run, only in To, or changed under a write. */
+  /** Objects removed from To because From lacks them, or repaired one by one after changing during the run. */
   repaired: number;
   /** Objects that kept changing while being repaired (run again or verify). */
   unresolved: number;
@@ -102,6 +102,24 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     else if (outcome !== "same") counts.repaired++;
   };
 
+  /** Removes records From lacks from To, batched and conditional, then re-reads From over them. */
+  const removeOrphans = async (type: string, orphans: DriverRecord[]) => {
+    counts.repaired += orphans.length;
+    if (dryRun) return;
+    for (let i = 0; i < orphans.length; i += batchSize) {
+      const chunk = orphans.slice(i, i + batchSize);
+      try {
+        await to.commit(chunk.map((o) => ({ op: "delete", type, key: o.key, expect: { version: o.version } })));
+      } catch (e) {
+        if (!(e instanceof CommitConflict)) throw e;
+        // To changed under us (a live write landed): settle each one against From.
+        for (const o of chunk) await repairKey(from, to, type, o.key);
+      }
+      // An object created in From meanwhile (and mirrored) must not stay deleted from To.
+      await recheck(from, type, new Map(chunk.map((o) => [o.key, undefined])), batchSize, repair);
+    }
+  };
+
   const progress = (type: string) => {
     const seconds = (now() - start) / 1000;
     const rate = seconds > 0 ? (counts.processed - startProcessed) / seconds : 0;
@@ -135,10 +153,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
         const dropped = await commitNoOlder(to, writes);
         counts.written -= dropped;
         counts.skipped += dropped;
-        await recheck(from, type, writes, batchSize, repair);
+        await recheck(from, type, new Map(writes.map((w) => [(w as { key: string }).key, (w as { record: DriverRecord }).record])), batchSize, repair);
       }
-      // Objects only To has: removed from From during the run (or before, with a failed mirror).
-      for (const key of existing.keys()) await repair(type, key);
+      // Objects only To has (removed from From during the run, or before with a failed mirror).
+      if (existing.size > 0) await removeOrphans(type, [...existing.values()]);
       if (last === undefined) continue;
       if (!dryRun) await options.checkpoint?.save({ done: state.done, type, after: last, processed: counts.processed });
       progress(type);
@@ -154,22 +172,28 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 }
 
 /**
- * Reads From again over the keys just written: an object removed (or replaced) in From since
- * it was read is repaired one by one, so the copy never brings back a removed object.
+ * Reads From again over the keys just written to To (`expected`: key → what was written, in
+ * key order; `undefined` for a removal): an object that changed or appeared in From since it was
+ * read is repaired one by one, so the copy never brings back a removed object nor keeps a new
+ * one out.
  */
-async function recheck(from: Driver, type: string, writes: Write[], batchSize: number, repair: (type: string, key: string) => Promise<void>) {
-  const written = new Map<string, DriverRecord>();
-  for (const w of writes) if (w.op === "put") written.set(w.key, w.record);
-  const first = writes[0] as { key: string };
-  const lastKey = (writes[writes.length - 1] as { key: string }).key;
-  // Start just before the first written key: page after the greatest key below it is not
-  // expressible, so read from the first key itself (inclusive) with a get, then page after it.
-  const reader = keyReader(from, type, batchSize, first.key);
+async function recheck(
+  from: Driver,
+  type: string,
+  expected: Map<string, DriverRecord | undefined>,
+  batchSize: number,
+  repair: (type: string, key: string) => Promise<void>,
+) {
+  const keys = [...expected.keys()];
+  if (keys.length === 0) return;
+  const first = keys[0]!, lastKey = keys[keys.length - 1]!;
+  // Paging starts after a key, so the first key itself is one get; then the range after it.
+  const reader = keyReader(from, type, batchSize, first);
   const current = new Map<string, DriverRecord>();
-  const head = await from.get(type, first.key);
+  const head = await from.get(type, first);
   if (head) current.set(head.key, head);
   for (const record of await reader.takeUpTo(lastKey)) current.set(record.key, record);
-  for (const [key, record] of written) {
+  for (const [key, record] of expected) {
     if (!sameState(current.get(key), record)) await repair(type, key);
   }
 }
