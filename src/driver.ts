@@ -91,5 +91,12 @@ export interface Driver {
    * On a failed condition throws {@link CommitConflict} and writes nothing.
    */
   commit(writes: Write[]): Promise<void>;
+  /**
+   * Optional: replaces the object at `version` with `record` in one atomic step, keeping its
+   * stored `created`, which it returns. Throws {@link CommitConflict} (index 0, the version
+   * found) and writes nothing when the object is not at `version`. When present, a versioned
+   * `save` outside a transaction uses it instead of a read plus a commit.
+   */
+  replace?(type: string, key: string, version: string, record: Omit<DriverRecord, "created">): Promise<string>;
   close(): Promise<void>;
 }

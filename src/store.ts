@@ -10,7 +10,7 @@ import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
 import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
 import type { JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
-import { checkCount, checkKey, checkType, checkVersion, copyValue, describe } from "./validate.ts";
+import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** Options of {@link createStore}; a subset of `CreateOptions`. */
 export interface StoreOptions {
@@ -109,6 +109,18 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const expected = checkVersion(version);
       const copy = copyValue(value);
       checkOpen();
+      const next = expected === undefined ? undefined : nextVersion(expected);
+      if (backend.replace && expected !== undefined && next !== undefined) {
+        // One atomic conditional write that keeps `created`: no read first.
+        const updated = ctx.stamp();
+        try {
+          const created = await backend.replace(type, key, expected, { key, value: copy, version: next, updated });
+          return { version: next, created, updated };
+        } catch (e) {
+          if (!(e instanceof CommitConflict)) throw e;
+          throw conflictError(type, key, { version: expected }, e.current, "save");
+        }
+      }
       if (expected !== undefined) return store.transaction((tx) => tx.save(type, key, copy, expected)).catch(unwrapConflict);
       // A create needs no read: the commit's condition decides, in one round trip.
       const stamp = ctx.stamp();
@@ -242,6 +254,7 @@ function wrapDriver(driver: Driver): Driver {
     },
     types: () => driver.types().catch(wrap),
     commit: (writes) => driver.commit(writes).catch(wrap),
+    ...(driver.replace ? { replace: (type, key, version, record) => driver.replace!(type, key, version, record).catch(wrap) } : {}),
     close: () => driver.close().catch(wrap),
   };
 }
