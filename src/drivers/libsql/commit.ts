@@ -11,8 +11,9 @@
  * @module
  */
 import type { InStatement, InValue } from "@libsql/client/web";
-import type { Expect, Write } from "../../driver.ts";
+import type { DriverRecord, Expect, Write } from "../../driver.ts";
 import { searchText } from "../../query.ts";
+import type { JsonValue } from "../../types.ts";
 import type { Tables } from "./schema.ts";
 
 const CONFLICT = /objstore-conflict:(\d+):(\d+|-)/;
@@ -52,9 +53,9 @@ function guard(t: Tables, expect: Expect, index: number, type: string, key: stri
  * The search column: NULL when the text is pure ASCII (SQLite's lower() then matches
  * `searchText` exactly), else `searchText(key, value)`.
  */
-function searchColumn(key: string, json: string, write: Put): string | null {
+function searchColumn(key: string, json: string, value: JsonValue): string | null {
   // deno-lint-ignore no-control-regex
-  return /^[\x00-\x7f]*$/.test(key) && /^[\x00-\x7f]*$/.test(json) ? null : searchText(key, write.record.value);
+  return /^[\x00-\x7f]*$/.test(key) && /^[\x00-\x7f]*$/.test(json) ? null : searchText(key, value);
 }
 
 type Put = Extract<Write, { op: "put" }>;
@@ -70,7 +71,7 @@ function putRow(write: Put, index: number): InValue[] {
   const { record, expect } = write;
   const json = JSON.stringify(record.value);
   const kind = "version" in expect ? "version" : "absent" in expect ? "absent" : "present" in expect ? "present" : "any";
-  return [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write), kind,
+  return [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, record.value), kind,
     "version" in expect ? expect.version : null, String(index)];
 }
 
@@ -102,7 +103,7 @@ function multiPut(t: Tables, puts: { write: Put; index: number }[]): InStatement
 function singlePut(t: Tables, write: Put, index: number): InStatement {
   const { record } = write;
   const json = JSON.stringify(record.value);
-  const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, write)];
+  const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, record.value)];
   const check = guard(t, write.expect, index, write.type, write.key, args) ?? "1";
   return {
     sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${check} ${UPSERT}`,
@@ -150,4 +151,25 @@ export function commitStatements(t: Tables, writes: readonly Write[]): InStateme
   });
   flush();
   return statements;
+}
+
+/**
+ * Replaces the object at `version` keeping its stored `created`, which it returns: one
+ * statement, its guard inside (a failed guard raises the conflict error with index 0).
+ *
+ * @example
+ * ```ts
+ * const created = (await client.execute(replaceStatement(tables, "T", "k", "3", record))).rows[0]?.created;
+ * ```
+ */
+export function replaceStatement(t: Tables, type: string, key: string, version: string, record: Omit<DriverRecord, "created">): InStatement {
+  const json = JSON.stringify(record.value);
+  const args: InValue[] = [type, key, json, record.version, record.updated, searchColumn(key, json, record.value)];
+  const check = guard(t, { version }, 0, type, key, args)!;
+  return {
+    sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, '', ?, ? WHERE ${check}
+      ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+      updated = excluded.updated, search = excluded.search RETURNING created`,
+    args,
+  };
 }

@@ -8,7 +8,7 @@ import type { Client, InStatement, ResultSet, Row } from "@libsql/client/web";
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, type Write } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
 import type { JsonValue } from "../../types.ts";
-import { commitStatements, parseConflict } from "./commit.ts";
+import { commitStatements, parseConflict, replaceStatement } from "./commit.ts";
 import { isBusy, mapLibsqlError } from "./errors.ts";
 import { ensureSchema, type Tables, tablesFor } from "./schema.ts";
 import { getStatement, pageStatements, scanStatement, typesStatement } from "./sql.ts";
@@ -124,6 +124,20 @@ export function libsqlDriver(options: LibsqlDriverOptions): Driver {
           throw e;
         }
       });
+    },
+
+    async replace(type, key, version, record) {
+      const statement = replaceStatement(tables, type, key, version, record);
+      const result = await run("save", async (c) => {
+        try {
+          return await c.execute(statement);
+        } catch (e) {
+          const conflict = parseConflict(e);
+          if (conflict) throw new CommitConflict(0, conflict.current);
+          throw e;
+        }
+      });
+      return String(result.rows[0]!.created);
     },
 
     async close() {
