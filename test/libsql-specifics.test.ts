@@ -166,8 +166,13 @@ describe("LibSQL over HTTP: round trips and faults", () => {
     expect(server.pipelineRequests - before).toBe(1);
     expect(await store.get("T", "warm")).toBeUndefined();
     before = server.pipelineRequests;
-    await store.get("T", "k1");
+    const first = await store.get("T", "k1");
     expect(server.pipelineRequests - before).toBe(1);
+    before = server.pipelineRequests;
+    const saved = await store.save("T", "k1", { i: 1, again: true }, "1"); // versioned save: no read first
+    expect(server.pipelineRequests - before).toBe(1);
+    expect(saved).toEqual({ version: "2", created: first!.created, updated: saved.updated });
+    expect(await store.get("T", "k1")).toMatchObject({ value: { i: 1, again: true }, version: "2", created: first!.created });
     before = server.pipelineRequests;
     const page = await store.page("T", { sort: "i:desc", pagesize: 10 });
     expect(server.pipelineRequests - before).toBe(1);
