@@ -205,6 +205,7 @@ function guardedDriver(backend: Driver, checkOpen: () => void): Driver {
     },
     types: async () => (checkOpen(), backend.types()),
     commit: async (writes) => (checkOpen(), backend.commit(writes)),
+    ...(backend.replace ? { replace: async (type, key, version, record) => (checkOpen(), backend.replace!(type, key, version, record)) } : {}),
     close: () => backend.close(),
   };
 }
