@@ -94,6 +94,23 @@ describe("POST /api/transactions (record-level ops of the Remote driver)", () =>
     expect((await store.page("T")).result.map((o) => o.key)).toEqual(["n"]);
   });
 
+  test("replace: the object at version gets the record and keeps created; 412 with current otherwise; alone only", async () => {
+    await store.save("T", "k", 1);
+    const created = (await store.get("T", "k"))!.created;
+    const replace = (version: string, key = "k") => ({ op: "replace", type: "T", key, version, record: { value: 2, version: "2", updated: "2026-01-01T00:00:01.000Z" } });
+    const ok = await post({ writes: [replace("1")] });
+    expect(ok.status).toBe(200);
+    expect(ok.json.results).toEqual([{ created }]);
+    expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: 2, version: "2", created, updated: "2026-01-01T00:00:01.000Z" });
+    const stale = await post({ writes: [replace("1")] });
+    expect(stale.status).toBe(412);
+    expect(stale.json.error).toMatchObject({ index: 0, current: "2" });
+    expect((await post({ writes: [replace("1", "nope")] })).json.error).toMatchObject({ index: 0, current: null });
+    const mixed = await post({ writes: [replace("2"), { op: "truncate", type: "T" }] });
+    expect(mixed.status).toBe(400);
+    expect((await store.get("T", "k"))?.version).toBe("2");
+  });
+
   test("record-level ops are validated like the store's own writes", async () => {
     const cases: unknown[] = [
       { op: "put", type: "T", key: "k", expect: { absent: true }, record: record("0") },

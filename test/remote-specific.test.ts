@@ -65,6 +65,20 @@ describe("Remote driver specifics", () => {
     expect(await local.get("Five", "k")).toMatchObject({ value: 5, version: "6" });
   });
 
+  test("a versioned save is one request (replace op) that keeps created; a stale one is WRONG_OBJECT_VERSION", async () => {
+    const store = remote();
+    const first = await store.save("Rep", "k", 1);
+    requests.length = 0;
+    const second = await store.save("Rep", "k", 2, first.version);
+    expect(requests).toEqual(["POST /api/transactions"]);
+    expect(second.version).toBe("2");
+    expect(second.created).toBe(first.created);
+    expect(await local.get("Rep", "k")).toMatchObject({ value: 2, version: "2", created: first.created, updated: second.updated });
+    await expectError(store.save("Rep", "k", 3, "1"), WrongObjectVersionError, "WRONG_OBJECT_VERSION");
+    await expectError(store.save("Rep", "missing", 3, "1"), ObjectMissingError, "OBJECT_MISSING");
+    expect((await local.get("Rep", "k"))?.value).toBe(2);
+  });
+
   test("a commit conflict found by the server fails the whole transaction and writes nothing", async () => {
     const store = remote();
     await store.save("Race", "a", 1);

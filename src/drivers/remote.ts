@@ -107,15 +107,29 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
     async commit(writes: Write[]) {
       const response = await call("POST", "/api/transactions", { writes: writes.map(toWire) }, 412);
       if (response.status !== 412) return void (await response.body?.cancel());
-      const body = await response.json().catch(() => null) as { error?: { index?: unknown; current?: unknown } } | null;
-      const index = body?.error?.index;
-      if (typeof index !== "number") throw errorFromResponse(412, body);
-      const current = body?.error?.current;
-      throw new CommitConflict(index, typeof current === "string" ? current : undefined);
+      throw await conflictFrom(response);
+    },
+
+    // A versioned save outside a transaction: one request instead of a read plus a commit.
+    async replace(type, key, version, record) {
+      const write: WireWrite = { op: "replace", type, key, version, record: { value: record.value, version: record.version, updated: record.updated } };
+      const response = await call("POST", "/api/transactions", { writes: [write] }, 412);
+      if (response.status === 412) throw await conflictFrom(response);
+      const body = await response.json() as { results: { created: string }[] };
+      return body.results[0]!.created;
     },
 
     async close() {},
   };
+}
+
+/** The CommitConflict a 412 of a record-level request describes (else the mapped error). */
+async function conflictFrom(response: Response): Promise<Error> {
+  const body = await response.json().catch(() => null) as { error?: { index?: unknown; current?: unknown } } | null;
+  const index = body?.error?.index;
+  if (typeof index !== "number") return errorFromResponse(412, body);
+  const current = body?.error?.current;
+  return new CommitConflict(index, typeof current === "string" ? current : undefined);
 }
 
 function toWire(write: Write): WireWrite {

@@ -8,7 +8,7 @@
  * @module
  */
 import * as v from "valibot";
-import { CommitConflict, type Driver, type DriverPage, type Expect, type PageRequest, type Write } from "../driver.ts";
+import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type Expect, type PageRequest, type Write } from "../driver.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import type { JsonValue } from "../types.ts";
 import { checkKey, checkType, copyValue } from "../validate.ts";
@@ -18,7 +18,8 @@ import type { ErrorBody } from "./errors.ts";
 export type WireWrite =
   | { op: "put"; type: string; key: string; expect: Expect; record: WireRecord }
   | { op: "delete"; type: string; key: string; expect: Expect }
-  | { op: "truncate"; type: string };
+  | { op: "truncate"; type: string }
+  | { op: "replace"; type: string; key: string; version: string; record: Omit<WireRecord, "created"> };
 
 /** A stored record on the wire. */
 export interface WireRecord {
@@ -57,6 +58,13 @@ const RECORD_WRITE = v.variant("op", [
   v.object({ op: v.literal("delete"), type: v.unknown(), key: v.unknown(), expect: EXPECT }),
   v.object({ op: v.literal("truncate"), type: v.unknown() }),
 ]);
+const REPLACE = v.object({
+  op: v.literal("replace"),
+  type: v.unknown(),
+  key: v.unknown(),
+  version: v.pipe(v.string(), v.minLength(1)),
+  record: v.object({ value: v.unknown(), version: v.pipe(v.string(), v.regex(/^[1-9][0-9]*$/, "expected a version")), updated: STAMP }),
+});
 
 /**
  * True when a write is one of the record-level ops.
@@ -68,7 +76,48 @@ const RECORD_WRITE = v.variant("op", [
  */
 export function isRecordOp(write: unknown): boolean {
   const op = (write as { op?: unknown } | null)?.op;
-  return op === "put" || op === "delete" || op === "truncate";
+  return op === "put" || op === "delete" || op === "truncate" || op === "replace";
+}
+
+/**
+ * Runs a lone `replace` op: the object at `version` gets `record`, keeping its `created`, in one
+ * atomic step (the driver's `replace`, else a read plus a commit conditioned on that version).
+ * Answers `{"results":[{"created"}]}`, or 412 with `index` 0 and `current` like a commit.
+ *
+ * @example
+ * ```ts
+ * await replaceRecord(driver, { op: "replace", type: "T", key: "k", version: "1", record: { value: 2, version: "2", updated: "2026-01-01T00:00:00.000Z" } });
+ * ```
+ */
+export async function replaceRecord(driver: Driver, input: unknown): Promise<{ status: number; body: unknown }> {
+  const parsed = v.safeParse(REPLACE, input);
+  if (!parsed.success) throw bad(0, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
+  const w = parsed.output;
+  let record: Omit<DriverRecord, "created">;
+  try {
+    checkType(w.type), checkKey(w.key);
+    record = { key: w.key, value: copyValue(w.record.value), version: w.record.version, updated: w.record.updated };
+  } catch (e) {
+    throw e instanceof ObjectStoreError ? withIndex(e, 0) : e;
+  }
+  try {
+    let created: string;
+    if (driver.replace) created = await driver.replace(w.type, w.key, w.version, record);
+    else {
+      const current = await driver.get(w.type, w.key);
+      if (current?.version !== w.version) throw new CommitConflict(0, current?.version);
+      created = current.created;
+      await driver.commit([{ op: "put", type: w.type, key: w.key, expect: { version: w.version }, record: { ...record, created } }]);
+    }
+    return { status: 200, body: { results: [{ created }] } };
+  } catch (e) {
+    if (!(e instanceof CommitConflict)) throw e;
+    return { status: 412, body: conflictBody(e) };
+  }
+}
+
+function conflictBody(e: CommitConflict): ErrorBody {
+  return { error: { code: "WRONG_OBJECT_VERSION", message: `Write ${e.index} conflicts`, index: e.index, current: e.current ?? null } };
 }
 
 /**
@@ -113,10 +162,7 @@ export async function commitRecords(driver: Driver, input: unknown[]): Promise<{
     await driver.commit(writes);
   } catch (e) {
     if (!(e instanceof CommitConflict)) throw e;
-    const body: ErrorBody = {
-      error: { code: "WRONG_OBJECT_VERSION", message: `Write ${e.index} conflicts`, index: e.index, current: e.current ?? null },
-    };
-    return { status: 412, body };
+    return { status: 412, body: conflictBody(e) };
   }
   return { status: 200, body: { results: writes.map(() => null) } };
 }

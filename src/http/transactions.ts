@@ -10,7 +10,7 @@ import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
 import { type ErrorBody, errorResponse } from "./errors.ts";
-import { commitRecords, isRecordOp } from "./records.ts";
+import { commitRecords, isRecordOp, replaceRecord } from "./records.ts";
 
 const BODY = v.object({ writes: v.array(v.unknown()) });
 const VERSION = v.optional(v.union([v.string(), v.number()], "expected a string or a number"));
@@ -41,10 +41,12 @@ export async function runTransaction(store: ObjectStore, input: unknown): Promis
   const writes = body.output.writes;
   const recordOps = writes.filter(isRecordOp).length;
   if (recordOps > 0) {
-    if (recordOps !== writes.length) throw badArgument("Invalid writes: put/delete/truncate ops cannot be mixed with save/remove");
+    if (recordOps !== writes.length) throw badArgument("Invalid writes: put/delete/truncate/replace ops cannot be mixed with save/remove");
     const driver = driverOf(store);
     if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level writes");
-    return commitRecords(driver, writes);
+    const replaces = writes.filter((w) => (w as { op?: unknown }).op === "replace").length;
+    if (replaces > 0 && writes.length > 1) throw badArgument("Invalid writes: a replace op goes alone");
+    return replaces > 0 ? replaceRecord(driver, writes[0]) : commitRecords(driver, writes);
   }
   const parsed: StoreWrite[] = writes.map((raw, index) => {
     if ((raw as { op?: unknown } | null)?.op === "save" && !Object.hasOwn(raw as object, "value")) {
