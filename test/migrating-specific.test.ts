@@ -2,7 +2,10 @@
 // reported and counted but never blocks or undoes From, and a mirror never replaces a newer
 // object in To.
 import { describe, expect, test } from "bun:test";
-import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
+import { createClient } from "@libsql/client";
+import { BackendError, createObjectStoreInstance, type ObjectStore, WrongObjectVersionError } from "../mod.ts";
+import { cachingDriver } from "../src/composites/caching.ts";
+import { libsqlDriver } from "../src/drivers/libsql/driver.ts";
 import { type MigratingDriver, migratingDriver, type MirrorFailure, type MirrorStats } from "../src/composites/migrating.ts";
 import type { Driver, Write } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
@@ -244,6 +247,33 @@ describe("Migrating store", () => {
     expect(store.kind).toBe("Migrating");
     expect(store.stats()).toEqual({ mirrored: 1, failures: 0 });
     expect(failures).toEqual([]);
+    await store.close();
+  });
+});
+
+describe("composites over a driver with a one-step replace (libSQL)", () => {
+  test("a versioned save through Migrating(libSQL → Memory) uses From's replace and mirrors the full record", async () => {
+    const from = libsqlDriver({ client: createClient({ url: ":memory:" }) });
+    const to = memoryDriver();
+    const store = createStore(migratingDriver(from, to));
+    await store.save("T", "a", 1);
+    const saved = await store.save("T", "a", 2, 1);
+    expect(saved.version).toBe("2");
+    expect(await to.get("T", "a")).toEqual(await from.get("T", "a"));
+    await store.close();
+  });
+
+  test("a versioned save through Caching(libSQL) updates the cache after Main's replace", async () => {
+    const main = libsqlDriver({ client: createClient({ url: ":memory:" }) });
+    const driver = cachingDriver({ main, cache: memoryDriver(), defaultPolicy: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1e9 } });
+    const store = createStore(driver);
+    await store.save("T", "a", 1);
+    await store.save("T", "a", 2, 1);
+    expect(await store.get("T", "a")).toMatchObject({ value: 2, version: "2" });
+    expect(driver.stats()).toMatchObject({ hits: 1, misses: 0 }); // the replace filled the cache
+    await expect(store.save("T", "a", 3, 1)).rejects.toBeInstanceOf(WrongObjectVersionError);
+    expect(await store.get("T", "a")).toMatchObject({ value: 2, version: "2" });
+    expect(driver.stats()).toMatchObject({ hits: 1, misses: 1 }); // a failed replace drops the entry
     await store.close();
   });
 });

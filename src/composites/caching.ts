@@ -208,6 +208,29 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       });
     },
 
+    // Main's one-step versioned replace, when it has one; the cache follows as after a commit.
+    ...(main.replace
+      ? {
+        async replace(type: string, key: string, version: string, record: Omit<DriverRecord, "created">) {
+          if (!started) await start();
+          const policy = policyOf(type);
+          const copy = policy.cache ? { ...record, value: cloneJson(record.value) } : undefined;
+          let created: string;
+          try {
+            created = await main.replace!(type, key, version, record);
+          } catch (e) {
+            forget(type, key);
+            throw e;
+          }
+          if (copy) {
+            staleFlight(type, key);
+            remember(type, { ...copy, created }, policy);
+          }
+          return created;
+        },
+      }
+      : {}),
+
     async close() {
       await Promise.all(background);
       const results = await Promise.allSettled([main.close(), cache.close()]);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Driver, Expect, Write } from "../driver.ts";
+import type { Driver, DriverRecord, Expect, Write } from "../driver.ts";
 import type { ObjectStore } from "../types.ts";
 import { mirrorOrder } from "./mirror-order.ts";
 import { commitNoOlder } from "./order.ts";
@@ -123,6 +123,17 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
       await from.commit(writes);
       await mirror(mirrored);
     },
+
+    // From's one-step versioned replace, when it has one; the full record is then mirrored.
+    ...(from.replace
+      ? {
+        async replace(type: string, key: string, version: string, record: Omit<DriverRecord, "created">) {
+          const created = await from.replace!(type, key, version, record);
+          await mirror([{ op: "put", type, key, expect: { version }, record: { ...record, created } }]);
+          return created;
+        },
+      }
+      : {}),
 
     async close() {
       await order.idle();
