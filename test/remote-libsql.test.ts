@@ -23,10 +23,7 @@ afterAll(async () => {
 });
 
 if (onBun) {
-  // Skipped for the reason given in test/remote.test.ts (reads and commits interleave over HTTP);
-  // remote-specific.test.ts has the same case with a barrier after the reads.
-  const skip = { "8 concurrent transactions saving one object with the same version: exactly one wins": "reads and commits interleave over HTTP" };
-  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options), { skip });
+  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options));
 } else {
   test("Remote over libSQL: a transaction commits client versions atomically; a conflict writes nothing", async () => {
     const remote = createObjectStoreInstance({ Type: "Remote", url: server.url() });

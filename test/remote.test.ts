@@ -13,14 +13,4 @@ afterAll(async () => {
   await server.close();
 });
 
-// Skipped: the case assumes all eight transactions' first reads land before any commit, which
-// holds in-process but not over HTTP (seen on Node: undici sent the winner's commit before a
-// slower transaction's read, which then saw version 2 inside fn; on Bun/Deno it passes only by
-// timing). The conflict itself is covered by "8 concurrent saves with the same version: exactly
-// one wins", the commit-conflict cases, and remote-specific.test.ts runs the same case with a
-// barrier after the eight reads.
-const skip: Record<string, string> = {
-  "8 concurrent transactions saving one object with the same version: exactly one wins": "reads and commits interleave over HTTP (see above)",
-};
-
-conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options), { skip });
+conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options));
