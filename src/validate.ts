@@ -11,6 +11,8 @@ const CONTROL = /\p{Cc}/u;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const MAX_TYPE_CODE_POINTS = 100;
 const MAX_KEY_BYTES = 1024;
+/** Deepest nesting of arrays/objects a value may have (deeper values would exhaust the stack). */
+export const MAX_DEPTH = 512;
 const encoder = new TextEncoder();
 
 /** Throws `INVALID_OBJECT_TYPE` unless `type` is a valid object type. */
@@ -98,6 +100,9 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
   }
   if (value === null) return null;
   if (ancestors.has(value)) throw invalidValue(path, "a cycle");
+  if (ancestors.size >= MAX_DEPTH) {
+    throw new InvalidInputError("INVALID_VALUE", `Invalid value at ${path}: nested deeper than ${MAX_DEPTH} levels`);
+  }
   ancestors.add(value);
   let copy: JsonValue;
   if (Array.isArray(value)) {

@@ -130,6 +130,18 @@ export function valueCases(h: Harness): void {
       );
     });
 
+    h.test("a value nested too deep for the stack is INVALID_VALUE, not a crash, and nothing is written", async () => {
+      const store = await h.open();
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      await expectError(store.save(T, "deep", deep as never), InvalidInputError, "INVALID_VALUE");
+      expect(await store.get(T, "deep")).toBeUndefined();
+      let fine: unknown = 1;
+      for (let i = 0; i < 100; i++) fine = { a: fine };
+      await store.save(T, "fine", fine as never);
+      expect(JSON.stringify((await store.get(T, "fine"))?.value)).toBe(JSON.stringify(fine));
+    });
+
     h.test("a field named __proto__ is kept as data", async () => {
       const store = await h.open();
       const value = JSON.parse('{"__proto__":{"polluted":true},"a":1}');
