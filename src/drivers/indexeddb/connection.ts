@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The connection of the IndexedDB driver: an idb-keyval `UseStore` (the custom-store callback
  * that hands out the raw `IDBObjectStore`) over an injected `IDBFactory`, opened on first use

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The IndexedDB driver (`{"Type":"IndexedDB","dbName":"objstore"}`): every object type in one
  * object store of one database, keyed `[type, key]` (see `keys.ts`), through idb-keyval's

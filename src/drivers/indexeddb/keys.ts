@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The IndexedDB layout: one object store, primary key `[type, sortKey(key)]`, so one type is one
  * key range and its keys come back in DESIGN §2.3 order.

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Listing inside one readonly IndexedDB transaction: pages in key order are a count plus one
  * ranged `getAll` (after a cursor `advance` past the offset); queried or sorted pages walk the
