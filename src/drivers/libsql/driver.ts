@@ -52,7 +52,9 @@ export function libsqlDriver(options: LibsqlDriverOptions): Driver {
     if (closed) return Promise.reject(new ObjectStoreError("CLOSED", "This store is closed"));
     ready ??= (async () => {
       client ??= typeof options.client === "function" ? await options.client() : options.client;
-      await ensureSchema(client, tables, options.wal ?? false);
+      const c = client;
+      // Another process creating the schema or switching to WAL can hold the lock: wait like writes do.
+      await retryWhileBusy(() => ensureSchema(c, tables, options.wal ?? false));
       return client;
     })().catch((e) => {
       ready = undefined; // the next operation tries again
@@ -61,21 +63,27 @@ export function libsqlDriver(options: LibsqlDriverOptions): Driver {
     return ready;
   };
 
-  /** Runs `fn` with the client, retrying while the database is locked by someone else. */
-  const run = async <T>(what: string, fn: (c: Client) => Promise<T>): Promise<T> => {
-    const c = await open();
+  /** Runs `fn`, retrying with jittered backoff while the database is locked by someone else. */
+  const retryWhileBusy = async <T>(fn: () => Promise<T>): Promise<T> => {
     const deadline = Date.now() + busyRetryMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
       try {
-        return await fn(c);
+        return await fn();
       } catch (e) {
-        if (isBusy(e) && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-          continue;
-        }
-        if (e instanceof CommitConflict) throw e;
-        throw mapLibsqlError(e, what);
+        if (!isBusy(e) || Date.now() >= deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
       }
+    }
+  };
+
+  /** Runs `fn` with the client, retrying while the database is locked by someone else. */
+  const run = async <T>(what: string, fn: (c: Client) => Promise<T>): Promise<T> => {
+    const c = await open();
+    try {
+      return await retryWhileBusy(() => fn(c));
+    } catch (e) {
+      if (e instanceof CommitConflict) throw e;
+      throw mapLibsqlError(e, what);
     }
   };
 
