@@ -77,8 +77,8 @@ export interface CachePolicy {
 export interface CachingConfig {
   Type: "Caching";
   Main: StoreConfig;
-  /** @default {"Type":"Memory"} */
-  Caching: StoreConfig;
+  /** The cache store. @default {"Type":"Memory"} (parseStoreConfig fills it in) */
+  Caching?: StoreConfig;
   DefaultPolicy: CachePolicy;
   TablePolicyOverride?: Record<string, CachePolicy>;
   /** Alias of `TablePolicyOverride` (give one of them). */

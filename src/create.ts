@@ -104,7 +104,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
     case "Caching":
       return cachingDriver({
         main: driverFor(config.Main, options),
-        cache: driverFor(config.Caching, options),
+        cache: driverFor(config.Caching ?? { Type: "Memory" }, options),
         defaultPolicy: config.DefaultPolicy,
         overrides: config.TablePolicyOverride ?? config.ObjectTypeOverride,
         monotonicNow: options.monotonicNow,
