@@ -90,6 +90,60 @@ if (local.ready) {
       expect(new Set(net.log.map((e) => e.op))).toEqual(new Set(["Query"]));
     });
 
+    test("a versioned save is one UpdateItem that keeps created and leaves the item as a put would", async () => {
+      const net = recordingFetch();
+      const config = dynamoConfig(local.endpoint());
+      const store = open(config, net.fetch);
+      const first = await store.save("T", "k", "all lower");
+      net.reset();
+      const saved = await store.save("T", "k", { Name: "Upper" }, "1");
+      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem"]);
+      expect(saved.version).toBe("2");
+      expect(saved.created).toBe(first.created);
+      expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: { Name: "Upper" }, version: "2", created: first.created, updated: saved.updated });
+      // Same attributes as a put of the same value: lower-case marker gone, search text stored.
+      await store.save("T", "p", { Name: "Upper" });
+      const client = dynamoClient({ accessKeyId: config.aws_access_key_id, secretAccessKey: "b", region: "us-east-1", endpoint: local.endpoint(), fetch });
+      const raw = async (key: string) =>
+        (await client.call<{ Item: Record<string, { S: string }> }>("GetItem", { TableName: `${config.objectPrefix}objstore`, Key: { pk: { S: "T" }, sk: { S: key } } })).Item;
+      const [replaced, put] = [await raw("k"), await raw("p")];
+      expect(Object.keys(replaced).sort()).toEqual(Object.keys(put).sort());
+      expect(replaced.txt).toEqual({ S: "k\n{\"name\":\"upper\"}" });
+      expect((await store.page("T", { query: "upper" })).result.map((o) => o.key)).toEqual(["k", "p"]);
+      expect((await store.page("T", { query: "lower" })).pagination.total).toBe(0);
+      // Back to lower case: `lc` returns, the value itself is searched.
+      await store.save("T", "k", "lower again", "2");
+      expect((await raw("k")).lc).toEqual({ S: "1" });
+      expect((await store.page("T", { query: "again" })).result.map((o) => o.key)).toEqual(["k"]);
+    });
+
+    test("a versioned save's conflicts: WRONG_OBJECT_VERSION, OBJECT_MISSING (missing table too), nothing written", async () => {
+      const net = recordingFetch();
+      const store = open(dynamoConfig(local.endpoint(), { single_table_mode: false }), net.fetch);
+      await expectError(store.save("Nothing", "k", 1, "1"), ObjectStoreError, "OBJECT_MISSING");
+      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem"]);
+      await store.save("T", "k", 1);
+      await store.save("T", "k", 2, "1");
+      net.reset();
+      const error = await expectError(store.save("T", "k", 3, "1"), ObjectStoreError, "WRONG_OBJECT_VERSION");
+      expect(error.message).toContain("version 2");
+      await expectError(store.save("T", "missing", 3, "1"), ObjectStoreError, "OBJECT_MISSING");
+      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem"]);
+      expect(await store.get("T", "k")).toMatchObject({ value: 2, version: "2" });
+      expect(await store.get("T", "missing")).toBeUndefined();
+    });
+
+    test("a versioned save above 400 KB is INVALID_VALUE before sending", async () => {
+      const net = recordingFetch();
+      const store = open(dynamoConfig(local.endpoint()), net.fetch);
+      await store.save("T", "k", 1);
+      net.reset();
+      await expectError(store.save("T", "k", { s: "X".repeat(210_000) }, "1"), InvalidInputError, "INVALID_VALUE");
+      expect(net.count()).toBe(0);
+      await store.save("T", "k", { s: "x".repeat(400_000) }, "1");
+      expect(await store.get("T", "k")).toMatchObject({ version: "2" });
+    });
+
     test("a missing table reads as empty and reads never create tables", async () => {
       const net = recordingFetch();
       const store = open(dynamoConfig(local.endpoint(), { single_table_mode: false }), net.fetch);

@@ -103,12 +103,12 @@ if (local.ready) {
       test(`versioned save whose answer is lost (${fault}) applies once`, async () => {
         const net = recordingFetch();
         const store = open(net);
-        await store.save("T", "k", { v: 1 });
-        net.fault = first("PutItem", fault);
+        const { created } = await store.save("T", "k", { v: 1 });
+        net.fault = first("UpdateItem", fault);
         net.reset();
-        expect((await store.save("T", "k", { v: 2 }, "1")).version).toBe("2");
-        expect(net.count("PutItem")).toBe(2);
-        expect(await store.get("T", "k")).toMatchObject({ value: { v: 2 }, version: "2" });
+        expect(await store.save("T", "k", { v: 2 }, "1")).toMatchObject({ version: "2", created });
+        expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem"]); // the lost one and the retry
+        expect(await store.get("T", "k")).toMatchObject({ value: { v: 2 }, version: "2", created });
       });
 
       test(`remove whose answer is lost (${fault}) is not OBJECT_MISSING`, async () => {
@@ -146,6 +146,18 @@ if (local.ready) {
       await expectError(store.save("T", "k", "mine"), ObjectExistsError, "OBJECT_EXISTS");
       expect(net.count("PutItem")).toBe(3);
       expect((await store.get("T", "k"))?.value).toBe("theirs");
+    });
+
+    test("a real conflict on a retried versioned save is still WRONG_OBJECT_VERSION", async () => {
+      const net = recordingFetch();
+      const store = open(net);
+      await store.save("T", "k", "v1");
+      await store.save("T", "k", "theirs", "1");
+      net.fault = first("UpdateItem", "drop-before", 2);
+      net.reset();
+      await expectError(store.save("T", "k", "mine", "1"), ObjectStoreError, "WRONG_OBJECT_VERSION");
+      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem", "UpdateItem"]);
+      expect(await store.get("T", "k")).toMatchObject({ value: "theirs", version: "2" });
     });
 
     test("updates with lost answers on a third of the writes still count exactly", async () => {

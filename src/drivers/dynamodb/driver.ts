@@ -8,7 +8,8 @@
  * registry (partition `_types` of the main table: one item per type ever written, put once per
  * store instance before the first write of that type) and keeps the types that still hold an
  * object (one `Limit: 1` query each), so it never reads the objects themselves and single
- * writes stay one conditional `PutItem`.
+ * writes stay one conditional `PutItem`; a versioned save is one conditional `UpdateItem`
+ * (`replace`, replace.ts).
  *
  * @module
  */
@@ -18,6 +19,7 @@ import { type DynamoClient, dynamoClient, type RetryPolicy } from "./client.ts";
 import { decodeItem, keyOf, RECORD_PROJECTION } from "./codec.ts";
 import { commitWrites } from "./commit.ts";
 import { isMissingTable, namesFor, pageOf, queryPages, queryRecords } from "./listing.ts";
+import { replaceObject } from "./replace.ts";
 import { createTables, REGISTRY_PARTITION, type Tables } from "./tables.ts";
 
 /** Options of {@link dynamodbDriver}. */
@@ -134,6 +136,11 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
 
     async commit(writes) {
       await commitWrites({ client, tables, register: async (types) => void await Promise.all([...types].map(registerOne)) }, writes);
+    },
+
+    // A versioned save in one conditional UpdateItem that keeps `created` (see replace.ts).
+    async replace(type, key, version, record) {
+      return replaceObject(client, await tables.tableOf(type), type, key, version, record);
     },
 
     async close() {
