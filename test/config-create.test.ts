@@ -3,15 +3,8 @@
 // ObjectStoreError with code UNSUPPORTED and a plain message.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, createObjectStoreInstance, type ObjectStore, type StoreConfig } from "../mod.ts";
+import { thrownBy } from "./support/config.ts";
 
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a synchronous throw");
-}
 
 async function expectWorkingMemoryStore(store: ObjectStore): Promise<void> {
   expect(store.kind).toBe("Memory");

@@ -3,28 +3,8 @@
 // policy and override rules; configs that are not objects.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
+import { configError } from "./support/config.ts";
 
-/** The ConfigError parseStoreConfig throws for `input` (fails the test if it parses). */
-function configError(input: unknown): ConfigError {
-  let result: unknown;
-  try {
-    result = parseStoreConfig(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(e).toBeInstanceOf(ObjectStoreError);
-    const err = e as ConfigError;
-    expect(err.code).toBe("INVALID_CONFIG");
-    expect(Array.isArray(err.issues)).toBe(true);
-    expect(err.issues.length).toBeGreaterThan(0);
-    for (const issue of err.issues) {
-      expect(typeof issue.path).toBe("string");
-      expect(typeof issue.message).toBe("string");
-      expect(issue.message.length).toBeGreaterThan(0);
-    }
-    return err;
-  }
-  throw new Error(`expected a ConfigError, but the config parsed to ${JSON.stringify(result)}`);
-}
 
 /** The distinct issue paths, sorted. */
 function paths(input: unknown): string[] {

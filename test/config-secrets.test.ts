@@ -3,6 +3,7 @@
 // of the wrong type, the URL is invalid or unsupported, or the config fails for another reason.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, createObjectStoreInstance, parseStoreConfig, type StoreConfig } from "../mod.ts";
+import { configError } from "./support/config.ts";
 
 /** Every text of `err` that a caller could log: message, stack, issues, cause chain, JSON. */
 function texts(err: unknown): string[] {
@@ -30,17 +31,6 @@ function expectNoSecret(err: unknown, secret: string): void {
   for (const text of texts(err)) expect(text).not.toContain(secret);
 }
 
-/** The error parseStoreConfig throws for `input`; must be a ConfigError. */
-function configError(input: unknown): ConfigError {
-  let result: unknown;
-  try {
-    result = parseStoreConfig(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error(`expected a ConfigError, but the config parsed (${Object.keys(result as object).join(",")})`);
-}
 
 const SECRET = "hunter2-Sup3rS3cret";
 const dynamo = { Type: "DynamoDB", aws_access_key_id: "AKIAEXAMPLE", aws_secret_access_key: SECRET, region_name: "eu-west-2" };

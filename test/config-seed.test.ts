@@ -3,33 +3,8 @@
 // ConfigError naming the supported schemes), and Type names are exact and case-sensitive.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
+import { configError, issuePaths as paths, type Obj, parse } from "./support/config.ts";
 
-type Obj = Record<string, unknown>;
-
-/** parseStoreConfig, with the result as a plain record (fields checked one by one). */
-function parse(input: unknown): Obj {
-  return parseStoreConfig(input) as unknown as Obj;
-}
-
-/** The ConfigError parseStoreConfig throws for `input` (fails the test if it parses). */
-function configError(input: unknown): ConfigError {
-  let result: unknown;
-  try {
-    result = parseStoreConfig(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(e).toBeInstanceOf(ObjectStoreError);
-    const err = e as ConfigError;
-    expect(err.code).toBe("INVALID_CONFIG");
-    expect(err.issues.length).toBeGreaterThan(0);
-    return err;
-  }
-  throw new Error(`expected a ConfigError, but the config parsed to ${JSON.stringify(result)}`);
-}
-
-function paths(err: ConfigError): string[] {
-  return [...new Set(err.issues.map((i) => i.path))].sort();
-}
 
 const policy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
 

@@ -3,17 +3,10 @@
 // without `cause` (the parser's message quotes the input) and without the input's secrets.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, createObjectStoreFromEnv, type ObjectStore } from "../mod.ts";
+import { thrownBy } from "./support/config.ts";
 
 const VAR = "APIAPP_OBJECTSTORECONFIG";
 
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a synchronous throw");
-}
 
 function configErrorFromEnv(text: string): ConfigError {
   const err = thrownBy(() => createObjectStoreFromEnv({ [VAR]: text }));
