@@ -65,7 +65,7 @@ try {
   // The SDK writes items of the same shape as the driver, so both read the same table.
   const sdkItem = (k: string, version: string) => {
     const val = JSON.stringify(valueOf(1));
-    return { pk: S(TYPE), sk: S(k), val: S(val), ver: S(version), cre: S(new Date().toISOString()), upd: S(new Date().toISOString()), tok: S("sdk"), txt: S(k), lc: S("1") };
+    return { pk: S(TYPE), sk: S(k), val: S(val), ver: S(version), cre: S(new Date().toISOString()), upd: S(new Date().toISOString()), tok: S("sdk"), txt: S(k) };
   };
 
   let oCreated = 0;
@@ -94,9 +94,9 @@ try {
         const answer = await sdk.send(new UpdateItemCommand({
           TableName: table,
           Key: { pk: item.pk, sk: item.sk },
-          UpdateExpression: "SET val = :val, ver = :ver, upd = :upd, tok = :tok, txt = :txt, lc = :lc",
+          UpdateExpression: "SET val = :val, ver = :ver, upd = :upd, tok = :tok, txt = :txt",
           ConditionExpression: "ver = :v",
-          ExpressionAttributeValues: { ":v": S(version), ":val": item.val, ":ver": item.ver, ":upd": item.upd, ":tok": item.tok, ":txt": item.txt, ":lc": item.lc },
+          ExpressionAttributeValues: { ":v": S(version), ":val": item.val, ":ver": item.ver, ":upd": item.upd, ":tok": item.tok, ":txt": item.txt },
           ReturnValues: "ALL_NEW",
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }));

@@ -101,7 +101,7 @@ if (local.ready) {
       expect(saved.version).toBe("2");
       expect(saved.created).toBe(first.created);
       expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: { Name: "Upper" }, version: "2", created: first.created, updated: saved.updated });
-      // Same attributes as a put of the same value: lower-case marker gone, search text stored.
+      // Same attributes as a put of the same value, search text included.
       await store.save("T", "p", { Name: "Upper" });
       const client = dynamoClient({ accessKeyId: config.aws_access_key_id, secretAccessKey: "b", region: "us-east-1", endpoint: local.endpoint(), fetch });
       const raw = async (key: string) =>
@@ -111,9 +111,9 @@ if (local.ready) {
       expect(replaced.txt).toEqual({ S: "k\n{\"name\":\"upper\"}" });
       expect((await store.page("T", { query: "upper" })).result.map((o) => o.key)).toEqual(["k", "p"]);
       expect((await store.page("T", { query: "lower" })).pagination.total).toBe(0);
-      // Back to lower case: `lc` returns, the value itself is searched.
+      // Back to lower case: the search text is the key only, the value itself is searched.
       await store.save("T", "k", "lower again", "2");
-      expect((await raw("k")).lc).toEqual({ S: "1" });
+      expect((await raw("k")).txt).toEqual({ S: "k" });
       expect((await store.page("T", { query: "again" })).result.map((o) => o.key)).toEqual(["k"]);
     });
 

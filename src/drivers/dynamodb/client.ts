@@ -45,50 +45,43 @@ export class DynamoError extends Error {
   readonly code: string;
   readonly status: number;
   /** The parsed error body (e.g. `CancellationReasons`, `Item`). */
-  readonly body: Record<string, unknown>;
+  readonly body: Record<string, any>;
 
-  constructor(code: string, status: number, message: string, body: Record<string, unknown>) {
-    super(`${code}: ${message}`);
+  constructor(status: number, body: Record<string, any>) {
+    const code = String(body.__type ?? `HTTP${status}`).replace(/.*#/, "");
+    super(`${code}: ${body.message ?? body.Message ?? `HTTP ${status}`}`);
     this.code = code;
     this.status = status;
     this.body = body;
-    this.name = "DynamoError";
   }
 }
 
-/** Answers that mean "try again": the request was not applied. */
-const THROTTLING = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "LimitExceededException",
-  "TransactionInProgressException",
-]);
+/**
+ * Error codes (and transaction cancellation reasons) that mean "not applied, try again":
+ * throttling, and contention with another transaction.
+ */
+export const RETRYABLE = /^(Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded|Transaction(InProgress|Conflict))/;
 
 /**
- * Whether a DynamoDB error is worth another attempt.
+ * True when `e` is a DynamoDB answer with this code.
  *
  * @example
  * ```ts
- * isRetryable(new DynamoError("ThrottlingException", 400, "Rate exceeded", {})); // true
+ * catch (e) { if (isCode(e, "ResourceNotFoundException")) return undefined; throw e; }
  * ```
  */
-export function isRetryable(e: DynamoError): boolean {
-  return e.status >= 500 || e.status === 429 || THROTTLING.has(e.code);
-}
+export const isCode = (e: unknown, code: string): e is DynamoError => e instanceof DynamoError && e.code === code;
 
 /** What {@link DynamoClient.call} reports besides the answer. */
 export interface CallInfo {
-  /** Attempts made before the answer (1 = first try). */
-  attempts: number;
   /** True when an earlier attempt may have reached the server and been applied. */
-  uncertain: boolean;
+  uncertain?: boolean;
 }
 
 /** A DynamoDB JSON API client. */
 export interface DynamoClient {
-  /** Calls `operation` with retries; throws {@link DynamoError} (not retryable, or retries spent) or BACKEND_UNAVAILABLE. */
-  call<T = Record<string, unknown>>(operation: string, input: unknown, info?: CallInfo): Promise<T>;
+  /** Calls `operation` with retries; throws {@link DynamoError} (not retryable) or BACKEND_UNAVAILABLE (retries spent). */
+  call<T = Record<string, any>>(operation: string, input: unknown, info?: CallInfo): Promise<T>;
   /** Waits a backoff step (for callers retrying on their own, e.g. transaction conflicts). */
   backoff(attempt: number): Promise<void>;
   readonly attempts: number;
@@ -106,99 +99,52 @@ export interface DynamoClient {
  * ```
  */
 export function dynamoClient(options: DynamoClientOptions): DynamoClient {
-  const { accessKeyId, secretAccessKey, sessionToken, region } = options;
-  const doFetch = options.fetch;
-  const url = options.endpoint;
-  const attempts = Math.max(1, options.retry?.attempts ?? 10);
-  const baseMs = options.retry?.baseMs ?? 25;
-  const capMs = options.retry?.capMs ?? 2000;
-  const timeoutMs = options.retry?.timeoutMs ?? 30_000;
+  const { attempts = 10, baseMs = 25, capMs = 2000, timeoutMs = 30_000 } = options.retry ?? {};
   const cache = new Map<string, ArrayBuffer>();
-
   const backoff = (attempt: number) =>
     new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(capMs, baseMs * 2 ** attempt)));
-
-  const once = async (operation: string, body: string): Promise<Response> => {
-    const signer = new AwsV4Signer({
-      method: "POST",
-      url,
-      headers: { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": `DynamoDB_20120810.${operation}` },
-      body,
-      accessKeyId,
-      secretAccessKey,
-      sessionToken,
-      service: "dynamodb",
-      region,
-      cache,
-    });
-    const signed = await signer.sign();
-    return await doFetch(signed.url.toString(), {
-      method: signed.method,
-      headers: signed.headers,
-      body: signed.body ?? null,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  };
 
   return {
     attempts,
     backoff,
-    async call<T>(operation: string, input: unknown, info?: CallInfo): Promise<T> {
+    async call(operation, input, info = {}) {
       const body = JSON.stringify(input);
-      let uncertain = false;
-      for (let attempt = 0; ; attempt++) {
-        if (info) (info.attempts = attempt + 1), (info.uncertain = uncertain);
-        let response: Response;
-        let text: string;
+      for (let attempt = 1; ; attempt++) {
+        let failure: unknown;
         try {
-          response = await once(operation, body);
-          text = await response.text();
-        } catch (cause) {
-          // The request may have reached the server before the connection failed.
-          uncertain = true;
-          if (attempt + 1 < attempts) {
-            await backoff(attempt);
-            continue;
+          const signed = await new AwsV4Signer({
+            ...options,
+            url: options.endpoint,
+            method: "POST",
+            headers: { "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": `DynamoDB_20120810.${operation}` },
+            body,
+            service: "dynamodb",
+            cache,
+          }).sign();
+          const response = await options.fetch(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+          const text = await response.text();
+          if (response.ok) return text ? JSON.parse(text) : {};
+          let answer = {};
+          try {
+            answer = JSON.parse(text) ?? {};
+          } catch {
+            // not JSON (a proxy's error page): the status says it all
           }
-          throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB ${operation} failed: the endpoint could not be reached`, { cause: networkCause(cause) });
+          failure = new DynamoError(response.status, answer);
+        } catch (e) {
+          // The request may have reached the server before the connection failed. Keep the
+          // error's name and message only: the request it may carry holds signatures.
+          failure = e instanceof Error ? Object.assign(new Error(e.message), { name: e.name }) : new Error(String(e));
         }
-        if (response.ok) return (text === "" ? {} : JSON.parse(text)) as T;
-        const error = toDynamoError(response.status, text);
-        if (isRetryable(error) && attempt + 1 < attempts) {
-          // A 5xx may have been applied; a throttling 400 never was.
-          if (error.status >= 500) uncertain = true;
-          await backoff(attempt);
-          continue;
+        const dynamo = failure instanceof DynamoError ? failure : undefined;
+        if (dynamo && dynamo.status < 500 && dynamo.status !== 429 && !RETRYABLE.test(dynamo.code)) throw dynamo;
+        // A 5xx or a lost answer may have been applied; a throttling 400 never was.
+        if (!dynamo || dynamo.status >= 500) info.uncertain = true;
+        if (attempt >= attempts) {
+          throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB ${operation} failed after ${attempt} attempts (${dynamo?.code ?? "no answer"})`, { cause: failure });
         }
-        if (isRetryable(error)) {
-          throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB ${operation} failed after ${attempts} attempts (${error.code})`, { cause: error });
-        }
-        throw error;
+        await backoff(attempt - 1);
       }
     },
   };
-}
-
-function toDynamoError(status: number, text: string): DynamoError {
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(text);
-    if (parsed && typeof parsed === "object") body = parsed as Record<string, unknown>;
-  } catch {
-    // not JSON (a proxy's error page): keep the status only
-  }
-  const type = typeof body.__type === "string" ? body.__type : `HTTP${status}`;
-  const code = type.slice(type.lastIndexOf("#") + 1);
-  const message = typeof body.message === "string" ? body.message : typeof body.Message === "string" ? body.Message : `HTTP ${status}`;
-  return new DynamoError(code, status, message, body);
-}
-
-/** Keeps a network error's name and message only (never the request, which carries signatures). */
-function networkCause(cause: unknown): Error {
-  if (cause instanceof Error) {
-    const copy = new Error(cause.message);
-    copy.name = cause.name;
-    return copy;
-  }
-  return new Error(String(cause));
 }

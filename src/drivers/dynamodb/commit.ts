@@ -2,14 +2,18 @@
  * Atomic commits with optimistic concurrency, checked by DynamoDB itself:
  *
  * - one write = one conditional `PutItem` / `DeleteItem` (`attribute_not_exists(pk)` on
- *   create, `attribute_exists(pk)`, `ver = :v`), with `ReturnValuesOnConditionCheckFailure:
+ *   create, `attribute_exists(pk)`, `ver = :ver`), with `ReturnValuesOnConditionCheckFailure:
  *   ALL_OLD` so a conflict reports the current version without another read;
+ * - a versioned save (`replace`) = one conditional `UpdateItem` that sets everything a put
+ *   writes except `cre`, which it keeps and returns (`ReturnValues: ALL_NEW`); no registry
+ *   write, since an object at that version exists and its type was registered before;
  * - several writes = one `TransactWriteItems` with the same conditions and a
  *   `ClientRequestToken`, so a retry of a transaction that did apply is answered as success;
  * - more than 100 items (or 4 MB) → `TRANSACTION_TOO_LARGE` before anything is sent;
  * - a retried single write that failed its condition is checked against the item it found:
  *   our own commit token (`tok`) there, or for a delete no item at all, means the earlier
- *   attempt applied, so it is not reported as a conflict.
+ *   attempt applied, so it is not reported as a conflict;
+ * - a missing table holds no object: a single delete or replace needs no table created.
  *
  * Truncate alone follows every page of the type's keys and batch-deletes 25 at a time (not
  * atomic: an object created meanwhile may survive). Truncate together with other writes is
@@ -18,34 +22,33 @@
  *
  * @module
  */
-import { CommitConflict, type Expect, satisfies, type Write } from "../../driver.ts";
+import { CommitConflict, type DriverRecord, type Expect, satisfies, type Write } from "../../driver.ts";
 import { BackendError, ObjectStoreError } from "../../errors.ts";
-import { type CallInfo, type DynamoClient, DynamoError } from "./client.ts";
+import { type DynamoClient, isCode, RETRYABLE } from "./client.ts";
 import { encodeItem, type Item, itemSize, keyOf } from "./codec.ts";
-import { isMissingTable, namesFor, queryPages } from "./listing.ts";
+import { isMissingTable, queryPages } from "./listing.ts";
 import type { Tables } from "./tables.ts";
-
-/** DynamoDB's limits of one `TransactWriteItems`. */
-export const MAX_TRANSACTION_ITEMS = 100;
-const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 /** What a commit needs from the driver. */
 export interface CommitContext {
   client: DynamoClient;
   tables: Tables;
   /** Makes sure the types are in the registry before objects of them are written. */
-  register(types: Iterable<string>): Promise<void>;
+  register(types: string[]): Promise<unknown>;
 }
 
 /** One item operation of a commit; `index` is the write's index, -1 for a truncate's delete. */
 interface Op {
   index: number;
-  kind: "Put" | "Delete";
   table: string;
-  item?: Item;
   key: Item;
+  /** The item of a put; none for a delete. */
+  item?: Item;
   expect: Expect;
 }
+
+const tooLarge = (what: string) =>
+  new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most 100 items, 4 MB)`);
 
 /**
  * Applies `writes` atomically (see the module docs).
@@ -56,150 +59,168 @@ interface Op {
  * ```
  */
 export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise<void> {
-  const truncated = new Set<string>();
-  for (const write of writes) if (write.op === "truncate") truncated.add(write.type);
+  const { client, tables } = ctx;
+  const truncated = new Set(writes.flatMap((w) => (w.op === "truncate" ? [w.type] : [])));
   const token = crypto.randomUUID();
   const ops: Op[] = [];
-  const putKeys = new Set<string>();
+  const written = new Set<string>();
   for (const [index, write] of writes.entries()) {
     if (write.op === "truncate") continue;
-    const table = await ctx.tables.tableOf(write.type);
+    let expect = write.expect;
     if (truncated.has(write.type)) {
       // The type is emptied first in this commit: the object counts as absent.
-      if (!satisfies(write.expect, undefined)) throw new CommitConflict(index, undefined);
+      if (!satisfies(expect, undefined)) throw new CommitConflict(index, undefined);
       if (write.op === "delete") continue;
+      expect = { any: true };
     }
-    const expect: Expect = truncated.has(write.type) ? { any: true } : write.expect;
-    const key = keyOf(write.type, write.key);
-    if (write.op === "put") {
-      ops.push({ index, kind: "Put", table, item: encodeItem(write.type, write.record, token), key, expect });
-      putKeys.add(`${write.type}\n${write.key}`);
-    } else {
-      ops.push({ index, kind: "Delete", table, key, expect });
-    }
+    const item = write.op === "put" ? encodeItem(write.type, write.record, token) : undefined;
+    ops.push({ index, table: await tables.tableOf(write.type), key: keyOf(write.type, write.key), item, expect });
+    written.add(`${write.type}\n${write.key}`);
   }
   if (ops.length === 0) {
-    for (const type of truncated) await truncateType(ctx, type);
+    for (const type of truncated) await truncateType(client, await tables.tableOf(type), type);
     return;
   }
-  if (ops.length > MAX_TRANSACTION_ITEMS) throw tooLarge(`${ops.length} writes`);
   for (const type of truncated) {
-    const table = await ctx.tables.tableOf(type);
-    for await (const page of queryPages(ctx.client, { table, type, terms: [], projection: "#sk" })) {
-      for (const item of page.Items ?? []) {
-        if (putKeys.has(`${type}\n${item.sk!.S}`)) continue;
-        ops.push({ index: -1, kind: "Delete", table, key: keyOf(type, item.sk!.S), expect: { any: true } });
-        if (ops.length > MAX_TRANSACTION_ITEMS) throw tooLarge(`truncating ${type} with other writes needs more than ${MAX_TRANSACTION_ITEMS} items`);
+    const table = await tables.tableOf(type);
+    for await (const page of queryPages(client, table, type, { projection: "sk" })) {
+      for (const { sk } of page.Items) {
+        if (!written.has(`${type}\n${sk!.S}`)) ops.push({ index: -1, table, key: keyOf(type, sk!.S), expect: { any: true } });
       }
+      if (ops.length > 100) break;
     }
   }
+  if (ops.length > 100) throw tooLarge(`${ops.length}${truncated.size ? " or more" : ""} items`);
   const bytes = ops.reduce((sum, op) => sum + (op.item ? itemSize(op.item) : 0), 0);
-  if (bytes > MAX_TRANSACTION_BYTES) throw tooLarge(`${bytes} bytes of items (DynamoDB allows 4 MB per transaction)`);
-  await ctx.register(new Set(writes.flatMap((w) => (w.op === "put" ? [w.type] : []))));
-  const tables = [...new Set(ops.map((op) => op.table))];
-  await withTables(ctx, tables, () => (ops.length === 1 ? writeOne(ctx.client, ops[0]!, token) : transact(ctx.client, ops, token)));
-}
-
-/** Runs `action`; when a table is missing, creates the tables and runs it once more. */
-async function withTables<T>(ctx: CommitContext, tables: string[], action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (e) {
-    if (!isMissingTable(e)) throw e;
+  if (bytes > 4 * 1024 * 1024) throw tooLarge(`${bytes} bytes of items`);
+  await ctx.register(writes.flatMap((w) => (w.op === "put" ? [w.type] : [])));
+  const [op] = ops;
+  if (ops.length > 1) {
+    await tables.creating([...new Set(ops.map((op) => op.table))], () => transact(client, ops, token));
+  } else if (op!.item) {
+    await tables.creating([op!.table], () => conditional(client, "PutItem", request(op!), op!, (found) => found?.tok?.S === token));
+  } else {
+    await conditional(client, "DeleteItem", request(op!), op!, (found) => !found);
   }
-  for (const table of tables) ctx.tables.forget(table);
-  await Promise.all(tables.map((table) => ctx.tables.ensure(table)));
-  return await action();
 }
 
-/** The condition of an op, as DynamoDB expression parts. */
-function condition(expect: Expect): { ConditionExpression?: string; ExpressionAttributeValues?: Record<string, { S: string }> } {
-  if ("absent" in expect) return { ConditionExpression: "attribute_not_exists(#pk)" };
-  if ("present" in expect) return { ConditionExpression: "attribute_exists(#pk)" };
-  if ("version" in expect) return { ConditionExpression: "#ver = :ver", ExpressionAttributeValues: { ":ver": { S: expect.version } } };
-  return {};
+/**
+ * A versioned save in one `UpdateItem` (see the module docs); returns the kept `created`.
+ * Throws `CommitConflict(0, current)` when the object is not at `version`, and `INVALID_VALUE`
+ * above the 400 KB item limit (counting `cre` as long as `upd`: both are the store's stamps).
+ *
+ * @example
+ * ```ts
+ * const created = await replaceObject(client, await tables.tableOf("T"), "T", "k", "3", record);
+ * ```
+ */
+export async function replaceObject(
+  client: DynamoClient,
+  table: string,
+  type: string,
+  key: string,
+  version: string,
+  record: Omit<DriverRecord, "created">,
+): Promise<string> {
+  const token = crypto.randomUUID();
+  const { pk: _pk, sk: _sk, cre: _cre, ...item } = encodeItem(type, { ...record, created: record.updated }, token);
+  const values: Item = { ":ver": { S: version } };
+  const sets = Object.keys(item).map((name) => {
+    values[`:${name}1`] = item[name]!;
+    return `${name} = :${name}1`;
+  });
+  const update = `SET ${sets.join(", ")}`;
+  const body = {
+    TableName: table,
+    Key: keyOf(type, key),
+    UpdateExpression: update,
+    ConditionExpression: "ver = :ver",
+    ExpressionAttributeValues: values,
+    ReturnValues: "ALL_NEW",
+    ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+  };
+  const answer = await conditional(client, "UpdateItem", body, { index: 0, expect: { version } }, (found) => found?.tok?.S === token);
+  return answer.Attributes.cre.S;
 }
 
+/** The request of an op, its condition the op's `expect`. */
 function request(op: Op): Record<string, unknown> {
-  const cond = condition(op.expect);
-  const body: Record<string, unknown> = { TableName: op.table, ...cond };
-  if (op.kind === "Put") body.Item = op.item;
-  else body.Key = op.key;
-  if (cond.ConditionExpression) {
-    body.ExpressionAttributeNames = namesFor(cond.ConditionExpression);
-    body.ReturnValuesOnConditionCheckFailure = "ALL_OLD";
-  }
-  return body;
+  const { expect } = op;
+  const condition = "absent" in expect ? "attribute_not_exists(pk)" : "present" in expect ? "attribute_exists(pk)" : "version" in expect ? "ver = :ver" : undefined;
+  return {
+    TableName: op.table,
+    [op.item ? "Item" : "Key"]: op.item ?? op.key,
+    ConditionExpression: condition,
+    ExpressionAttributeValues: "version" in expect ? { ":ver": { S: expect.version } } : undefined,
+    ReturnValuesOnConditionCheckFailure: condition && "ALL_OLD",
+  };
 }
 
-async function writeOne(client: DynamoClient, op: Op, token: string): Promise<void> {
-  const info: CallInfo = { attempts: 0, uncertain: false };
+/**
+ * One conditional write. A failed condition is `CommitConflict(index, current version)`,
+ * unless an earlier attempt whose answer was lost may have applied and `own(found)` says the
+ * item found is that attempt's doing: then the found item is the answer. For a delete or an
+ * update, a missing table holds no object; a put lets the caller create it.
+ */
+async function conditional(
+  client: DynamoClient,
+  operation: string,
+  body: unknown,
+  op: { index: number; expect: Expect },
+  own: (found?: Item) => boolean,
+): Promise<Record<string, any>> {
+  const info = { uncertain: false };
   try {
-    await client.call(op.kind === "Put" ? "PutItem" : "DeleteItem", request(op), info);
+    return await client.call(operation, body, info);
   } catch (e) {
-    if (op.kind === "Delete" && isMissingTable(e)) {
-      // No table, no object.
-      if (satisfies(op.expect, undefined)) return;
-      throw new CommitConflict(op.index, undefined);
+    let found: Item | undefined;
+    if (isCode(e, "ConditionalCheckFailedException")) {
+      found = e.body.Item;
+      if (info.uncertain && own(found)) return { Attributes: found };
+    } else if (!isMissingTable(e) || operation === "PutItem") {
+      throw e;
+    } else if (satisfies(op.expect, undefined)) {
+      return {};
     }
-    if (!(e instanceof DynamoError && e.code === "ConditionalCheckFailedException")) throw e;
-    const found = e.body.Item as Item | undefined;
-    // An earlier attempt may have applied before its answer was lost: then what we find is our own doing.
-    if (info.uncertain && (op.kind === "Put" ? found?.tok?.S === token : found === undefined)) return;
     throw new CommitConflict(op.index, found?.ver?.S);
   }
 }
 
-const RETRY_REASONS = new Set(["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"]);
-
-async function transact(client: DynamoClient, ops: Op[], firstToken: string): Promise<void> {
-  const items = ops.map((op) => ({ [op.kind]: request(op) }));
-  let token = firstToken;
-  for (let attempt = 0; ; attempt++) {
+async function transact(client: DynamoClient, ops: Op[], token: string): Promise<void> {
+  const TransactItems = ops.map((op) => ({ [op.item ? "Put" : "Delete"]: request(op) }));
+  for (let attempt = 1; ; attempt++) {
     try {
-      await client.call("TransactWriteItems", { TransactItems: items, ClientRequestToken: token });
-      return;
+      return void await client.call("TransactWriteItems", { TransactItems, ClientRequestToken: token });
     } catch (e) {
-      if (!(e instanceof DynamoError && e.code === "TransactionCanceledException")) throw e;
-      const reasons = (e.body.CancellationReasons ?? []) as { Code?: string; Item?: Item }[];
-      for (const [i, reason] of reasons.entries()) {
-        if (reason.Code === "ConditionalCheckFailed") throw new CommitConflict(ops[i]!.index, reason.Item?.ver?.S);
-      }
+      if (!isCode(e, "TransactionCanceledException")) throw e;
+      const reasons: { Code?: string; Item?: Item }[] = e.body.CancellationReasons ?? [];
+      const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+      if (failed >= 0) throw new CommitConflict(ops[failed]!.index, reasons[failed]!.Item?.ver?.S);
       // Cancelled for contention or throttling: nothing applied; try again with a new token.
-      if (!reasons.some((r) => RETRY_REASONS.has(r.Code ?? "")) || attempt + 1 >= client.attempts) throw e;
+      if (attempt >= client.attempts || !reasons.some((r) => RETRYABLE.test(r.Code ?? ""))) throw e;
       await client.backoff(attempt);
       token = crypto.randomUUID();
     }
   }
 }
 
-/** Deletes every object of a type: keys page by page, `BatchWriteItem` 25 at a time. */
-async function truncateType(ctx: CommitContext, type: string): Promise<void> {
-  const table = await ctx.tables.tableOf(type);
-  for await (const page of queryPages(ctx.client, { table, type, terms: [], projection: "#pk, #sk" })) {
-    const keys = (page.Items ?? []).map((item) => keyOf(type, item.sk!.S));
-    const batches: Item[][] = [];
-    for (let i = 0; i < keys.length; i += 25) batches.push(keys.slice(i, i + 25));
-    for (let i = 0; i < batches.length; i += 4) {
-      await Promise.all(batches.slice(i, i + 4).map((batch) => deleteBatch(ctx.client, table, batch)));
+/** Deletes every object of a type: keys page by page, `BatchWriteItem` 25 at a time, 4 at once. */
+async function truncateType(client: DynamoClient, table: string, type: string): Promise<void> {
+  for await (const page of queryPages(client, table, type, { projection: "sk" })) {
+    const requests = page.Items.map(({ sk }) => ({ DeleteRequest: { Key: keyOf(type, sk!.S) } }));
+    for (let i = 0; i < requests.length; i += 100) {
+      await Promise.all([0, 25, 50, 75].map((j) => deleteBatch(client, table, requests.slice(i + j, i + j + 25))));
     }
   }
 }
 
-async function deleteBatch(client: DynamoClient, table: string, keys: Item[]): Promise<void> {
-  let requests: unknown[] = keys.map((Key) => ({ DeleteRequest: { Key } }));
-  for (let attempt = 0; requests.length > 0; attempt++) {
-    if (attempt > 0) {
-      if (attempt >= client.attempts) {
-        throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB left ${requests.length} deletes of a truncate unprocessed after ${attempt} attempts`);
-      }
-      await client.backoff(attempt - 1);
+async function deleteBatch(client: DynamoClient, table: string, requests: unknown[]): Promise<void> {
+  for (let attempt = 1; requests.length > 0; attempt++) {
+    if (attempt > client.attempts) {
+      throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB left ${requests.length} deletes of a truncate unprocessed after ${client.attempts} attempts`);
     }
-    const answer = await client.call<{ UnprocessedItems?: Record<string, unknown[]> }>("BatchWriteItem", { RequestItems: { [table]: requests } });
+    if (attempt > 1) await client.backoff(attempt - 2);
+    const answer = await client.call("BatchWriteItem", { RequestItems: { [table]: requests } });
     requests = answer.UnprocessedItems?.[table] ?? [];
   }
-}
-
-function tooLarge(what: string): ObjectStoreError {
-  return new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most ${MAX_TRANSACTION_ITEMS} items, 4 MB)`);
 }

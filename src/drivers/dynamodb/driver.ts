@@ -14,13 +14,12 @@
  * @module
  */
 import type { DynamoDBConfig } from "../../config-types.ts";
-import type { Driver, DriverRecord } from "../../driver.ts";
-import { type DynamoClient, dynamoClient, type RetryPolicy } from "./client.ts";
+import type { Driver } from "../../driver.ts";
+import { dynamoClient, type RetryPolicy } from "./client.ts";
 import { decodeItem, keyOf, RECORD_PROJECTION } from "./codec.ts";
-import { commitWrites } from "./commit.ts";
-import { isMissingTable, namesFor, pageOf, queryPages, queryRecords } from "./listing.ts";
-import { replaceObject } from "./replace.ts";
-import { createTables, REGISTRY_PARTITION, type Tables } from "./tables.ts";
+import { commitWrites, replaceObject } from "./commit.ts";
+import { isMissingTable, pageOf, queryPages, queryRecords } from "./listing.ts";
+import { createTables, memo, REGISTRY_PARTITION } from "./tables.ts";
 
 /** Options of {@link dynamodbDriver}. */
 export interface DynamoDBDriverOptions {
@@ -48,59 +47,34 @@ export interface DynamoDBDriverOptions {
 export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
   const { config } = options;
   const region = config.region_name;
-  const endpoint = config.endpoint_url === "None" || config.endpoint_url === undefined
-    ? `https://dynamodb.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`
-    : config.endpoint_url;
-  const client: DynamoClient = dynamoClient({
+  const client = dynamoClient({
     accessKeyId: config.aws_access_key_id,
     secretAccessKey: config.aws_secret_access_key,
     sessionToken: config.aws_session_token,
     region,
-    endpoint,
+    endpoint: config.endpoint_url && config.endpoint_url !== "None"
+      ? config.endpoint_url
+      : `https://dynamodb.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`,
     fetch: options.fetch,
     retry: options.retry,
   });
-  const tables: Tables = createTables({
-    client,
-    prefix: config.objectPrefix ?? "",
-    singleTable: config.single_table_mode !== false,
-    pollMs: options.tablePollMs,
-  });
-  const registered = new Map<string, Promise<void>>();
-
-  const registerOne = (type: string): Promise<void> => {
-    let promise = registered.get(type);
-    if (!promise) {
-      const put = () => client.call("PutItem", { TableName: tables.main, Item: keyOf(REGISTRY_PARTITION, type) });
-      promise = put().catch(async (e) => {
-        if (!isMissingTable(e)) throw e;
-        await tables.ensure(tables.main);
-        await put();
-      }).then(() => undefined);
-      registered.set(type, promise);
-      promise.catch(() => registered.delete(type));
-    }
-    return promise;
-  };
-
-  const hasObjects = async (type: string): Promise<boolean> => {
-    for await (const page of queryPages(client, { table: await tables.tableOf(type), type, terms: [], select: "COUNT", limit: 1 })) {
-      if ((page.Count ?? 0) > 0) return true;
-    }
-    return false;
-  };
+  const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode !== false, options.tablePollMs);
+  const { main } = tables;
+  // Types this instance knows to be in the registry.
+  const registered = new Map<string, Promise<unknown>>();
+  const register = (type: string) =>
+    memo(registered, type, () => tables.creating([main], () => client.call("PutItem", { TableName: main, Item: keyOf(REGISTRY_PARTITION, type) })));
 
   return {
     kind: "DynamoDB",
 
-    async get(type, key): Promise<DriverRecord | undefined> {
+    async get(type, key) {
       try {
-        const answer = await client.call<{ Item?: Record<string, { S: string }> }>("GetItem", {
+        const answer = await client.call("GetItem", {
           TableName: await tables.tableOf(type),
           Key: keyOf(type, key),
           ConsistentRead: true,
           ProjectionExpression: RECORD_PROJECTION,
-          ExpressionAttributeNames: namesFor(RECORD_PROJECTION),
         });
         return answer.Item && decodeItem(answer.Item);
       } catch (e) {
@@ -114,31 +88,32 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     },
 
     async *scan(type, terms) {
-      yield* queryRecords(client, { table: await tables.tableOf(type), type, terms });
+      yield* queryRecords(client, await tables.tableOf(type), type, { terms });
     },
 
     async types() {
       const known: string[] = [];
-      for await (const page of queryPages(client, { table: tables.main, type: REGISTRY_PARTITION, terms: [], projection: "#sk" })) {
-        for (const item of page.Items ?? []) known.push(item.sk!.S);
+      for await (const page of queryPages(client, main, REGISTRY_PARTITION, { projection: "sk" })) {
+        for (const { sk } of page.Items) known.push(sk!.S);
       }
-      // Registered types need no registry write from this instance.
-      for (const type of known) if (!registered.has(type)) registered.set(type, Promise.resolve());
-      const out: string[] = [];
-      // A registered type may have been emptied since: check each, a few at a time.
+      const present: string[] = [];
+      // A registered type may have been emptied since: check each (one `Limit: 1` count), a few at a time.
       for (let i = 0; i < known.length; i += 16) {
-        const chunk = known.slice(i, i + 16);
-        const present = await Promise.all(chunk.map(hasObjects));
-        chunk.forEach((type, j) => present[j] && out.push(type));
+        await Promise.all(known.slice(i, i + 16).map(async (type) => {
+          // Registered types need no registry write from this instance.
+          registered.set(type, Promise.resolve());
+          for await (const page of queryPages(client, await tables.tableOf(type), type, { count: true, limit: 1 })) {
+            if (page.Count) return present.push(type);
+          }
+        }));
       }
-      return out;
+      return present;
     },
 
     async commit(writes) {
-      await commitWrites({ client, tables, register: async (types) => void await Promise.all([...types].map(registerOne)) }, writes);
+      await commitWrites({ client, tables, register: (types) => Promise.all(types.map(register)) }, writes);
     },
 
-    // A versioned save in one conditional UpdateItem that keeps `created` (see replace.ts).
     async replace(type, key, version, record) {
       return replaceObject(client, await tables.tableOf(type), type, key, version, record);
     },
@@ -149,5 +124,3 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     },
   };
 }
-
-

@@ -8,30 +8,33 @@
  *   query (DynamoDB still charges reading every item of the partition for a count).
  * - Any other sort reads every matching item of the type and sorts in memory (`selectPage`):
  *   cost and memory grow with the type's size. `total` then comes from the same read.
+ * - A term matches by `contains` on `txt` or on `val`. A term is lower case and has no white
+ *   space, so it is in the search text exactly when it is in the lower-cased key or the
+ *   lower-cased value; `txt` holds at least the lower-cased key, and a lower-case term found in
+ *   `val` is also in its lower-cased form (lower-casing keeps lower-case characters).
  *
  * @module
  */
 import type { DriverPage, DriverRecord, PageRequest } from "../../driver.ts";
 import { selectPage } from "../../select.ts";
-import { type DynamoClient, DynamoError } from "./client.ts";
-import { decodeItem, type Item, NAMES, RECORD_PROJECTION, termsFilter } from "./codec.ts";
+import { type DynamoClient, isCode } from "./client.ts";
+import { decodeItem, type Item, keyOf, RECORD_PROJECTION } from "./codec.ts";
 
-type Key = Record<string, { S: string }>;
 interface QueryAnswer {
-  Items?: Item[];
-  Count?: number;
-  LastEvaluatedKey?: Key;
+  Items: Item[];
+  Count: number;
+  LastEvaluatedKey?: Item;
 }
 
-/** Query parameters of a listing. */
-export interface QuerySpec {
-  table: string;
-  type: string;
-  terms: readonly string[];
+/** What a listing query reads. */
+export interface QueryOptions {
+  /** Query terms every item must contain. */
+  terms?: readonly string[];
   /** Start strictly after this key. */
-  afterKey?: string;
-  select?: "COUNT";
-  /** Attributes to return. @default RECORD_PROJECTION (unless counting) */
+  after?: string;
+  /** Count instead of returning items. */
+  count?: boolean;
+  /** Attributes to return. @default RECORD_PROJECTION */
   projection?: string;
   /** Items to evaluate per request (DynamoDB's `Limit`, applied before the filter). */
   limit?: number;
@@ -45,55 +48,36 @@ export interface QuerySpec {
  * catch (e) { if (isMissingTable(e)) return undefined; throw e; }
  * ```
  */
-export function isMissingTable(e: unknown): boolean {
-  return e instanceof DynamoError && e.code === "ResourceNotFoundException";
-}
+export const isMissingTable = (e: unknown): boolean => isCode(e, "ResourceNotFoundException");
 
 /**
- * Builds `ExpressionAttributeNames` with only the names the expressions use (DynamoDB rejects unused ones).
+ * Every page of a query on a type's partition, in key order; a missing table has none.
  *
  * @example
  * ```ts
- * namesFor("#ver = :ver"); // { "#ver": "ver" }
+ * for await (const page of queryPages(client, table, "Person", { count: true })) console.log(page.Count);
  * ```
  */
-export function namesFor(...expressions: (string | undefined)[]): Record<string, string> {
-  const used: Record<string, string> = {};
-  for (const expression of expressions) {
-    for (const match of expression?.matchAll(/#\w+/g) ?? []) {
-      const name = match[0] as keyof typeof NAMES;
-      used[name] = NAMES[name];
-    }
-  }
-  return used;
-}
-
-/**
- * Every page of a query, in key order; a missing table has none.
- *
- * @example
- * ```ts
- * for await (const page of queryPages(client, { table, type: "Person", terms: [] })) console.log(page.Count);
- * ```
- */
-export async function* queryPages(client: DynamoClient, spec: QuerySpec): AsyncGenerator<QueryAnswer> {
-  const filter = termsFilter(spec.terms);
-  const keyCondition = "#pk = :pk";
-  const projection = spec.select ? undefined : spec.projection ?? RECORD_PROJECTION;
-  const input: Record<string, unknown> = {
-    TableName: spec.table,
-    KeyConditionExpression: keyCondition,
-    ExpressionAttributeNames: namesFor(keyCondition, filter?.expression, projection),
-    ExpressionAttributeValues: { ":pk": { S: spec.type }, ...filter?.values },
+export async function* queryPages(client: DynamoClient, table: string, type: string, options: QueryOptions = {}): AsyncGenerator<QueryAnswer> {
+  const { terms = [], after } = options;
+  const values: Item = { ":pk": { S: type } };
+  const filter = terms.map((term, i) => {
+    values[`:t${i}`] = { S: term };
+    return `(contains(txt, :t${i}) OR contains(val, :t${i}))`;
+  }).join(" AND ") || undefined;
+  const projection = options.count ? undefined : options.projection ?? RECORD_PROJECTION;
+  const input = {
+    TableName: table,
+    KeyConditionExpression: "pk = :pk",
+    FilterExpression: filter,
+    ProjectionExpression: projection,
+    ExpressionAttributeValues: values,
+    Select: options.count ? "COUNT" : undefined,
+    Limit: options.limit,
     ConsistentRead: true,
+    ExclusiveStartKey: after === undefined ? undefined : keyOf(type, after),
   };
-  if (filter) input.FilterExpression = filter.expression;
-  if (spec.select) input.Select = spec.select;
-  if (projection) input.ProjectionExpression = projection;
-  if (spec.limit !== undefined) input.Limit = spec.limit;
-  let start: Key | undefined = spec.afterKey === undefined ? undefined : { pk: { S: spec.type }, sk: { S: spec.afterKey } };
   do {
-    if (start) input.ExclusiveStartKey = start;
     let answer: QueryAnswer;
     try {
       answer = await client.call<QueryAnswer>("Query", input);
@@ -102,8 +86,8 @@ export async function* queryPages(client: DynamoClient, spec: QuerySpec): AsyncG
       throw e;
     }
     yield answer;
-    start = answer.LastEvaluatedKey;
-  } while (start);
+    input.ExclusiveStartKey = answer.LastEvaluatedKey;
+  } while (input.ExclusiveStartKey);
 }
 
 /**
@@ -111,27 +95,11 @@ export async function* queryPages(client: DynamoClient, spec: QuerySpec): AsyncG
  *
  * @example
  * ```ts
- * for await (const record of queryRecords(client, { table, type: "Person", terms: ["ann"] })) console.log(record.key);
+ * for await (const record of queryRecords(client, table, "Person", { terms: ["ann"] })) console.log(record.key);
  * ```
  */
-export async function* queryRecords(client: DynamoClient, spec: QuerySpec): AsyncGenerator<DriverRecord> {
-  for await (const answer of queryPages(client, spec)) {
-    for (const item of answer.Items ?? []) yield decodeItem(item);
-  }
-}
-
-/**
- * The number of matching items (all pages of a `Select: COUNT` query).
- *
- * @example
- * ```ts
- * await countItems(client, { table, type: "Person", terms: [] }); // 42
- * ```
- */
-export async function countItems(client: DynamoClient, spec: QuerySpec): Promise<number> {
-  let total = 0;
-  for await (const answer of queryPages(client, { ...spec, select: "COUNT" })) total += answer.Count ?? 0;
-  return total;
+export async function* queryRecords(client: DynamoClient, table: string, type: string, options?: QueryOptions): AsyncGenerator<DriverRecord> {
+  for await (const answer of queryPages(client, table, type, options)) yield* answer.Items.map(decodeItem);
 }
 
 /**
@@ -143,26 +111,29 @@ export async function countItems(client: DynamoClient, spec: QuerySpec): Promise
  * ```
  */
 export async function pageOf(client: DynamoClient, table: string, type: string, request: PageRequest): Promise<DriverPage> {
-  const base: QuerySpec = { table, type, terms: request.terms };
+  const { terms, offset, limit } = request;
   if (request.sort.length > 0) {
     const all: DriverRecord[] = [];
-    for await (const record of queryRecords(client, base)) all.push(record);
+    for await (const record of queryRecords(client, table, type, { terms })) all.push(record);
     return selectPage(all, request, (r) => r);
   }
-  const wanted = request.offset + request.limit;
-  const total = request.count ? countItems(client, base) : Promise.resolve(-1);
+  const count = async () => {
+    let total = 0;
+    for await (const answer of queryPages(client, table, type, { terms, count: true })) total += answer.Count;
+    return total;
+  };
   const items = async () => {
     const out: DriverRecord[] = [];
-    if (request.limit === 0) return out;
-    // Without a filter every evaluated item matches: ask for exactly what the page needs.
-    const limit = request.terms.length === 0 ? Math.min(wanted, 1000) : undefined;
     let seen = 0;
-    for await (const record of queryRecords(client, { ...base, afterKey: request.after?.key, limit })) {
-      if (seen++ >= request.offset) out.push(record);
-      if (out.length >= request.limit) break;
+    // Without a filter every evaluated item matches: ask for exactly what the page needs.
+    const options = { terms, after: request.after?.key, limit: terms.length ? undefined : Math.min(offset + limit, 1000) };
+    if (limit > 0) {
+      for await (const record of queryRecords(client, table, type, options)) {
+        if (seen++ >= offset && out.push(record) >= limit) break;
+      }
     }
     return out;
   };
-  const [count, records] = await Promise.all([total, items()]);
-  return { items: records, total: count };
+  const [total, records] = await Promise.all([request.count ? count() : -1, items()]);
+  return { items: records, total };
 }

@@ -12,18 +12,17 @@
  *   SHA-256 hex of the type (`h` is not a hex digit, so it cannot clash with the first form).
  *
  * Tables are created on first write (PAY_PER_REQUEST, key `pk` HASH + `sk` RANGE) and the driver
- * waits until they are ACTIVE; creation is memoised per table and forgotten on failure.
+ * waits until they are ACTIVE; concurrent callers share one creation.
  *
  * @module
  */
 import { BackendError } from "../../errors.ts";
-import { type DynamoClient, DynamoError } from "./client.ts";
+import { type DynamoClient, isCode } from "./client.ts";
 import { utf8 } from "./codec.ts";
+import { isMissingTable } from "./listing.ts";
 
 /** The partition of the main table that lists every type ever written. */
 export const REGISTRY_PARTITION = "_types";
-
-const MAX_TABLE_NAME = 255;
 
 /** Table naming and creation for one store. */
 export interface Tables {
@@ -31,51 +30,57 @@ export interface Tables {
   readonly main: string;
   /** The table holding a type's objects. */
   tableOf(type: string): Promise<string>;
-  /** Creates `table` unless it exists, and waits until it is ACTIVE. */
-  ensure(table: string): Promise<void>;
-  /** Forgets that `table` was ready (it was found missing: deleted behind our back). */
-  forget(table: string): void;
+  /**
+   * Runs `action`; when a table is missing, creates `tables` (waiting until ACTIVE) and runs it
+   * once more.
+   */
+  creating<T>(tables: string[], action: () => Promise<T>): Promise<T>;
 }
 
-/** Options of {@link createTables}. */
-export interface TablesOptions {
-  client: DynamoClient;
-  prefix: string;
-  singleTable: boolean;
-  /** Polling interval while a table is being created, ms. @default 500 */
-  pollMs?: number;
-  /** Longest wait for a table to become ACTIVE, ms. @default 300000 */
-  activeTimeoutMs?: number;
+/**
+ * Returns the promise memoised under `key` in `map`, making it with `make` when there is none;
+ * a promise that fails is forgotten, so the next call tries again.
+ *
+ * @example
+ * ```ts
+ * const ready = new Map<string, Promise<void>>();
+ * await memo(ready, "t", () => createTable("t"));
+ * ```
+ */
+export function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let promise = map.get(key);
+  if (!promise) {
+    map.set(key, promise = make());
+    promise.catch(() => map.delete(key));
+  }
+  return promise;
 }
+
+const hex = (bytes: Uint8Array, before = "") => Array.from(bytes, (b) => before + b.toString(16).padStart(2, "0")).join("");
+
+/**
+ * The injective table-name form of a type (see the module docs).
+ *
+ * @example
+ * ```ts
+ * encodeType("Ünï Type"); // "_c3_9cn_c3_af_20.type"
+ * ```
+ */
+export const encodeType = (type: string): string =>
+  type.replace(/[^a-z0-9-]/gu, (ch) => (/[A-Z]/.test(ch) ? `.${ch.toLowerCase()}` : hex(utf8(ch), "_")));
 
 /**
  * Names and creates a store's tables.
  *
  * @example
  * ```ts
- * const tables = createTables({ client, prefix: "app_", singleTable: true });
- * await tables.ensure(await tables.tableOf("Person")); // app_objstore
+ * const tables = createTables(client, "app_", true);
+ * await tables.tableOf("Person"); // app_objstore
  * ```
  */
-export function createTables(options: TablesOptions): Tables {
-  const { client, prefix, singleTable } = options;
-  const pollMs = options.pollMs ?? 500;
-  const activeTimeoutMs = options.activeTimeoutMs ?? 300_000;
+export function createTables(client: DynamoClient, prefix: string, singleTable: boolean, pollMs = 500): Tables {
   const main = `${prefix}objstore`;
-  const names = new Map<string, string>();
-  const ready = new Map<string, Promise<void>>();
-
-  const waitActive = async (table: string) => {
-    const deadline = Date.now() + activeTimeoutMs;
-    for (;;) {
-      const answer = await client.call<{ Table?: { TableStatus?: string } }>("DescribeTable", { TableName: table });
-      if (answer.Table?.TableStatus === "ACTIVE") return;
-      if (Date.now() > deadline) {
-        throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB table ${table} did not become ACTIVE in ${activeTimeoutMs} ms`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
-  };
+  const pending = new Map<string, Promise<void>>();
 
   const create = async (table: string) => {
     try {
@@ -87,57 +92,30 @@ export function createTables(options: TablesOptions): Tables {
       });
     } catch (e) {
       // Another process (or an earlier run) created it: wait for it like for our own.
-      if (!(e instanceof DynamoError && e.code === "ResourceInUseException")) throw e;
+      if (!isCode(e, "ResourceInUseException")) throw e;
     }
-    await waitActive(table);
+    for (const deadline = Date.now() + 300_000; ; await new Promise((resolve) => setTimeout(resolve, pollMs))) {
+      const answer = await client.call("DescribeTable", { TableName: table });
+      if (answer.Table.TableStatus === "ACTIVE") return;
+      if (Date.now() > deadline) throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB table ${table} did not become ACTIVE in 5 minutes`);
+    }
   };
 
   return {
     main,
     async tableOf(type) {
-      if (singleTable) return main;
-      let name = names.get(type);
-      if (name === undefined) {
-        name = `${main}-${encodeType(type)}`;
-        if (name.length > MAX_TABLE_NAME) name = `${main}-_h${await sha256Hex(type)}`;
-        names.set(type, name);
-      }
-      return name;
+      const name = `${main}-${encodeType(type)}`;
+      return singleTable ? main : name.length > 255 ? `${main}-_h${hex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(type))))}` : name;
     },
-    forget(table) {
-      ready.delete(table);
-    },
-    ensure(table) {
-      let promise = ready.get(table);
-      if (!promise) {
-        promise = create(table);
-        ready.set(table, promise);
-        promise.catch(() => ready.delete(table));
+    async creating(tables, action) {
+      try {
+        return await action();
+      } catch (e) {
+        if (!isMissingTable(e)) throw e;
       }
-      return promise;
+      // Concurrent callers share one creation; a table deleted later is created again.
+      await Promise.all(tables.map((table) => memo(pending, table, () => create(table).finally(() => pending.delete(table)))));
+      return await action();
     },
   };
-}
-
-/**
- * The injective table-name form of a type (see the module docs).
- *
- * @example
- * ```ts
- * encodeType("Ünï Type"); // "_c3_9cn_c3_af_20.type"
- * ```
- */
-export function encodeType(type: string): string {
-  let out = "";
-  for (const ch of type) {
-    if (/^[a-z0-9-]$/.test(ch)) out += ch;
-    else if (/^[A-Z]$/.test(ch)) out += `.${ch.toLowerCase()}`;
-    else for (const byte of utf8(ch)) out += `_${byte.toString(16).padStart(2, "0")}`;
-  }
-  return out;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
