@@ -43,15 +43,19 @@ export interface RetryPolicy {
  */
 export class DynamoError extends Error {
   readonly code: string;
-  readonly status: number;
   /** The parsed error body (e.g. `CancellationReasons`, `Item`). */
   readonly body: Record<string, any>;
 
-  constructor(status: number, body: Record<string, any>) {
+  constructor(status: number, text: string) {
+    let body: Record<string, any> = {};
+    try {
+      body = JSON.parse(text) ?? {};
+    } catch {
+      // not JSON (a proxy's error page): the status says it all
+    }
     const code = String(body.__type ?? `HTTP${status}`).replace(/.*#/, "");
-    super(`${code}: ${body.message ?? body.Message ?? `HTTP ${status}`}`);
+    super(`${code}: ${body.message ?? body.Message ?? ""}`);
     this.code = code;
-    this.status = status;
     this.body = body;
   }
 }
@@ -60,7 +64,7 @@ export class DynamoError extends Error {
  * Error codes (and transaction cancellation reasons) that mean "not applied, try again":
  * throttling, and contention with another transaction.
  */
-export const RETRYABLE = /^(Throttling|ProvisionedThroughputExceeded|RequestLimitExceeded|LimitExceeded|Transaction(InProgress|Conflict))/;
+export const RETRYABLE = /^(Throttling|ProvisionedThroughputExceeded|(Request)?LimitExceeded|Transaction(InProgress|Conflict))/;
 
 /**
  * True when `e` is a DynamoDB answer with this code.
@@ -110,7 +114,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
     async call(operation, input, info = {}) {
       const body = JSON.stringify(input);
       for (let attempt = 1; ; attempt++) {
-        let failure: unknown;
+        let failure: Error;
         try {
           const signed = await new AwsV4Signer({
             ...options,
@@ -124,24 +128,19 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
           const response = await options.fetch(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
           const text = await response.text();
           if (response.ok) return text ? JSON.parse(text) : {};
-          let answer = {};
-          try {
-            answer = JSON.parse(text) ?? {};
-          } catch {
-            // not JSON (a proxy's error page): the status says it all
-          }
-          failure = new DynamoError(response.status, answer);
+          const error = new DynamoError(response.status, text);
+          // A 5xx may have been applied; throttling (a 400 or 429) never was, and another 4xx is the answer.
+          if (response.status > 499) info.uncertain = true;
+          else if (response.status != 429 && !RETRYABLE.test(error.code)) return Promise.reject(error); // not caught below
+          failure = error;
         } catch (e) {
           // The request may have reached the server before the connection failed. Keep the
           // error's name and message only: the request it may carry holds signatures.
-          failure = e instanceof Error ? Object.assign(new Error(e.message), { name: e.name }) : new Error(String(e));
+          failure = new Error(String(e));
+          info.uncertain = true;
         }
-        const dynamo = failure instanceof DynamoError ? failure : undefined;
-        if (dynamo && dynamo.status < 500 && dynamo.status !== 429 && !RETRYABLE.test(dynamo.code)) throw dynamo;
-        // A 5xx or a lost answer may have been applied; a throttling 400 never was.
-        if (!dynamo || dynamo.status >= 500) info.uncertain = true;
         if (attempt >= attempts) {
-          throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB ${operation} failed after ${attempt} attempts (${dynamo?.code ?? "no answer"})`, { cause: failure });
+          throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB ${operation} failed after ${attempt} attempts (${failure.message})`, { cause: failure });
         }
         await backoff(attempt - 1);
       }

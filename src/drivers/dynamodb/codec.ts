@@ -63,7 +63,7 @@ export function encodeItem(type: string, record: DriverRecord, token: string): I
     cre: { S: record.created },
     upd: { S: record.updated },
     tok: { S: token },
-    txt: { S: lower ? record.key.toLowerCase() : `${record.key}\n${val}`.toLowerCase() },
+    txt: { S: (lower ? record.key : `${record.key}\n${val}`).toLowerCase() },
   };
   const size = itemSize(item);
   if (size > MAX_ITEM_BYTES) {

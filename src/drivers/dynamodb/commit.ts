@@ -48,7 +48,7 @@ interface Op {
 }
 
 const tooLarge = (what: string) =>
-  new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most 100 items, 4 MB)`);
+  new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most 100 items and 4 MB)`);
 
 /**
  * Applies `writes` atomically (see the module docs).
@@ -90,18 +90,17 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
       if (ops.length > 100) break;
     }
   }
-  if (ops.length > 100) throw tooLarge(`${ops.length}${truncated.size ? " or more" : ""} items`);
+  if (ops.length > 100) throw tooLarge("more than 100 items");
   const bytes = ops.reduce((sum, op) => sum + (op.item ? itemSize(op.item) : 0), 0);
   if (bytes > 4 * 1024 * 1024) throw tooLarge(`${bytes} bytes of items`);
   await ctx.register(writes.flatMap((w) => (w.op === "put" ? [w.type] : [])));
-  const [op] = ops;
-  if (ops.length > 1) {
-    await tables.creating([...new Set(ops.map((op) => op.table))], () => transact(client, ops, token));
-  } else if (op!.item) {
-    await tables.creating([op!.table], () => conditional(client, "PutItem", request(op!), op!, (found) => found?.tok?.S === token));
-  } else {
-    await conditional(client, "DeleteItem", request(op!), op!, (found) => !found);
-  }
+  const op = ops[0]!;
+  // A lost answer of a single write was ours when the item found is our put, or no item for a delete.
+  const own = (found?: Item) => (op.item ? found?.tok?.S === token : !found);
+  await tables.creating<unknown>(
+    [...new Set(ops.map((op) => op.table))],
+    () => (ops.length > 1 ? transact(client, ops, token) : conditional(client, op.item ? "PutItem" : "DeleteItem", request(op), op, own)),
+  );
 }
 
 /**
@@ -193,11 +192,11 @@ async function transact(client: DynamoClient, ops: Op[], token: string): Promise
       return void await client.call("TransactWriteItems", { TransactItems, ClientRequestToken: token });
     } catch (e) {
       if (!isCode(e, "TransactionCanceledException")) throw e;
-      const reasons: { Code?: string; Item?: Item }[] = e.body.CancellationReasons ?? [];
+      const reasons: { Code: string; Item?: Item }[] = e.body.CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
       if (failed >= 0) throw new CommitConflict(ops[failed]!.index, reasons[failed]!.Item?.ver?.S);
       // Cancelled for contention or throttling: nothing applied; try again with a new token.
-      if (attempt >= client.attempts || !reasons.some((r) => RETRYABLE.test(r.Code ?? ""))) throw e;
+      if (attempt >= client.attempts || !reasons.some((r) => RETRYABLE.test(r.Code))) throw e;
       await client.backoff(attempt);
       token = crypto.randomUUID();
     }
@@ -217,7 +216,7 @@ async function truncateType(client: DynamoClient, table: string, type: string): 
 async function deleteBatch(client: DynamoClient, table: string, requests: unknown[]): Promise<void> {
   for (let attempt = 1; requests.length > 0; attempt++) {
     if (attempt > client.attempts) {
-      throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB left ${requests.length} deletes of a truncate unprocessed after ${client.attempts} attempts`);
+      throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB truncate: ${requests.length} deletes still unprocessed after ${client.attempts} attempts`);
     }
     if (attempt > 1) await client.backoff(attempt - 2);
     const answer = await client.call("BatchWriteItem", { RequestItems: { [table]: requests } });

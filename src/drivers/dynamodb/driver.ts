@@ -16,10 +16,10 @@
 import type { DynamoDBConfig } from "../../config-types.ts";
 import type { Driver } from "../../driver.ts";
 import { dynamoClient, type RetryPolicy } from "./client.ts";
-import { decodeItem, keyOf, RECORD_PROJECTION } from "./codec.ts";
+import { decodeItem, type Item, keyOf, RECORD_PROJECTION } from "./codec.ts";
 import { commitWrites, replaceObject } from "./commit.ts";
-import { isMissingTable, pageOf, queryPages, queryRecords } from "./listing.ts";
-import { createTables, memo, REGISTRY_PARTITION } from "./tables.ts";
+import { pageOf, queryPages, queryRecords, read } from "./listing.ts";
+import { createTables, REGISTRY_PARTITION } from "./tables.ts";
 
 /** Options of {@link dynamodbDriver}. */
 export interface DynamoDBDriverOptions {
@@ -29,8 +29,6 @@ export interface DynamoDBDriverOptions {
   fetch: typeof fetch;
   /** Retry policy for throttling, 5xx and network failures. */
   retry?: RetryPolicy;
-  /** Polling interval while waiting for a new table to become ACTIVE, ms. @default 500 */
-  tablePollMs?: number;
 }
 
 /**
@@ -58,29 +56,28 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     fetch: options.fetch,
     retry: options.retry,
   });
-  const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode !== false, options.tablePollMs);
+  const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode !== false);
   const { main } = tables;
   // Types this instance knows to be in the registry.
-  const registered = new Map<string, Promise<unknown>>();
-  const register = (type: string) =>
-    memo(registered, type, () => tables.creating([main], () => client.call("PutItem", { TableName: main, Item: keyOf(REGISTRY_PARTITION, type) })));
+  const registered = new Set<string>();
+  const register = async (types: string[]) => {
+    const fresh = types.filter((type) => !registered.has(type));
+    // Idempotent puts: concurrent first writes of a type may each put it.
+    await Promise.all(fresh.map((type) => tables.creating([main], () => client.call("PutItem", { TableName: main, Item: keyOf(REGISTRY_PARTITION, type) }))));
+    for (const type of fresh) registered.add(type);
+  };
 
   return {
     kind: "DynamoDB",
 
     async get(type, key) {
-      try {
-        const answer = await client.call("GetItem", {
-          TableName: await tables.tableOf(type),
-          Key: keyOf(type, key),
-          ConsistentRead: true,
-          ProjectionExpression: RECORD_PROJECTION,
-        });
-        return answer.Item && decodeItem(answer.Item);
-      } catch (e) {
-        if (isMissingTable(e)) return undefined;
-        throw e;
-      }
+      const { Item } = await read<{ Item?: Item }>(client, "GetItem", {
+        TableName: await tables.tableOf(type),
+        Key: keyOf(type, key),
+        ConsistentRead: true,
+        ProjectionExpression: RECORD_PROJECTION,
+      });
+      return Item && decodeItem(Item);
     },
 
     async page(type, request) {
@@ -92,16 +89,14 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     },
 
     async types() {
-      const known: string[] = [];
-      for await (const page of queryPages(client, main, REGISTRY_PARTITION, { projection: "sk" })) {
-        for (const { sk } of page.Items) known.push(sk!.S);
-      }
       const present: string[] = [];
-      // A registered type may have been emptied since: check each (one `Limit: 1` count), a few at a time.
-      for (let i = 0; i < known.length; i += 16) {
-        await Promise.all(known.slice(i, i + 16).map(async (type) => {
+      // The registry 16 types at a time; a registered type may have been emptied since, so
+      // each is checked with one `Limit: 1` count, the 16 at once.
+      for await (const page of queryPages(client, main, REGISTRY_PARTITION, { projection: "sk", limit: 16 })) {
+        await Promise.all(page.Items.map(async ({ sk }) => {
+          const type = sk!.S;
           // Registered types need no registry write from this instance.
-          registered.set(type, Promise.resolve());
+          registered.add(type);
           for await (const page of queryPages(client, await tables.tableOf(type), type, { count: true, limit: 1 })) {
             if (page.Count) return present.push(type);
           }
@@ -111,7 +106,7 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     },
 
     async commit(writes) {
-      await commitWrites({ client, tables, register: (types) => Promise.all(types.map(register)) }, writes);
+      await commitWrites({ client, tables, register }, writes);
     },
 
     async replace(type, key, version, record) {

@@ -51,6 +51,20 @@ export interface QueryOptions {
 export const isMissingTable = (e: unknown): boolean => isCode(e, "ResourceNotFoundException");
 
 /**
+ * Calls a read operation; a missing table holds nothing, so it answers as an empty one would.
+ *
+ * @example
+ * ```ts
+ * const { Item } = await read(client, "GetItem", { TableName: "t", Key: keyOf("T", "k") });
+ * ```
+ */
+export const read = <T>(client: DynamoClient, operation: string, input: unknown): Promise<T> =>
+  client.call<T>(operation, input).catch((e) => {
+    if (isMissingTable(e)) return { Items: [], Count: 0 } as T;
+    throw e;
+  });
+
+/**
  * Every page of a query on a type's partition, in key order; a missing table has none.
  *
  * @example
@@ -75,16 +89,10 @@ export async function* queryPages(client: DynamoClient, table: string, type: str
     Select: options.count ? "COUNT" : undefined,
     Limit: options.limit,
     ConsistentRead: true,
-    ExclusiveStartKey: after === undefined ? undefined : keyOf(type, after),
+    ExclusiveStartKey: after ? keyOf(type, after) : undefined, // keys are never empty
   };
   do {
-    let answer: QueryAnswer;
-    try {
-      answer = await client.call<QueryAnswer>("Query", input);
-    } catch (e) {
-      if (isMissingTable(e)) return;
-      throw e;
-    }
+    const answer = await read<QueryAnswer>(client, "Query", input);
     yield answer;
     input.ExclusiveStartKey = answer.LastEvaluatedKey;
   } while (input.ExclusiveStartKey);

@@ -37,25 +37,6 @@ export interface Tables {
   creating<T>(tables: string[], action: () => Promise<T>): Promise<T>;
 }
 
-/**
- * Returns the promise memoised under `key` in `map`, making it with `make` when there is none;
- * a promise that fails is forgotten, so the next call tries again.
- *
- * @example
- * ```ts
- * const ready = new Map<string, Promise<void>>();
- * await memo(ready, "t", () => createTable("t"));
- * ```
- */
-export function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
-  let promise = map.get(key);
-  if (!promise) {
-    map.set(key, promise = make());
-    promise.catch(() => map.delete(key));
-  }
-  return promise;
-}
-
 const hex = (bytes: Uint8Array, before = "") => Array.from(bytes, (b) => before + b.toString(16).padStart(2, "0")).join("");
 
 /**
@@ -78,9 +59,8 @@ export const encodeType = (type: string): string =>
  * await tables.tableOf("Person"); // app_objstore
  * ```
  */
-export function createTables(client: DynamoClient, prefix: string, singleTable: boolean, pollMs = 500): Tables {
+export function createTables(client: DynamoClient, prefix: string, singleTable: boolean): Tables {
   const main = `${prefix}objstore`;
-  const pending = new Map<string, Promise<void>>();
 
   const create = async (table: string) => {
     try {
@@ -94,7 +74,7 @@ export function createTables(client: DynamoClient, prefix: string, singleTable: 
       // Another process (or an earlier run) created it: wait for it like for our own.
       if (!isCode(e, "ResourceInUseException")) throw e;
     }
-    for (const deadline = Date.now() + 300_000; ; await new Promise((resolve) => setTimeout(resolve, pollMs))) {
+    for (let attempt = 0, deadline = Date.now() + 300_000; ; await client.backoff(attempt++)) {
       const answer = await client.call("DescribeTable", { TableName: table });
       if (answer.Table.TableStatus === "ACTIVE") return;
       if (Date.now() > deadline) throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB table ${table} did not become ACTIVE in 5 minutes`);
@@ -104,8 +84,9 @@ export function createTables(client: DynamoClient, prefix: string, singleTable: 
   return {
     main,
     async tableOf(type) {
+      if (singleTable) return main;
       const name = `${main}-${encodeType(type)}`;
-      return singleTable ? main : name.length > 255 ? `${main}-_h${hex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(type))))}` : name;
+      return name.length > 255 ? `${main}-_h${hex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(type))))}` : name;
     },
     async creating(tables, action) {
       try {
@@ -113,8 +94,8 @@ export function createTables(client: DynamoClient, prefix: string, singleTable: 
       } catch (e) {
         if (!isMissingTable(e)) throw e;
       }
-      // Concurrent callers share one creation; a table deleted later is created again.
-      await Promise.all(tables.map((table) => memo(pending, table, () => create(table).finally(() => pending.delete(table)))));
+      // Concurrent callers each ask: all but one hear ResourceInUseException and wait with it.
+      await Promise.all(tables.map(create));
       return await action();
     },
   };
