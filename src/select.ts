@@ -19,30 +19,54 @@ export function selectPage<E>(
   entries: Iterable<E>,
   request: PageRequest,
   recordOf: (entry: E) => DriverRecord,
-  textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
+  textOf?: (entry: E) => string,
 ): { items: E[]; total: number } {
+  const picker = pagePicker(request, recordOf, textOf);
+  for (const entry of entries) picker.add(entry);
+  return picker.page();
+}
+
+/**
+ * {@link selectPage} one entry at a time, for entries that arrive asynchronously.
+ *
+ * @example
+ * ```ts
+ * const picker = pagePicker(request, (r: DriverRecord) => r);
+ * for await (const record of records) picker.add(record);
+ * return picker.page();
+ * ```
+ */
+export function pagePicker<E>(
+  request: PageRequest,
+  recordOf: (entry: E) => DriverRecord,
+  textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
+): { add(entry: E): void; page(): { items: E[]; total: number } } {
   const { terms, sort, after } = request;
   const wanted = request.offset + request.limit;
   const bounded = wanted <= BOUNDED;
   const compare = (a: Ranked<E>, b: Ranked<E>) => comparePositions(a.position, b.position, sort);
   const kept: Ranked<E>[] = [];
   let total = 0;
-  for (const entry of entries) {
-    if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) continue;
-    total++;
-    const record = recordOf(entry);
-    const ranked = { entry, position: positionOf(record.key, record.value, sort) };
-    if (after && comparePositions(ranked.position, after, sort) <= 0) continue;
-    if (!bounded) {
-      kept.push(ranked);
-    } else if (kept.length < wanted || (wanted > 0 && compare(ranked, kept[kept.length - 1]!) < 0)) {
-      kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
-      if (kept.length > wanted) kept.pop();
-    }
-  }
-  if (!bounded) kept.sort(compare);
-  const items = kept.slice(request.offset, wanted).map((r) => r.entry);
-  return { items, total: request.count ? total : -1 };
+  return {
+    add(entry) {
+      if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) return;
+      total++;
+      const record = recordOf(entry);
+      const ranked = { entry, position: positionOf(record.key, record.value, sort) };
+      if (after && comparePositions(ranked.position, after, sort) <= 0) return;
+      if (!bounded) {
+        kept.push(ranked);
+      } else if (kept.length < wanted || (wanted > 0 && compare(ranked, kept[kept.length - 1]!) < 0)) {
+        kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
+        if (kept.length > wanted) kept.pop();
+      }
+    },
+    page() {
+      if (!bounded) kept.sort(compare);
+      const items = kept.slice(request.offset, wanted).map((r) => r.entry);
+      return { items, total: request.count ? total : -1 };
+    },
+  };
 }
 
 interface Ranked<E> {

@@ -104,6 +104,8 @@ export interface DynamoClient {
  */
 export function dynamoClient(options: DynamoClientOptions): DynamoClient {
   const { attempts = 10, baseMs = 25, capMs = 2000, timeoutMs = 30_000 } = options.retry ?? {};
+  // Called as a plain function: workerd's fetch throws "Illegal invocation" when called as a method of another object.
+  const send = options.fetch;
   const cache = new Map<string, ArrayBuffer>();
   const backoff = (attempt: number) =>
     new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(capMs, baseMs * 2 ** attempt)));
@@ -125,7 +127,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
             service: "dynamodb",
             cache,
           }).sign();
-          const response = await options.fetch(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+          const response = await send(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
           const text = await response.text();
           if (response.ok) return text ? JSON.parse(text) : {};
           const error = new DynamoError(response.status, text);

@@ -20,7 +20,7 @@ export type Item = Record<string, { S: string }>;
 export const MAX_ITEM_BYTES = 400 * 1024;
 
 /** The attributes a read needs (not the search text or commit token). */
-export const RECORD_PROJECTION = "sk, val, ver, cre, upd";
+export const RECORD_PROJECTION = "sk,val,ver,cre,upd";
 
 const encoder = new TextEncoder();
 

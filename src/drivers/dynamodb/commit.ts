@@ -60,7 +60,8 @@ const tooLarge = (what: string) =>
  */
 export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise<void> {
   const { client, tables } = ctx;
-  const truncated = new Set(writes.flatMap((w) => (w.op === "truncate" ? [w.type] : [])));
+  const typesOf = (op: Write["op"]) => writes.flatMap((w) => (w.op === op ? [w.type] : []));
+  const truncated = new Set(typesOf("truncate"));
   const token = crypto.randomUUID();
   const ops: Op[] = [];
   const written = new Set<string>();
@@ -93,7 +94,7 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
   if (ops.length > 100) throw tooLarge("more than 100 items");
   const bytes = ops.reduce((sum, op) => sum + (op.item ? itemSize(op.item) : 0), 0);
   if (bytes > 4 * 1024 * 1024) throw tooLarge(`${bytes} bytes of items`);
-  await ctx.register(writes.flatMap((w) => (w.op === "put" ? [w.type] : [])));
+  await ctx.register(typesOf("put"));
   const op = ops[0]!;
   // A lost answer of a single write was ours when the item found is our put, or no item for a delete.
   const own = (found?: Item) => (op.item ? found?.tok?.S === token : !found);

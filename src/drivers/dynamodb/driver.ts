@@ -50,13 +50,13 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
     secretAccessKey: config.aws_secret_access_key,
     sessionToken: config.aws_session_token,
     region,
-    endpoint: config.endpoint_url && config.endpoint_url !== "None"
+    endpoint: config.endpoint_url !== "None"
       ? config.endpoint_url
       : `https://dynamodb.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`,
     fetch: options.fetch,
     retry: options.retry,
   });
-  const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode !== false);
+  const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode);
   const { main } = tables;
   // Types this instance knows to be in the registry.
   const registered = new Set<string>();

@@ -6,8 +6,9 @@
  *   order of `compareCodePoints`): the page reads only up to offset + limit matches, a cursor
  *   continues with `ExclusiveStartKey` (O(pagesize)), and `total` is a parallel `Select: COUNT`
  *   query (DynamoDB still charges reading every item of the partition for a count).
- * - Any other sort reads every matching item of the type and sorts in memory (`selectPage`):
- *   cost and memory grow with the type's size. `total` then comes from the same read.
+ * - Any other sort reads every matching item of the type and sorts in memory (`pagePicker`):
+ *   the read cost grows with the type's size; memory holds at most offset + limit records
+ *   when that is at most 1000 (more otherwise). `total` then comes from the same read.
  * - A term matches by `contains` on `txt` or on `val`. A term is lower case and has no white
  *   space, so it is in the search text exactly when it is in the lower-cased key or the
  *   lower-cased value; `txt` holds at least the lower-cased key, and a lower-case term found in
@@ -16,7 +17,7 @@
  * @module
  */
 import type { DriverPage, DriverRecord, PageRequest } from "../../driver.ts";
-import { selectPage } from "../../select.ts";
+import { pagePicker } from "../../select.ts";
 import { type DynamoClient, isCode } from "./client.ts";
 import { decodeItem, type Item, keyOf, RECORD_PROJECTION } from "./codec.ts";
 
@@ -121,9 +122,10 @@ export async function* queryRecords(client: DynamoClient, table: string, type: s
 export async function pageOf(client: DynamoClient, table: string, type: string, request: PageRequest): Promise<DriverPage> {
   const { terms, offset, limit } = request;
   if (request.sort.length > 0) {
-    const all: DriverRecord[] = [];
-    for await (const record of queryRecords(client, table, type, { terms })) all.push(record);
-    return selectPage(all, request, (r) => r);
+    // DynamoDB applied the terms; the picker keeps at most offset + limit records when that is small.
+    const picker = pagePicker({ ...request, terms: [] }, (r: DriverRecord) => r);
+    for await (const record of queryRecords(client, table, type, { terms })) picker.add(record);
+    return picker.page();
   }
   const count = async () => {
     let total = 0;
@@ -134,7 +136,7 @@ export async function pageOf(client: DynamoClient, table: string, type: string, 
     const out: DriverRecord[] = [];
     let seen = 0;
     // Without a filter every evaluated item matches: ask for exactly what the page needs.
-    const options = { terms, after: request.after?.key, limit: terms.length ? undefined : Math.min(offset + limit, 1000) };
+    const options = { terms, after: request.after?.key, limit: terms.length ? undefined : offset + limit };
     if (limit > 0) {
       for await (const record of queryRecords(client, table, type, options)) {
         if (seen++ >= offset && out.push(record) >= limit) break;
