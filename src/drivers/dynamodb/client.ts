@@ -34,30 +34,26 @@ export interface RetryPolicy {
 }
 
 /**
- * An error answer of DynamoDB: `code` is the exception name (`ConditionalCheckFailedException`).
- *
- * @example
- * ```ts
- * catch (e) { if (e instanceof DynamoError && e.code === "ResourceNotFoundException") return undefined; }
- * ```
+ * An error answer of DynamoDB: `code` is the exception name (`ConditionalCheckFailedException`);
+ * test it with {@link isCode}. (A plain `Error` with two fields, not a class: it never leaves the
+ * driver except as the `cause` of a store error.)
  */
-export class DynamoError extends Error {
+export interface DynamoError extends Error {
   readonly code: string;
   /** The parsed error body (e.g. `CancellationReasons`, `Item`). */
   readonly body: Record<string, any>;
+}
 
-  constructor(status: number, text: string) {
-    let body: Record<string, any> = {};
-    try {
-      body = JSON.parse(text) ?? {};
-    } catch {
-      // not JSON (a proxy's error page): the status says it all
-    }
-    const code = String(body.__type ?? `HTTP${status}`).replace(/.*#/, "");
-    super(`${code}: ${body.message ?? body.Message ?? ""}`);
-    this.code = code;
-    this.body = body;
+/** The error of a non-2xx answer. */
+function dynamoError(status: number, text: string): DynamoError {
+  let body: Record<string, any> = {};
+  try {
+    body = JSON.parse(text) ?? {};
+  } catch {
+    // not JSON (a proxy's error page): the status says it all
   }
+  const code = String(body.__type ?? `HTTP${status}`).replace(/.*#/, "");
+  return Object.assign(new Error(`${code}: ${body.message ?? body.Message ?? ""}`), { code, body });
 }
 
 /**
@@ -74,7 +70,7 @@ export const RETRYABLE = /^(Throttling|ProvisionedThroughputExceeded|(Request)?L
  * catch (e) { if (isCode(e, "ResourceNotFoundException")) return undefined; throw e; }
  * ```
  */
-export const isCode = (e: unknown, code: string): e is DynamoError => e instanceof DynamoError && e.code === code;
+export const isCode = (e: unknown, code: string): e is DynamoError => (e as DynamoError)?.code === code;
 
 /** What {@link DynamoClient.call} reports besides the answer. */
 export interface CallInfo {
@@ -130,7 +126,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
           const response = await send(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
           const text = await response.text();
           if (response.ok) return text ? JSON.parse(text) : {};
-          const error = new DynamoError(response.status, text);
+          const error = dynamoError(response.status, text);
           // A 5xx may have been applied; throttling (a 400 or 429) never was, and another 4xx is the answer.
           if (response.status > 499) info.uncertain = true;
           else if (response.status != 429 && !RETRYABLE.test(error.code)) return Promise.reject(error); // not caught below

@@ -5,7 +5,7 @@
  *   create, `attribute_exists(pk)`, `ver = :ver`), with `ReturnValuesOnConditionCheckFailure:
  *   ALL_OLD` so a conflict reports the current version without another read;
  * - a versioned save (`replace`) = one conditional `UpdateItem` that sets everything a put
- *   writes except `cre`, which it keeps and returns (`ReturnValues: ALL_NEW`); no registry
+ *   writes except `cre`, which it keeps and returns (`ReturnValues: ALL_OLD`); no registry
  *   write, since an object at that version exists and its type was registered before;
  * - several writes = one `TransactWriteItems` with the same conditions and a
  *   `ClientRequestToken`, so a retry of a transaction that did apply is answered as success;
@@ -48,7 +48,7 @@ interface Op {
 }
 
 const tooLarge = (what: string) =>
-  new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most 100 items and 4 MB)`);
+  new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${what} (at most 100 items, 4 MB)`);
 
 /**
  * Applies `writes` atomically (see the module docs).
@@ -136,7 +136,7 @@ export async function replaceObject(
     UpdateExpression: update,
     ConditionExpression: "ver = :ver",
     ExpressionAttributeValues: values,
-    ReturnValues: "ALL_NEW",
+    ReturnValues: "ALL_OLD", // `cre` is never updated: the old item has it
     ReturnValuesOnConditionCheckFailure: "ALL_OLD",
   };
   const answer = await conditional(client, "UpdateItem", body, { index: 0, expect: { version } }, (found) => found?.tok?.S === token);
@@ -217,7 +217,7 @@ async function truncateType(client: DynamoClient, table: string, type: string): 
 async function deleteBatch(client: DynamoClient, table: string, requests: unknown[]): Promise<void> {
   for (let attempt = 1; requests.length > 0; attempt++) {
     if (attempt > client.attempts) {
-      throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB truncate: ${requests.length} deletes still unprocessed after ${client.attempts} attempts`);
+      throw new BackendError("BACKEND_UNAVAILABLE", `DynamoDB truncate: ${requests.length} deletes unprocessed after ${client.attempts} attempts`);
     }
     if (attempt > 1) await client.backoff(attempt - 2);
     const answer = await client.call("BatchWriteItem", { RequestItems: { [table]: requests } });
