@@ -8,12 +8,10 @@ import { type MigratingDriver, migratingDriver, type MirrorFailure } from "./com
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
-import { dynamodbDriver } from "./drivers/dynamodb/driver.ts";
-import { fileDriver } from "./drivers/file/driver.ts";
-import { indexedDBDriver, type IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
+import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
+import { lazyDriver } from "./drivers/lazy.ts";
 import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
-import { remoteDriver } from "./drivers/remote.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
@@ -80,24 +78,40 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   return store;
 }
 
+/**
+ * The driver for a config. Every backend but Memory is imported on its first operation
+ * (`lazyDriver`), so bundles that split code load only the backends a program uses; what a
+ * backend checks when it is created (a file system, a fetch, a local libSQL URL) is checked here,
+ * synchronously, as before. Arguments are read now, not when the backend loads.
+ */
 function driverFor(config: StoreConfig, options: CreateOptions): Driver {
   switch (config.Type) {
     case "Memory":
       return memoryDriver();
-    case "IndexedDB":
-      return indexedDBDriver({ dbName: config.dbName, indexedDB: options.indexedDB });
-    case "Remote":
-      return remoteDriver({ url: config.url, token: config.token, fetch: options.fetch ?? globalThis.fetch });
-    case "DynamoDB":
-      return dynamodbDriver({ config, fetch: options.fetch ?? globalThis.fetch });
-    case "SimpleFileStore":
-      if (!options.fileSystem) {
+    case "IndexedDB": {
+      const { dbName } = config, { indexedDB } = options;
+      return lazyDriver("IndexedDB", async () => (await import("./drivers/indexeddb/driver.ts")).indexedDBDriver({ dbName, indexedDB }), { replace: false });
+    }
+    case "Remote": {
+      const { url, token } = config, fetch = options.fetch ?? globalThis.fetch;
+      if (typeof fetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
+      return lazyDriver("Remote", async () => (await import("./drivers/remote.ts")).remoteDriver({ url, token, fetch }), { replace: true });
+    }
+    case "DynamoDB": {
+      const fetch = options.fetch ?? globalThis.fetch;
+      return lazyDriver("DynamoDB", async () => (await import("./drivers/dynamodb/driver.ts")).dynamodbDriver({ config, fetch }), { replace: true });
+    }
+    case "SimpleFileStore": {
+      const { fileSystem } = options;
+      if (!fileSystem) {
         throw new ObjectStoreError(
           "UNSUPPORTED",
           "SimpleFileStore needs a file system: import createObjectStoreInstance from objstore/node, objstore/bun or objstore/deno (or pass options.fileSystem)",
         );
       }
-      return fileDriver({ baseLocation: config.BaseLocation, fileSystem: options.fileSystem });
+      const baseLocation = config.BaseLocation;
+      return lazyDriver("SimpleFileStore", async () => (await import("./drivers/file/driver.ts")).fileDriver({ baseLocation, fileSystem }), { replace: false });
+    }
     case "SQLAlchemy":
     case "LibSQL":
       return libsqlDriverFromConfig(config, options);

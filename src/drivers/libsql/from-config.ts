@@ -8,7 +8,8 @@ import type { Client, Config } from "@libsql/client/web";
 import type { LibSQLConfig } from "../../config-types.ts";
 import type { Driver } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
-import { libsqlDriver } from "./driver.ts";
+import { lazyDriver } from "../lazy.ts";
+import type { LibsqlDriverOptions } from "./driver.ts";
 
 /** A `createClient` of `@libsql/client` (the native one from `@libsql/client`, or `@libsql/client/web`). */
 export type LibsqlCreateClient = (config: Config) => Client;
@@ -23,9 +24,9 @@ export interface LibsqlServices {
 const BUSY_TIMEOUT_MS = 5_000;
 
 /**
- * The driver for a validated LibSQL/SQLAlchemy config. Without `libsqlCreateClient` it uses
- * `@libsql/client/web` (loaded on first use), which speaks HTTP only: `file:` and `:memory:`
- * then throw `UNSUPPORTED` naming the runtime entry points.
+ * The driver for a validated LibSQL/SQLAlchemy config, imported on its first operation. Without
+ * `libsqlCreateClient` it uses `@libsql/client/web` (loaded on first use), which speaks HTTP
+ * only: `file:` and `:memory:` then throw `UNSUPPORTED` naming the runtime entry points.
  *
  * @example
  * ```ts
@@ -48,12 +49,13 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
   if (config.authToken !== undefined) clientConfig.authToken = config.authToken;
   if (local) clientConfig.timeout = BUSY_TIMEOUT_MS;
   if (services.fetch !== undefined) clientConfig.fetch = services.fetch;
-  const options: Parameters<typeof libsqlDriver>[0] = {
+  const options: LibsqlDriverOptions = {
     client: create !== undefined
       ? () => create(clientConfig)
       : async () => (await import("@libsql/client/web")).createClient(clientConfig),
     wal: url.startsWith("file:") && !url.includes(":memory:"),
   };
   if (config.objectPrefix !== undefined) options.objectPrefix = config.objectPrefix;
-  return libsqlDriver(options);
+  // The driver itself (and its SQL) is imported on first use.
+  return lazyDriver("LibSQL", async () => (await import("./driver.ts")).libsqlDriver(options), { replace: true });
 }

@@ -1,0 +1,86 @@
+// Drivers load on first use (src/drivers/lazy.ts): bundling mod.ts with code splitting keeps
+// every backend but Memory out of the entry chunk, and the bundle still works, loading a
+// backend's chunk when a store of its Type is first used. esbuild runs under bun, deno and node.
+
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Strings only one backend's code holds, by Type. */
+const MARKERS: Record<string, string[]> = {
+  DynamoDB: ["TransactWriteItems", "x-amz-json-1.0"],
+  LibSQL: ["journal_mode", "ON CONFLICT"],
+  SimpleFileStore: ["journal.json"],
+  IndexedDB: ["IndexedDB is not available here"],
+  Remote: ["/api/transactions"],
+};
+
+/** Bundles mod.ts like an app's bundler would (minified, split); `write` puts it in `outdir`. */
+async function bundle(outdir: string, write: boolean) {
+  const result = await build({
+    stdin: { contents: 'export * from "./mod.ts";', resolveDir: ROOT, loader: "ts", sourcefile: "entry.ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    splitting: true,
+    outdir,
+    outExtension: { ".js": ".mjs" }, // ESM under Node 20 without a package.json
+    write,
+    logLevel: "silent",
+  });
+  expect(result.errors).toEqual([]);
+  return result.outputFiles ?? [];
+}
+
+describe("bundle of mod.ts with code splitting", () => {
+  test("the entry chunk holds no backend but Memory; each backend is in another chunk", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "objstore-bundle-"));
+    try {
+      const files = await bundle(outdir, false);
+      const entry = files.find((file) => /[\\/]stdin\.mjs$/.test(file.path))!;
+      const others = files.filter((file) => file !== entry).map((file) => file.text).join("\n");
+      for (const [type, markers] of Object.entries(MARKERS)) {
+        for (const marker of markers) {
+          expect({ type, marker, inEntry: entry.text.includes(marker) }).toEqual({ type, marker, inEntry: false });
+          expect({ type, marker, inChunks: others.includes(marker) }).toEqual({ type, marker, inChunks: true });
+        }
+      }
+      // Memory stays in the entry (the default, and small).
+      expect(entry.text).toContain('"Memory"');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test("the bundle works: Memory at once, and a Remote store loads its chunk on first use", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "objstore-bundle-"));
+    try {
+      await bundle(outdir, true);
+      const objstore: typeof import("../mod.ts") = await import(pathToFileURL(join(outdir, "stdin.mjs")).href);
+      const memory = objstore.createObjectStoreInstance({ Type: "Memory" });
+      await memory.save("Person", "ann", { name: "Ann" });
+      expect((await memory.get("Person", "ann"))?.value).toEqual({ name: "Ann" });
+
+      const urls: string[] = [];
+      const fetch = (async (input: RequestInfo | URL) => {
+        urls.push(String(input));
+        return Response.json({ error: { code: "OBJECT_NOT_FOUND", message: "no such object" } }, { status: 404 });
+      }) as typeof globalThis.fetch;
+      const remote = objstore.createObjectStoreInstance({ Type: "Remote", url: "http://objstore.test" }, { fetch });
+      expect(remote.kind).toBe("Remote");
+      expect(urls).toEqual([]); // nothing loaded or sent yet
+      await remote.get("Person", "ann").catch(() => undefined);
+      expect(urls.length).toBeGreaterThan(0);
+      expect(urls[0]!.startsWith("http://objstore.test/")).toBe(true);
+      await remote.close();
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
