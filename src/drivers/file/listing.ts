@@ -3,7 +3,8 @@
  * types. Costs (n = objects of the type):
  * - a page without query or sort: one directory listing (names decode to keys, sorted in memory)
  *   plus one file read per returned object; `total` is the listing's length;
- * - a page with a query or sort: one listing plus n file reads (files are the only index);
+ * - a page with a query or sort: one listing plus n file reads (files are the only index), read 64
+ *   at a time and kept only while they may be on the page (offset + limit of them, when <= 1000);
  * - scan: one listing, then the files one by one in key order (memory: the names, not the objects);
  * - types: one listing of BaseLocation plus one directory entry per type.
  * Keys too long for a file name (hashed names) are read from their files when listed.
@@ -13,7 +14,7 @@
 import type { DriverRecord, PageRequest } from "../../driver.ts";
 import type { FileSystem } from "../../file-system.ts";
 import { compareCodePoints, matchesTerms, searchText } from "../../query.ts";
-import { selectPage } from "../../select.ts";
+import { pagePicker } from "../../select.ts";
 import { decodeObject, type Layout } from "./layout.ts";
 import { decodeName, isPlainName, OBJECT_SUFFIX } from "./names.ts";
 
@@ -115,9 +116,14 @@ export async function pageOf(fs: FileSystem, layout: Layout, type: string, reque
     const items = records.filter((r) => r !== undefined).map(strip);
     return { items, total: request.count ? listed.length : -1 };
   }
-  const records = (await readAll(fs, listed.map((l) => l.path), type)).filter((r) => r !== undefined).map(strip);
-  const page = selectPage(records, request, (r) => r);
-  return { items: page.items, total: page.total };
+  // Files are read a batch at a time and kept only while they may be on the page (at most
+  // offset + limit of them when that is at most 1000), not the whole type at once.
+  const picker = pagePicker(request, (r: DriverRecord) => r);
+  for (let i = 0; i < listed.length; i += PARALLEL_READS) {
+    const records = await readAll(fs, listed.slice(i, i + PARALLEL_READS).map((l) => l.path), type);
+    for (const record of records) if (record !== undefined) picker.add(strip(record));
+  }
+  return picker.page();
 }
 
 /**
