@@ -3,21 +3,12 @@
 // policy and override rules; configs that are not objects.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
-import { configError } from "./support/config.ts";
+import { configError, dynamoInput as dynamo, issuePaths, seedPolicy as policy } from "./support/config.ts";
 
 
-/** The distinct issue paths, sorted. */
-function paths(input: unknown): string[] {
-  return [...new Set(configError(input).issues.map((i) => i.path))].sort();
-}
+/** The distinct issue paths of the ConfigError `input` gives, sorted. */
+const paths = (input: unknown): string[] => issuePaths(configError(input));
 
-const dynamo = {
-  Type: "DynamoDB",
-  aws_access_key_id: "ACCESS_KEY",
-  aws_secret_access_key: "SECRET_KEY",
-  region_name: "eu-west-2",
-};
-const policy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
 const caching = (over: Record<string, unknown>) => ({ Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: policy, ...over });
 
 describe("ConfigError", () => {

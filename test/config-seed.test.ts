@@ -3,10 +3,9 @@
 // ConfigError naming the supported schemes), and Type names are exact and case-sensitive.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
-import { configError, issuePaths as paths, type Obj, parse } from "./support/config.ts";
+import { configError, issuePaths as paths, type Obj, parse, seedPolicy as policy } from "./support/config.ts";
 
 
-const policy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
 
 describe("the seed's examples (SEED-datastore-type-options.md)", () => {
   test("Memory", () => {

@@ -3,16 +3,9 @@
 // its defaults filled in.
 import { describe, test, expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
-import { configError, issuePaths as paths, type Obj, parse } from "./support/config.ts";
+import { configError, dynamoInput as dynamo, issuePaths as paths, type Obj, parse, seedPolicy as policy } from "./support/config.ts";
 
 
-const dynamo = {
-  Type: "DynamoDB",
-  aws_access_key_id: "ACCESS_KEY",
-  aws_secret_access_key: "SECRET_KEY",
-  region_name: "eu-west-2",
-};
-const policy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
 
 describe("Memory", () => {
   test("{Type:'Memory'} parses to itself", () => {

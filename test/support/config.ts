@@ -2,6 +2,17 @@
 import { expect } from "bun:test";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../../mod.ts";
 
+/** A DynamoDB config input with the required keys only (placeholder credentials). */
+export const dynamoInput = {
+  Type: "DynamoDB",
+  aws_access_key_id: "ACCESS_KEY",
+  aws_secret_access_key: "SECRET_KEY",
+  region_name: "eu-west-2",
+};
+
+/** The seed's example cache policy. */
+export const seedPolicy = { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60000 };
+
 /** A parsed config as a plain record (fields checked one by one). */
 export type Obj = Record<string, unknown>;
 
