@@ -40,7 +40,15 @@ export function pagePicker<E>(
   request: PageRequest,
   recordOf: (entry: E) => DriverRecord,
   textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
-): { add(entry: E): void; page(): { items: E[]; total: number } } {
+): {
+  add(entry: E): void;
+  /**
+   * True when offset + limit entries are kept and no total is wanted: a caller that feeds
+   * entries in the page's order (key order for an unsorted request) can stop.
+   */
+  full(): boolean;
+  page(): { items: E[]; total: number };
+} {
   const { terms, sort, after } = request;
   const wanted = request.offset + request.limit;
   const bounded = wanted <= BOUNDED;
@@ -61,6 +69,7 @@ export function pagePicker<E>(
         if (kept.length > wanted) kept.pop();
       }
     },
+    full: () => !request.count && kept.length >= wanted,
     page() {
       if (!bounded) kept.sort(compare);
       const items = kept.slice(request.offset, wanted).map((r) => r.entry);

@@ -1,13 +1,14 @@
 /**
  * Listing inside one readonly IndexedDB transaction: pages in key order are a count plus one
  * ranged `getAll` (after a cursor `advance` past the offset); queried or sorted pages walk the
- * type's key range in `getAll` batches, keeping only the best `offset + limit` matches.
+ * type's key range in `getAll` batches through the shared `pagePicker` (only the best
+ * `offset + limit` matches are kept when that is at most 1000).
  * Requests are chained in their `onsuccess` callbacks, so the transaction stays active.
  *
  * @module
  */
 import type { DriverPage, DriverRecord, PageRequest } from "../../driver.ts";
-import { comparePositions, matchesTerms, type Position, positionOf, searchText } from "../../query.ts";
+import { pagePicker } from "../../select.ts";
 import { pastType, typeRange } from "./keys.ts";
 
 /** Records per `getAll` while walking a type (bounds the memory of a walk). */
@@ -107,11 +108,6 @@ function keyOrderPage(
   }
 }
 
-interface Ranked {
-  record: DriverRecord;
-  position: Position;
-}
-
 function walkPage(
   store: IDBObjectStore,
   keyRange: typeof IDBKeyRange,
@@ -120,50 +116,24 @@ function walkPage(
   resolve: (page: DriverPage) => void,
   fail: (error: unknown) => void,
 ): void {
-  const { terms, sort, after, offset, limit, count } = request;
-  const keep = offset + limit;
-  const best: Ranked[] = []; // the best `keep` matches after `after`, in order
-  let total = 0;
-  const visit = (record: DriverRecord): boolean => {
-    if (terms.length > 0 && !matchesTerms(searchText(record.key, record.value), terms)) return true;
-    total++;
-    const position = positionOf(record.key, record.value, sort);
-    if (after && comparePositions(position, after, sort) <= 0) return true;
-    if (sort.length === 0) {
-      // Key order is walk order: stop once the page is full, unless counting.
-      if (best.length < keep) best.push({ record, position });
-      return count || best.length < keep;
-    }
-    insertBounded(best, { record, position }, keep, (a, b) => comparePositions(a.position, b.position, sort));
-    return true;
-  };
+  const { sort, after, count } = request;
+  // Keeps only the best offset + limit matches (when that is at most 1000).
+  const picker = pagePicker(request, (record: DriverRecord) => record);
+  // Key order is walk order: without a sort, a full page that needs no total ends the walk.
+  const enough = () => sort.length === 0 && picker.full();
   // Without a sort and a count, the walk can start right after the cursor's key.
   const start = sort.length === 0 && !count ? after?.key : undefined;
   const next = (from: string | undefined) => {
     on(store.getAll(typeRange(keyRange, type, from), WALK_BATCH), (records) => {
       const batch = records as DriverRecord[];
       for (const record of batch) {
-        if (!visit(record)) return done();
+        picker.add(record);
+        if (enough()) return done();
       }
       if (batch.length < WALK_BATCH) return done();
       next(batch[batch.length - 1]!.key);
     }, fail);
   };
-  const done = () => resolve({ items: best.slice(offset).map((r) => r.record), total: count ? total : -1 });
+  const done = () => resolve(picker.page());
   next(start);
-}
-
-/** Inserts `item` into sorted `list`, keeping at most `max` items (the smallest). */
-function insertBounded<T>(list: T[], item: T, max: number, compare: (a: T, b: T) => number): void {
-  if (max === 0) return;
-  if (list.length === max && compare(item, list[max - 1]!) >= 0) return;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compare(list[mid]!, item) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  list.splice(lo, 0, item);
-  if (list.length > max) list.pop();
 }
