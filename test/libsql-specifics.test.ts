@@ -181,6 +181,14 @@ describe("LibSQL over HTTP: round trips and faults", () => {
     await store.close();
   });
 
+  // One transaction of three writes: a versioned save of a, a remove of x, a create of b.
+  const saveRemoveSave = (store: ObjectStore) =>
+    store.transaction(async (tx) => {
+      await tx.save("T", "a", 2, "1");
+      await tx.remove("T", "x");
+      await tx.save("T", "b", 1);
+    });
+
   test("the connection dropped mid-batch leaves no partial commit", async () => {
     const store = remote("drop");
     await store.save("T", "a", 1);
@@ -188,11 +196,7 @@ describe("LibSQL over HTTP: round trips and faults", () => {
     // Steps: BEGIN, put a, guard x, delete x, put b, COMMIT. Three run, then the connection drops.
     server.faults.dropBatchAfterSteps = 3;
     await expectError(
-      store.transaction(async (tx) => {
-        await tx.save("T", "a", 2, "1");
-        await tx.remove("T", "x");
-        await tx.save("T", "b", 1);
-      }),
+      saveRemoveSave(store),
       ObjectStoreError,
       ["BACKEND_UNAVAILABLE", "BACKEND_ERROR"],
     ).finally(() => (server.faults = {}));
@@ -211,11 +215,7 @@ describe("LibSQL over HTTP: round trips and faults", () => {
     // Steps: BEGIN, put a, guard x, delete x, put b, COMMIT: the guard fails with an I/O error.
     server.faults.failBatchStep = 2;
     await expectError(
-      store.transaction(async (tx) => {
-        await tx.save("T", "a", 2, "1");
-        await tx.remove("T", "x");
-        await tx.save("T", "b", 1);
-      }),
+      saveRemoveSave(store),
       ObjectStoreError,
       "BACKEND_ERROR",
     ).finally(() => (server.faults = {}));
