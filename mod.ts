@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createObjectStoreInstance } from "objstore";
+ * import { createObjectStoreInstance } from "@objstore/objstore";
  * const store = createObjectStoreInstance({ Type: "Memory" });
  * const { version } = await store.save("Person", "ann", { name: "Ann" });
  * await store.save("Person", "ann", { name: "Ann B." }, version);

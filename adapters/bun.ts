@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createObjectStoreFromEnv } from "objstore/bun";
+ * import { createObjectStoreFromEnv } from "@objstore/objstore/bun";
  * const store = createObjectStoreFromEnv(process.env);
  * ```
  *

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createObjectStoreFromEnv } from "objstore/deno";
+ * import { createObjectStoreFromEnv } from "@objstore/objstore/deno";
  * const store = createObjectStoreFromEnv(Deno.env.toObject());
  * ```
  *

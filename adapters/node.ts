@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createObjectStoreFromEnv } from "objstore/node";
+ * import { createObjectStoreFromEnv } from "@objstore/objstore/node";
  * const store = createObjectStoreFromEnv(process.env);
  * ```
  *

@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * // src/index.ts of a Worker project
- * export { default } from "objstore/worker";
+ * export { default } from "@objstore/objstore/worker";
  * ```
  *
  * @module

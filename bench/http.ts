@@ -1,5 +1,5 @@
 /**
- * HTTP API throughput: GET and PUT requests/s on the Bun server (`serve` from objstore/bun)
+ * HTTP API throughput: GET and PUT requests/s on the Bun server (`serve` from @objstore/objstore/bun)
  * with a Memory and a libSQL file store, driven by bench/http-load.ts in a separate process on
  * loopback (bounded in time), against the same store called in-process and through
  * `app.fetch` without a socket.

@@ -35,15 +35,15 @@ export interface CreateOptions {
   fetch?: typeof fetch;
   /**
    * The file system for `{"Type":"SimpleFileStore"}`: `nodeFileSystem`, `bunFileSystem` or
-   * `denoFileSystem`. The runtime entry points `objstore/node`, `objstore/bun` and
-   * `objstore/deno` inject it. @default none (SimpleFileStore then throws UNSUPPORTED)
+   * `denoFileSystem`. The runtime entry points `@objstore/objstore/node`, `@objstore/objstore/bun` and
+   * `@objstore/objstore/deno` inject it. @default none (SimpleFileStore then throws UNSUPPORTED)
    */
   fileSystem?: FileSystem;
   /** The IndexedDB implementation for `{"Type":"IndexedDB"}`. @default globalThis (the browser's) */
   indexedDB?: IndexedDBGlobals;
   /**
    * `createClient` of `@libsql/client` for `{"Type":"LibSQL"}` / `"SQLAlchemy"`. The runtime entry
-   * points `objstore/node`, `objstore/bun` and `objstore/deno` inject the native one, so `file:`
+   * points `@objstore/objstore/node`, `@objstore/objstore/bun` and `@objstore/objstore/deno` inject the native one, so `file:`
    * and `:memory:` work there. @default `createClient` of `@libsql/client/web` (HTTP only;
    * `file:` and `:memory:` then throw UNSUPPORTED)
    */
@@ -106,7 +106,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       if (!fileSystem) {
         throw new ObjectStoreError(
           "UNSUPPORTED",
-          "SimpleFileStore needs a file system: import createObjectStoreInstance from objstore/node, objstore/bun or objstore/deno (or pass options.fileSystem)",
+          "SimpleFileStore needs a file system: import createObjectStoreInstance from @objstore/objstore/node, @objstore/objstore/bun or @objstore/objstore/deno (or pass options.fileSystem)",
         );
       }
       const baseLocation = config.BaseLocation;

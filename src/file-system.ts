@@ -1,7 +1,7 @@
 /**
  * The `FileSystem` port: the few file operations the SimpleFileStore driver needs. `src/` stays
  * free of runtime APIs; `adapters/fs/{node,bun,deno}.ts` implement this for each runtime and the
- * runtime entry points (`objstore/node`, `/bun`, `/deno`) inject it as `CreateOptions.fileSystem`.
+ * runtime entry points (`@objstore/objstore/node`, `/bun`, `/deno`) inject it as `CreateOptions.fileSystem`.
  *
  * Paths are joined with `/` (which every runtime also accepts on Windows). A failed operation
  * throws an error with a Node-style `code` (`ENOENT`, `EEXIST`, `EACCES`, `EPERM`, `EROFS`,
@@ -23,7 +23,7 @@ export interface FileInfo {
  *
  * @example
  * ```ts
- * import { nodeFileSystem } from "objstore/node"; // or bunFileSystem / denoFileSystem
+ * import { nodeFileSystem } from "@objstore/objstore/node"; // or bunFileSystem / denoFileSystem
  * const store = createObjectStoreInstance(
  *   { Type: "SimpleFileStore", BaseLocation: "/var/datastore" },
  *   { fileSystem: nodeFileSystem },

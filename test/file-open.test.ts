@@ -74,7 +74,7 @@ describe("SimpleFileStore BaseLocation checks (ConfigError at the first operatio
     }
     expect(error).toBeInstanceOf(ObjectStoreError);
     expect((error as ObjectStoreError).code).toBe("UNSUPPORTED");
-    expect((error as Error).message).toContain("objstore/node");
+    expect((error as Error).message).toContain("@objstore/objstore/node");
   });
 
   test(`the ${runtime} entry point injects its file system`, async () => {

@@ -1,5 +1,5 @@
 // Child process of test/libsql-counter.test.ts: opens the file database given as argv[2]
-// through this runtime's entry point (objstore/bun, /deno or /node) and runs 4 concurrent
+// through this runtime's entry point (@objstore/objstore/bun, /deno or /node) and runs 4 concurrent
 // loops of 100 `update` increments on one counter, retrying lost races; prints "done".
 import process from "node:process";
 

@@ -134,7 +134,7 @@ describe("LibSQL without the native client (edge builds)", () => {
       }
       expect(caught).toBeInstanceOf(ObjectStoreError);
       expect((caught as ObjectStoreError).code).toBe("UNSUPPORTED");
-      for (const entry of ["objstore/node", "objstore/bun", "objstore/deno"]) expect((caught as Error).message).toContain(entry);
+      for (const entry of ["@objstore/objstore/node", "@objstore/objstore/bun", "@objstore/objstore/deno"]) expect((caught as Error).message).toContain(entry);
     });
   }
 
@@ -270,7 +270,7 @@ test("createStore over libsqlDriver with an injected client object", async () =>
   expect(client.closed).toBe(true);
 });
 
-test("this runtime's entry point (objstore/bun, /deno or /node) opens file: and :memory: databases", async () => {
+test("this runtime's entry point (@objstore/objstore/bun, /deno or /node) opens file: and :memory: databases", async () => {
   const entry = "Bun" in globalThis ? "../adapters/bun.ts" : "Deno" in globalThis ? "../adapters/deno.ts" : "../adapters/node.ts";
   const { createObjectStoreInstance: create, createObjectStoreFromEnv } = await import(entry) as typeof import("../adapters/node.ts");
   const url = freshFile();

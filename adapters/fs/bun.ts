@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { bunFileSystem } from "objstore/bun";
+ * import { bunFileSystem } from "@objstore/objstore/bun";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: bunFileSystem });
  * ```
  *
@@ -16,11 +16,11 @@ import { createNodeFileSystem } from "./node.ts";
 declare const Bun: { file(path: string): { text(): Promise<string> } };
 
 /**
- * The file system of Bun, for the SimpleFileStore driver. `objstore/bun` injects it.
+ * The file system of Bun, for the SimpleFileStore driver. `@objstore/objstore/bun` injects it.
  *
  * @example
  * ```ts
- * import { bunFileSystem, createObjectStoreInstance } from "objstore/bun";
+ * import { bunFileSystem, createObjectStoreInstance } from "@objstore/objstore/bun";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: bunFileSystem });
  * ```
  */

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { denoFileSystem } from "objstore/deno";
+ * import { denoFileSystem } from "@objstore/objstore/deno";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: denoFileSystem });
  * ```
  *
@@ -51,11 +51,11 @@ function mapped(error: unknown): unknown {
 }
 
 /**
- * The file system of Deno, for the SimpleFileStore driver. `objstore/deno` injects it.
+ * The file system of Deno, for the SimpleFileStore driver. `@objstore/objstore/deno` injects it.
  *
  * @example
  * ```ts
- * import { createObjectStoreInstance, denoFileSystem } from "objstore/deno";
+ * import { createObjectStoreInstance, denoFileSystem } from "@objstore/objstore/deno";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: denoFileSystem });
  * ```
  */

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { nodeFileSystem } from "objstore/node";
+ * import { nodeFileSystem } from "@objstore/objstore/node";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: nodeFileSystem });
  * ```
  *
@@ -153,12 +153,12 @@ export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileS
 }
 
 /**
- * The file system of Node (`node:fs/promises`), for the SimpleFileStore driver. `objstore/node`
+ * The file system of Node (`node:fs/promises`), for the SimpleFileStore driver. `@objstore/objstore/node`
  * injects it.
  *
  * @example
  * ```ts
- * import { createObjectStoreInstance, nodeFileSystem } from "objstore/node";
+ * import { createObjectStoreInstance, nodeFileSystem } from "@objstore/objstore/node";
  * const store = createObjectStoreInstance({ Type: "SimpleFileStore", BaseLocation: "/var/data" }, { fileSystem: nodeFileSystem });
  * ```
  */

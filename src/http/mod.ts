@@ -3,8 +3,8 @@
  *
  * @example
  * ```ts
- * import { createObjectStoreInstance } from "objstore";
- * import { createApp } from "objstore/http";
+ * import { createObjectStoreInstance } from "@objstore/objstore";
+ * import { createApp } from "@objstore/objstore/http";
  * const app = createApp(createObjectStoreInstance(), { token: "s3cret" });
  * export default app; // Bun/Deno/Workers serve a { fetch } export
  * ```

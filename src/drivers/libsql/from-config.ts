@@ -41,7 +41,7 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
     throw new ObjectStoreError(
       "UNSUPPORTED",
       `The ${config.Type} store cannot open a local database (file: or :memory:) here: this build has only the HTTP client. ` +
-        `Import from "objstore/node", "objstore/bun" or "objstore/deno" (they inject the native client), ` +
+        `Import from "@objstore/objstore/node", "@objstore/objstore/bun" or "@objstore/objstore/deno" (they inject the native client), ` +
         `pass libsqlCreateClient in the options, or use a libsql://, http(s):// or ws(s):// URL.`,
     );
   }
