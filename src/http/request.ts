@@ -167,7 +167,8 @@ export async function readBody(request: Request, limit: number): Promise<string>
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
   if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }

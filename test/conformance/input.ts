@@ -11,10 +11,11 @@ export const ODD_KEYS: string[] = [
   "a/b", "/leading", "trailing/", "..", "../escape", "../../etc/passwd", ".", "a/../b", "a:b", "C:\\x", "a\\b",
   "100%", "%2F", "%", "%%41", "a b", " lead", "trail ", "😀", "日本語キー", "ÄÖÜ", "k#h?q=1&x", "con", "nul.txt",
   "x".repeat(300), "é".repeat(512), "😀".repeat(256), "_under_score_", "quote\"s'", "<tag>", "*", "~", "K", "k",
+  "\uFEFFbom", "\uFEFF", "\uFEFF\uFEFFtwo",
 ];
 
 /** Types every driver must round-trip. */
-export const ODD_TYPES: string[] = ["a/b", "..", "a:b", "100%", "a b", "😀", "Ünï", "T".repeat(100), "😀".repeat(100)];
+export const ODD_TYPES: string[] = ["a/b", "..", "a:b", "100%", "a b", "😀", "Ünï", "T".repeat(100), "😀".repeat(100), "\uFEFFBom", "\uFEFF"];
 
 const BAD_TYPES: [string, unknown][] = [
   ["empty", ""],
