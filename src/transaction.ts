@@ -40,12 +40,27 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     ctx.checkOpen();
   };
 
-  const read = async (type: string, key: string): Promise<Seen> => {
+  /** Keys (`type\nkey`) a read of this transaction found in the backend. */
+  const readPresent = new Set<string>();
+  const sawPresent = (type: string, record: DriverRecord): DriverRecord => (readPresent.add(`${type}\n${record.key}`), record);
+
+  /**
+   * What the transaction sees at a key. With `forWrite`, an object an earlier read of this
+   * transaction found but the backend no longer holds (another writer removed it) is a conflict:
+   * the write was decided on a state that is gone, so `retries` must re-run `fn`.
+   */
+  const read = async (type: string, key: string, forWrite = false): Promise<Seen> => {
     const staged = staging.lookup(type, key);
     if (staged) return staged;
     const epoch = staging.epoch(type);
     const record = await driver.get(type, key);
-    return staging.lookup(type, key) ?? { record, stage: undefined, epoch };
+    const now = staging.lookup(type, key);
+    if (now) return now;
+    if (record) sawPresent(type, record);
+    else if (forWrite && readPresent.has(`${type}\n${key}`)) {
+      throw new WrongObjectVersionError(`${type}/${key} was removed by another writer after this transaction read it`);
+    }
+    return { record, stage: undefined, epoch };
   };
 
   /** Stages a write based on `seen`, unless another write of this transaction came between. */
@@ -71,7 +86,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   const merged = async (type: string, terms: string[]): Promise<DriverRecord[]> => {
     const stage = staging.typeStage(type)!;
     const byKey = new Map<string, DriverRecord>();
-    if (!stage.truncated) for await (const record of driver.scan(type, [])) byKey.set(record.key, record);
+    if (!stage.truncated) for await (const record of driver.scan(type, [])) byKey.set(record.key, sawPresent(type, record));
     for (const [key, { record }] of stage.keys) {
       if (record) byKey.set(key, record);
       else byKey.delete(key);
@@ -92,7 +107,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       const plan = planPage(params, ctx.maxPagesize);
       check();
       if (!staging.typeStage(type)) {
-        return buildPage(type, plan, await driver.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+        return buildPage(type, plan, await driver.page(type, plan.request), (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
       }
       const records = await merged(type, []);
       const selected = selectPage(records, plan.request, (r) => r);
@@ -107,7 +122,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       const records = stagedType ? await merged(type, terms) : driver.scan(type, terms);
       for await (const record of records) {
         check();
-        yield toStoredObject<T>(type, record, stagedType);
+        yield toStoredObject<T>(type, stagedType ? record : sawPresent(type, record), stagedType);
       }
     },
 
@@ -126,7 +141,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       const expected = checkVersion(version);
       const copy = copyValue(value);
       check();
-      const seen = await read(type, key);
+      const seen = await read(type, key, true);
       checkMatrix(type, key, seen.record, expected, "save");
       return put(type, key, seen, copy);
     },
@@ -138,7 +153,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
         throw new InvalidInputError("INVALID_ARGUMENT", `Invalid update function: got ${describe(fn)}`);
       }
       check();
-      const seen = await read(type, key);
+      const seen = await read(type, key, true);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
       const next = await fn(seen.record && cloneJson(seen.record.value));
       if (next === undefined) {
@@ -151,7 +166,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       checkType(type), checkKey(key);
       const { expected, ignoreMissing } = checkRemoveOptions(options);
       check();
-      const seen = await read(type, key);
+      const seen = await read(type, key, true);
       if (!seen.record) {
         if (ignoreMissing) return;
         throw new ObjectMissingError(`Cannot remove ${type}/${key}: no such object`);

@@ -20,6 +20,7 @@ import { type ConformanceSettings, createHarness, type StoreFactory } from "./ha
 import { inputCases } from "./input.ts";
 import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
+import { removedCases } from "./removed.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
 import { transactionCases } from "./transactions.ts";
@@ -45,6 +46,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     copyCases(h);
     transactionCases(h);
     conflictCases(h);
+    removedCases(h);
     typeCases(h);
     pagingCases(h);
     sortCases(h);
