@@ -6,12 +6,15 @@
  * @module
  */
 import { CommitConflict, type Driver, type PageRequest, satisfies, type Write } from "../../driver.ts";
-import { ConfigError } from "../../errors.ts";
+import { BackendError, ConfigError } from "../../errors.ts";
 import { type FileSystem, fsErrorCode } from "../../file-system.ts";
-import { applyChanges, type Changes, recover, writeTemp } from "./journal.ts";
+import { applyChanges, type Changes, type Owns, recover, writeTemp } from "./journal.ts";
 import { dirOf, encodeObject, type Layout, layoutOf } from "./layout.ts";
 import { listType, pageOf, readObject, scanOf, typesOf } from "./listing.ts";
-import { fileLock, type FileLockOptions } from "./lock.ts";
+import { fileLock, type FileLockOptions, LockLostError } from "./lock.ts";
+
+/** Takeovers of the lock (this process stalled past the stale time) one commit survives before failing. */
+const MAX_TAKEOVERS = 20;
 
 /** Options of {@link fileDriver}. */
 export interface FileDriverOptions {
@@ -56,14 +59,25 @@ export function fileDriver(options: FileDriverOptions): Driver {
     while (applying) await applying;
   };
 
-  const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+  /**
+   * Runs `fn` under the lock. A lock lost while this process stalled (fn saw `owns()` false
+   * before its point of no return, so nothing was written) is taken again and `fn` redone.
+   */
+  const withLock = async <T>(fn: (owns: Owns) => Promise<T>): Promise<T> => {
     const run = queue.then(async () => {
-      const brokeStale = await lock.acquire();
-      try {
-        if (brokeStale) await recover(fs, layout);
-        return await fn();
-      } finally {
-        await lock.release();
+      for (let attempt = 1; ; attempt++) {
+        const hold = await lock.acquire();
+        try {
+          if (hold.brokeStale) await recover(fs, layout, hold.owns);
+          return await fn(hold.owns);
+        } catch (error) {
+          if (!(error instanceof LockLostError)) throw error;
+          if (attempt >= MAX_TAKEOVERS) {
+            throw new BackendError("BACKEND_UNAVAILABLE", `The store's lock was taken over ${attempt} times during one commit`, { cause: error });
+          }
+        } finally {
+          await hold.release();
+        }
       }
     });
     queue = run.catch(() => {});
@@ -73,7 +87,7 @@ export function fileDriver(options: FileDriverOptions): Driver {
   /** Waits out a multi-object commit another instance or process is applying (or finishes a dead one's). */
   const awaitJournal = async (): Promise<boolean> => {
     if (!(await fs.exists(layout.journal))) return false;
-    await withLock(() => recover(fs, layout));
+    await withLock((owns) => recover(fs, layout, owns));
     return true;
   };
   /**
@@ -121,17 +135,18 @@ export function fileDriver(options: FileDriverOptions): Driver {
 
     async commit(writes: Write[]) {
       await open();
-      await withLock(async () => {
+      await withLock(async (owns) => {
         const changes = await planChanges(fs, layout, writes);
         let done!: () => void;
         applying = new Promise((resolve) => (done = resolve));
         try {
-          await applyChanges(fs, layout, changes);
+          await applyChanges(fs, layout, changes, owns);
         } finally {
           applying = undefined;
           done();
         }
         const dirs = new Set(changes.deletes.map(dirOf));
+        if (dirs.size > 0 && !(await owns())) return;
         for (const dir of dirs) await fs.removeDir(dir); // only when empty: a type without objects has no folder
       });
     },
@@ -143,7 +158,7 @@ export function fileDriver(options: FileDriverOptions): Driver {
 
   async function openStore(fs: FileSystem, layout: Layout): Promise<void> {
     await checkBase(fs, layout);
-    await withLock(() => recover(fs, layout));
+    await withLock((owns) => recover(fs, layout, owns));
   }
 }
 
