@@ -111,13 +111,23 @@ export function fileLock(fs: FileSystem, path: string, options: FileLockOptions 
       const mine = `${path}.${token}`;
       const text = JSON.stringify({ token, pid: fs.pid, host: fs.hostname, scope: fs.processScope, since: new Date().toISOString() });
       await fs.writeText(mine, text);
+      /** Links our candidate to the lock; writes it again if someone deleted it by hand meanwhile. */
+      const linkCandidate = async (): Promise<boolean> => {
+        try {
+          return await fs.link(mine, path);
+        } catch (error) {
+          if (fsErrorCode(error) !== "ENOENT") throw error;
+          await fs.writeText(mine, text);
+          return fs.link(mine, path);
+        }
+      };
       const started = performance.now();
       let brokeStale = false;
       /** The lock as first seen unchanged (same text and modification time), on our own clock. */
       let seen: { text: string; mtimeMs: number; at: number } | undefined;
       try {
         for (let attempt = 0; ; attempt++) {
-          if (await fs.link(mine, path)) return hold(token, text, mine, brokeStale);
+          if (await linkCandidate()) return hold(token, text, mine, brokeStale);
           const current = await fs.readText(path);
           const info = current === undefined ? undefined : await fs.stat(path);
           if (current === undefined || info === undefined) continue; // released in between
