@@ -126,7 +126,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
           "DenoKV needs Deno KV: import createObjectStoreInstance from @objstore/objstore/deno and run Deno with --unstable-kv (or pass options.openKv, e.g. openKv of the npm package @deno/kv)",
         );
       }
-      return lazyDriver("DenoKV", async () => (await import("./drivers/denokv/driver.ts")).denoKvDriver({ kv: openKv, path, objectPrefix }), { replace: false });
+      return lazyDriver("DenoKV", async () => (await import("./drivers/denokv/driver.ts")).denoKvDriver({ kv: openKv, path, objectPrefix }), { replace: true });
     }
     case "SQLAlchemy":
     case "LibSQL":

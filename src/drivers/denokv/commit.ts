@@ -4,7 +4,8 @@
  * Deno KV's atomic step:
  *
  * 1. read every written object (`getMany`, 10 keys a call, in parallel) and, for a truncate,
- *    every object of the type and its counter;
+ *    every object of the type and its counter; a create is not read on the first attempt, since
+ *    its check ("no entry") is its condition;
  * 2. check each write's condition against what was read (a failure is a `CommitConflict`);
  * 3. commit the writes, their chunks and the counters' `sum`s, checking that nothing read
  *    has changed; if something has, go back to 1 (the next read decides, so a real conflict is
@@ -21,7 +22,7 @@
  *
  * @module
  */
-import { CommitConflict, satisfies, type Write } from "../../driver.ts";
+import { CommitConflict, type DriverRecord, satisfies, type Write } from "../../driver.ts";
 import { BackendError, ObjectStoreError } from "../../errors.ts";
 import { encodeRecord, type Keys, type StoredEntry } from "./codec.ts";
 import type { KvAtomic, KvDatabase, KvEntryMaybe, KvKey, KvU64Like } from "./kv.ts";
@@ -59,6 +60,14 @@ export async function readMany(kv: KvDatabase, keys: KvKey[]): Promise<KvEntryMa
   const calls: Promise<KvEntryMaybe[]>[] = [];
   for (let at = 0; at < keys.length; at += 10) calls.push(kv.getMany(keys.slice(at, at + 10)));
   return (await Promise.all(calls)).flat();
+}
+
+/** {@link readMany} of the keys given; a missing key reads as no entry. */
+async function readSome(kv: KvDatabase, keys: (KvKey | undefined)[]): Promise<KvEntryMaybe[]> {
+  const wanted = keys.flatMap((key) => (key ? [key] : []));
+  const read = wanted.length ? await readMany(kv, wanted) : [];
+  let next = 0;
+  return keys.map((key) => (key ? read[next++]! : { key: [], value: null, versionstamp: null }));
 }
 
 /** A commit being built, with its size checked against the limits as it grows. */
@@ -132,8 +141,11 @@ export async function commitWrites(kv: KvDatabase, keys: Keys, writes: Write[]):
   // Encode once: the size checks and the chunk ids do not change between attempts.
   const encoded = keyed.map(({ write }) => (write.op === "put" ? encodeRecord(write.record) : undefined));
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // A create's condition is the check "no entry" itself: on the first attempt it needs no
+    // read (a failed check sends the commit back here, and the read then decides).
+    const blind = keyed.map(({ write }) => attempt === 0 && "absent" in write.expect && !truncated.includes(write.type));
     const [found, counters, listings] = await Promise.all([
-      readMany(kv, keyed.map(({ write }) => keys.object(write.type, write.key))),
+      readSome(kv, keyed.map(({ write }, i) => (blind[i] ? undefined : keys.object(write.type, write.key)))),
       readMany(kv, truncated.map((type) => keys.count(type))),
       Promise.all(truncated.map((type) => listType(kv, keys, type))),
     ]);
@@ -171,6 +183,48 @@ export async function commitWrites(kv: KvDatabase, keys: Keys, writes: Write[]):
     await pause(attempt);
   }
   throw new BackendError("BACKEND_UNAVAILABLE", `Deno KV commit: the objects kept changing during ${ATTEMPTS} attempts; nothing was written`);
+}
+
+/**
+ * A versioned save: the object at `version` becomes `record`, keeping its `created`, which it
+ * returns. One `get` and one atomic operation checking the versionstamp read; a
+ * `CommitConflict(0, current)` when the object is not at `version`.
+ *
+ * @example
+ * ```ts
+ * const created = await replaceObject(kv, keysOf("objstore"), "T", "k", "3", record);
+ * ```
+ */
+export async function replaceObject(
+  kv: KvDatabase,
+  keys: Keys,
+  type: string,
+  key: string,
+  version: string,
+  record: Omit<DriverRecord, "created">,
+): Promise<string> {
+  const at = keys.object(type, key);
+  let encoded: ReturnType<typeof encodeRecord> | undefined;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    let found: KvEntryMaybe;
+    try {
+      found = await kv.get(at);
+    } catch (error) {
+      throw kvError(error, "replace");
+    }
+    const entry = found.value as StoredEntry | null;
+    if (entry?.ver !== version) throw new CommitConflict(0, entry?.ver);
+    encoded ??= encodeRecord({ ...record, created: entry.cre });
+    const b = new Builder(kv);
+    b.check(at, found.versionstamp);
+    if (entry.id) b.deleteObject(keys, type, key, entry);
+    b.set(at, encoded.entry, encoded.bytes);
+    encoded.chunks.forEach((chunk, n) => b.set(keys.chunk(type, key, encoded!.entry.id!, n), chunk, chunk.length));
+    if (await tryCommit(b, "replace")) return entry.cre;
+    encoded = undefined; // the created stamp read may change with the next read
+    await pause(attempt);
+  }
+  throw new BackendError("BACKEND_UNAVAILABLE", `Deno KV replace of ${type}/${key}: the object kept changing during ${ATTEMPTS} attempts; nothing was written`);
 }
 
 /** Empties a type in atomic batches of at most 100 objects. */

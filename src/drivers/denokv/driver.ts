@@ -9,7 +9,8 @@
  * - a queried or sorted page reads every object of the type (in batches of 500), keeping at most
  *   offset + pagesize of them; its `total` comes from the same walk;
  * - `types()`: one `list` of the counters;
- * - a commit: one `getMany` per 10 written objects (in parallel) and one atomic operation.
+ * - a commit: one `getMany` per 10 written objects (in parallel) and one atomic operation;
+ * - a versioned save: one `get` and one atomic operation (`replace`).
  *
  * @module
  */
@@ -18,7 +19,7 @@ import { ObjectStoreError } from "../../errors.ts";
 import { matchesTerms, searchText } from "../../query.ts";
 import { pagePicker } from "../../select.ts";
 import { decodeRecord, type Keys, keysOf, type StoredEntry } from "./codec.ts";
-import { commitWrites, kvError } from "./commit.ts";
+import { commitWrites, kvError, replaceObject } from "./commit.ts";
 import type { KvDatabase, KvEntryMaybe, KvU64Like, OpenKv } from "./kv.ts";
 
 /** Options of {@link denoKvDriver}. */
@@ -99,6 +100,8 @@ export function denoKvDriver(options: DenoKvDriverOptions): Driver {
 
     commit: async (writes: Write[]) => commitWrites(await db(), keys, writes),
 
+    replace: async (type, key, version, record) => replaceObject(await db(), keys, type, key, version, record),
+
     async close() {
       if (!opens || !opening) return;
       const kv = await opening.catch(() => undefined);
@@ -127,11 +130,14 @@ async function complete(kv: KvDatabase, keys: Keys, type: string, key: string, f
 async function* walk(kv: KvDatabase, keys: Keys, type: string, after?: string, limit?: number): AsyncGenerator<DriverRecord> {
   const selector = after === undefined ? { prefix: keys.type(type) } : { prefix: keys.type(type), start: keys.object(type, after) };
   let n = 0;
-  for await (const e of kv.list(selector, { batchSize: 500, limit: limit === undefined ? undefined : limit + 1 })) {
+  const options = limit === undefined ? { batchSize: 500 } : { batchSize: Math.min(500, limit + 1), limit: limit + 1 };
+  for await (const e of kv.list(selector, options)) {
     const key = e.key[2] as string;
     if (key === after) continue;
     if (limit !== undefined && n++ >= limit) return;
-    const record = await complete(kv, keys, type, key, e);
+    // Inline values decode at once; only chunked ones need another read.
+    const entry = e.value as StoredEntry;
+    const record = entry.id ? await complete(kv, keys, type, key, e) : decodeRecord(key, entry);
     if (record) yield record;
   }
 }
