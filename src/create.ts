@@ -6,6 +6,7 @@
 import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
+import type { OpenKv } from "./drivers/denokv/kv.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
@@ -46,6 +47,11 @@ export interface CreateOptions {
    * `file:` and `:memory:` then throw UNSUPPORTED)
    */
   libsqlCreateClient?: LibsqlCreateClient;
+  /**
+   * Opens Deno KV for `{"Type":"DenoKV"}`: `Deno.openKv`, which `@objstore/objstore/deno` injects,
+   * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
+   */
+  openKv?: OpenKv;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */

@@ -46,6 +46,7 @@ export const DRIVER_MODULES: Readonly<Record<string, string>> = {
   SimpleFileStore: "@objstore/objstore/file",
   DynamoDB: "@objstore/objstore/dynamodb",
   IndexedDB: "@objstore/objstore/indexeddb",
+  DenoKV: "@objstore/objstore/denokv",
   Remote: "@objstore/objstore/remote",
   Migrating: "@objstore/objstore/migrating",
   Caching: "@objstore/objstore/caching",

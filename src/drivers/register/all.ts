@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "./denokv.ts";
 import "./dynamodb.ts";
 import "./file.ts";
 import "./indexeddb.ts";
