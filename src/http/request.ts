@@ -190,7 +190,8 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidInputError("INVALID_VALUE", "Invalid body: not valid JSON");
+    const bom = text.startsWith("\uFEFF") ? " (it starts with a byte order mark, U+FEFF)" : "";
+    throw new InvalidInputError("INVALID_VALUE", `Invalid body: not valid JSON${bom}`);
   }
 }
 
