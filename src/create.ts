@@ -13,6 +13,7 @@ import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { lazyDriver } from "./drivers/lazy.ts";
 import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
+import { multiTenantStore } from "./multi-tenant.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
@@ -74,6 +75,9 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
   const parsed = parseStoreConfig(config ?? { Type: "Memory" });
+  if (parsed.Type === "MultiTenant") {
+    return multiTenantStore(new Map(parsed.stores.map((entry) => [entry.tenantName, createObjectStoreInstance(entry.config, options)])));
+  }
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
@@ -141,6 +145,8 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       });
     case "Migrating":
       return migratingDriver(driverFor(config.From, options), driverFor(config.To, options), { onMirrorError: options.onMirrorError });
+    case "MultiTenant":
+      throw new ObjectStoreError("UNSUPPORTED", "A MultiTenant config must be the top-level config (not inside Caching, Migrating or another MultiTenant)");
     default:
       throw unsupported(`the ${(config as StoreConfig).Type} driver`);
   }
