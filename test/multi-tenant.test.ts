@@ -1,6 +1,8 @@
 // {"Type":"MultiTenant","stores":[{tenantName, config}]}: one store per tenant, the original's
 // config checks with clear errors, getStore / forTenant, unknown tenants, close.
 import { describe, expect, test } from "bun:test";
+import "../src/drivers/register/multitenant.ts";
+import "../src/drivers/register/migrating.ts";
 import { ConfigError, createObjectStoreFromEnv, createObjectStoreInstance, InvalidInputError, type MultiTenantObjectStore, ObjectStoreError, parseStoreConfig } from "../mod.ts";
 
 const issuesOf = (config: unknown) => {
