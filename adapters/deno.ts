@@ -16,12 +16,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { denoFileSystem } from "./fs/deno.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: denoFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // Deno KV (`{"Type":"DenoKV"}`); `Deno.openKv` exists when Deno runs with --unstable-kv (or on Deploy).
   openKv: (path?: string) => {
     const open = (Deno as { openKv?: (path?: string) => Promise<unknown> }).openKv;

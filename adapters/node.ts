@@ -16,12 +16,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { nodeListen } from "./serve/node.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { nodeFileSystem } from "./fs/node.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 
 /** The services Node provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: nodeFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
