@@ -121,7 +121,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return [...found].sort(compareCodePoints);
     },
 
-    async save(type: string, key: string, value: JsonValue, version?: Version) {
+    async save<T = JsonValue>(type: string, key: string, value: T, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       const copy = copyValue(value);
@@ -131,7 +131,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return put(type, key, seen, copy);
     },
 
-    async update(type: string, key: string, fn: UpdateFn, version?: Version) {
+    async update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       if (typeof fn !== "function") {
@@ -140,7 +140,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       check();
       const seen = await read(type, key);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
-      const next = await fn(seen.record && cloneJson(seen.record.value));
+      const next = await fn((seen.record && cloneJson(seen.record.value)) as T | undefined);
       if (next === undefined) {
         throw new InvalidInputError("INVALID_VALUE", "Invalid value at $: the update function returned undefined");
       }
