@@ -56,7 +56,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 /**
- * Serves the HTTP API (DESIGN §5) on Deno: the store of `options.store`, else of
+ * Serves the HTTP API (docs/http.md) on Deno: the store of `options.store`, else of
  * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
  * Logs one line per request. `close()` stops listening; the store stays open.
  *

@@ -1,5 +1,5 @@
 /**
- * Transactions: writes are checked when staged (the save/remove matrix of DESIGN §2.1), reads
+ * Transactions: writes are checked when staged (the save/remove matrix of docs/api.md), reads
  * see them, and the commit hands the net write set to the driver's atomic step.
  *
  * @module
@@ -177,7 +177,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   return { tx, staging, end: () => void (ended = true) };
 }
 
-/** The save/update part of the DESIGN §2.1 matrix for a write with a version (or a create). */
+/** The save/update part of the version matrix (docs/api.md) for a write with a version (or a create). */
 function checkMatrix(type: string, key: string, current: DriverRecord | undefined, expected: string | undefined, what: string) {
   if (!current) {
     if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);
