@@ -39,6 +39,11 @@ export interface DynamoDBConfig {
   /** @default true */
   single_table_mode: boolean;
   objectPrefix?: string;
+  /**
+   * `"original"`: read and write the tables and items of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"IndexedDB"}` in the browser. */
