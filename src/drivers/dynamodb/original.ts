@@ -168,7 +168,7 @@ export function originalDynamoDriver(options: OriginalDynamoDriverOptions): Driv
           : "present" in expect
           ? { ConditionExpression: "attribute_exists(partition_key)" }
           : "version" in expect
-          ? { ConditionExpression: "objectVersion = :v", ExpressionAttributeValues: { ":v": { N: String(versionNumber(expect.version)) } } }
+          ? versionCondition(expect.version)
           : {};
         const op = write.op === "put"
           ? { Put: { TableName: table, Item: encode(write.type, write.record), ...condition, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } }
@@ -186,7 +186,8 @@ export function originalDynamoDriver(options: OriginalDynamoDriverOptions): Driv
       if (items.length > 100) {
         throw new ObjectStoreError("TRANSACTION_TOO_LARGE", `Commit too large for one DynamoDB transaction: ${items.length} items (at most 100)`);
       }
-      for (const table of new Set(items.filter((i) => "Put" in i.op).map((i) => i.table))) await ensureTable(table);
+      // The original creates a type's table on first use, reads included; a write here needs it.
+      for (const table of new Set(items.map((i) => i.table))) await ensureTable(table);
       await transact(client, items);
     },
 
@@ -217,6 +218,18 @@ async function transact(client: DynamoClient, items: { index: number; op: Record
       throw e;
     }
   }
+}
+
+/**
+ * The condition "the stored version is `version`". Stored versions are integers, so a version
+ * that is not an integer's canonical text ("02", "1.5") never matches: its condition is false.
+ */
+function versionCondition(version: string): Record<string, unknown> {
+  const n = Number(version);
+  if (!Number.isSafeInteger(n) || n < 1 || String(n) !== version) {
+    return { ConditionExpression: "attribute_exists(partition_key) AND attribute_not_exists(partition_key)" };
+  }
+  return { ConditionExpression: "objectVersion = :v", ExpressionAttributeValues: { ":v": { N: version } } };
 }
 
 const str = (item: Item, name: string): string => {
