@@ -102,6 +102,16 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/**
+ * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
+ * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
+ */
+export interface MultiTenantConfig {
+  Type: "MultiTenant";
+  /** At least one; tenant names are unique and follow the object-type rules. */
+  stores: { tenantName: string; config: StoreConfig }[];
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -112,4 +122,5 @@ export type StoreConfig =
   | DenoKVConfig
   | RemoteConfig
   | MigratingConfig
-  | CachingConfig;
+  | CachingConfig
+  | MultiTenantConfig;
