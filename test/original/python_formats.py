@@ -26,17 +26,17 @@ def rjm_encode(o):
     return o
 
 
-def rjm_decode(o):
+def rjm_decode(o, decimals=True):
     if isinstance(o, dict):
         if RJM in o:
             if o[RJM] == "RJMTypeBytesClass":
                 return o["data"].encode("utf-8")
             if o[RJM] == "RJMTypeDecimalClass":
-                return decimal.Decimal(o["data"])
+                return decimal.Decimal(o["data"]) if decimals else o
             raise Exception("Unknown type " + o[RJM])
-        return {k: rjm_decode(v) for k, v in o.items()}
+        return {k: rjm_decode(v, decimals) for k, v in o.items()}
     if isinstance(o, list):
-        return [rjm_decode(v) for v in o]
+        return [rjm_decode(v, decimals) for v in o]
     return o
 
 
@@ -64,6 +64,20 @@ def sample_objects():
     for key in ["a/b", "\u00fcmlaut", "key_with_underscores", "sp ace", "100%"]:
         objects.append(("Order", key, {"key": key, "list": [1, 2, 3]}, 1, base, base))
     return objects
+
+
+def tricky_objects():
+    base = datetime.datetime(2022, 1, 1, 0, 0, 0, tzinfo=datetime.timezone.utc)
+    values = [
+        "it's", 'say "hi"', "both ' and \"", "back\\slash", "tab\tnew\nline\rret\x00nul\x7fdel",
+        "caf\u00e9 \u2028 \u00a0 \U0001F600 \u200b", "",
+        {"nested": {"list": [1, -2, 3.25, 1e-07, 1.5e+300, -0.0, 10**15], "t": (1, "two"), "empty": {}, "none": None}},
+        [True, False, None],
+        b"plain bytes",
+        "\u00fcber".encode("utf-8"),
+        {"price": decimal.Decimal("19.99")},
+    ]
+    return [("Tricky", "t%d" % i, v, 1, base, base) for i, v in enumerate(values)]
 
 
 def dynamodb_item(type_, key, value, version, created, updated):
@@ -109,6 +123,25 @@ def main():
             if isinstance(value, dict) and "price" in value:
                 assert isinstance(value["price"], decimal.Decimal), value
         print("ok %d" % len(items))
+    elif command == "file-literals":
+        # What the original's SimpleFileStore writes: repr() of this dict, one per file.
+        out = []
+        for (t, k, v, ver, c, u) in sample_objects() + tricky_objects():
+            d = {"Data": v, "ObjVer": ver, "Create": c.isoformat(), "LastUpdate": u.isoformat()}
+            expected = dict(d)
+            expected["Data"] = json.loads(json.dumps(rjm_encode(v)))
+            out.append({"type": t, "key": k, "text": repr(d), "expected": expected})
+        print(json.dumps(out))
+    elif command == "check-literals":
+        # Each text must be what eval() (the original's reader) turns into the given JSON form.
+        cases = json.load(sys.stdin)
+        for case in cases:
+            got = eval(case["text"], {"__builtins__": {}}, {})
+            # Bytes come back as bytes; a Decimal tag stays a dict (the original's file store
+            # cannot read a Decimal back itself: eval of Decimal('x') is a NameError there).
+            want = rjm_decode(case["json"], decimals=False)
+            assert got == want, (case["text"], got, want)
+        print("ok %d" % len(cases))
     else:
         raise SystemExit("unknown command " + command)
 
