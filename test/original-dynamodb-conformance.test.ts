@@ -6,8 +6,13 @@ import { dynamoConfig } from "./support/dynamodb-config.ts";
 import { useDynamoDBLocal } from "./support/dynamodb-local.ts";
 import { test } from "bun:test";
 
-const local = useDynamoDBLocal();
-if (local.ready) {
+// Bun only: the driver is the same code on every runtime, and the objstore-layout DynamoDB suites
+// already cover each runtime's fetch and signing; a Scan per page makes this suite slow.
+const onBun = "Bun" in globalThis;
+const local = onBun ? useDynamoDBLocal() : { ready: false, endpoint: () => "" };
+if (!onBun) {
+  test.skip("original DynamoDB layout conformance (skipped: runs under Bun only, see the comment above)", () => {});
+} else if (local.ready) {
   conformance(
     "DynamoDB, original layout",
     (options) => createObjectStoreInstance(dynamoConfig(local.endpoint(), { layout: "original" }), options),
