@@ -25,6 +25,11 @@ export interface LibSQLConfig {
 export interface SimpleFileStoreConfig {
   Type: "SimpleFileStore";
   BaseLocation: string;
+  /**
+   * `"original"`: read and write the folders and files of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** The seed's DynamoDB config. */

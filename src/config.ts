@@ -72,6 +72,7 @@ const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "orig
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
+  layout: v.optional(LAYOUT),
 });
 
 const DynamoDB = v.strictObject({

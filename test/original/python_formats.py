@@ -5,12 +5,23 @@ objstore's "layout": "original". Standard library only.
   python3 python_formats.py dynamodb-items   -> JSON {"items": [...], "expected": [...]} on stdout
   python3 python_formats.py check-dynamodb   <- DynamoDB items (JSON list) on stdin; prints "ok N"
 """
+import base64
 import datetime
 import decimal
 import json
+import os
 import sys
 
 RJM = "rj5mt3ypebdf3ase_TYPE"
+
+
+def fss(s):
+    # The original's file-name form: base64 of the UTF-8, "/" -> "_", "+" -> ":".
+    return base64.b64encode(s.encode("utf-8")).decode("ascii").replace("/", "_").replace("+", ":")
+
+
+def unfss(name):
+    return base64.b64decode(name.replace("_", "/").replace(":", "+")).decode("utf-8")
 
 
 def rjm_encode(o):
@@ -131,6 +142,32 @@ def main():
             expected = dict(d)
             expected["Data"] = json.loads(json.dumps(rjm_encode(v)))
             out.append({"type": t, "key": k, "text": repr(d), "expected": expected})
+        print(json.dumps(out))
+    elif command == "write-files":
+        # The original SimpleFileStore's save: BaseLocation/_<fss(type)>/<fss(key)> holding repr(dict).
+        base = sys.argv[2]
+        for (t, k, v, ver, c, u) in sample_objects() + tricky_objects():
+            if isinstance(v, dict) and "price" in v:
+                continue  # the original cannot read a Decimal back from its own files
+            folder = os.path.join(base, "_" + fss(t))
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, fss(k)), "w") as f:
+                f.write(repr({"Data": v, "ObjVer": ver, "Create": c.isoformat(), "LastUpdate": u.isoformat()}))
+        print("ok")
+    elif command == "read-files":
+        # The original SimpleFileStore's read (eval of each file), as JSON with RJM tags.
+        base = sys.argv[2]
+        out = {}
+        for folder in sorted(os.listdir(base)):
+            if not folder.startswith("_"):
+                continue
+            type_ = unfss(folder[1:])
+            for name in sorted(os.listdir(os.path.join(base, folder))):
+                with open(os.path.join(base, folder, name)) as f:
+                    d = eval(f.read(), {"__builtins__": {}}, {})
+                datetime.datetime.fromisoformat(d["Create"])
+                datetime.datetime.fromisoformat(d["LastUpdate"])
+                out[type_ + "/" + unfss(name)] = {"value": rjm_encode(d["Data"]), "version": d["ObjVer"]}
         print(json.dumps(out))
     elif command == "check-literals":
         # Each text must be what eval() (the original's reader) turns into the given JSON form.
