@@ -58,6 +58,7 @@ export {
   WrongObjectVersionError,
 } from "./src/errors.ts";
 export type {
+  GetOptions,
   JsonValue,
   ObjectStore,
   Page,
