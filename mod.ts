@@ -28,6 +28,8 @@ export {
   migrate,
   type MigrateOptions,
   type MigrationCheckpoint,
+  migrationIdentity,
+  type MigrationIdentity,
   type MigrationProgress,
   type MigrationResult,
   verify,
