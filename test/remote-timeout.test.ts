@@ -2,6 +2,7 @@
 // every call fail with BACKEND_UNAVAILABLE after the configured `timeout`, and a caller's
 // AbortSignal stops a call before or during its request with the signal's reason.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createServer, type Server, type Socket } from "node:net";
 import { BackendError, createObjectStoreInstance, InvalidInputError, type ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";

@@ -1,6 +1,7 @@
 // The caller's AbortSignal reaches every driver that makes network calls (DynamoDB's fetch)
 // and is forwarded by the composites (Caching, Migrating) and the lazy loader.
 import { describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { cachingDriver } from "../src/composites/caching.ts";
 import { migratingDriver } from "../src/composites/migrating.ts";
