@@ -39,11 +39,13 @@ export {
 export type {
   CachePolicy,
   CachingConfig,
+  DenoKVConfig,
   DynamoDBConfig,
   IndexedDBConfig,
   LibSQLConfig,
   MemoryConfig,
   MigratingConfig,
+  MultiTenantConfig,
   RemoteConfig,
   SimpleFileStoreConfig,
   StoreConfig,
@@ -59,7 +61,10 @@ export {
   type ObjectStoreErrorCode,
   WrongObjectVersionError,
 } from "./src/errors.ts";
+export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
+export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
+  DoubleStringIndex,
   GetOptions,
   JsonValue,
   ObjectStore,
