@@ -22,6 +22,7 @@ import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
+import { totalCases } from "./total.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -50,6 +51,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    totalCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
