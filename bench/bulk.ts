@@ -67,6 +67,11 @@ export async function loadRaw(objects: number): Promise<number> {
   return seconds;
 }
 
+/** Removes the databases the loads made. */
+export function cleanUp(): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
 if (import.meta.main) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const o: number[] = [];
@@ -78,5 +83,5 @@ if (import.meta.main) {
   const runtime = "Bun" in globalThis ? "Bun" : "Deno" in globalThis ? "Deno" : `Node ${process.version}`;
   console.log(`${OBJECTS.toLocaleString("en")} creates in transactions of ${BATCH} (${runtime}, median of ${ROUNDS}):`);
   console.log(`objstore ${median(o).toFixed(2)} s (${Math.round(OBJECTS / median(o)).toLocaleString("en")}/s), raw batch ${median(r).toFixed(2)} s, ratio ${(median(o) / median(r)).toFixed(2)}×`);
-  rmSync(dir, { recursive: true, force: true });
+  cleanUp();
 }
