@@ -119,6 +119,7 @@ function rank(value: JsonValue | undefined): number {
 
 /** The typed order of DESIGN §2.3: missing/null < false < true < numbers < strings < arrays/objects. */
 export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined): number {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
@@ -160,10 +161,20 @@ export function compareToPosition(key: string, value: JsonValue, position: Posit
   const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
   for (let i = 0; i < sort.length; i++) {
     const s = sort[i]!;
-    const c = compareValues(fields && Object.hasOwn(fields, s.field) ? fields[s.field]! : null, position.values[i]);
+    const c = compareValues(fieldOf(fields, s.field), position.values[i]);
     if (c !== 0) return s.desc ? -c : c;
   }
   return compareCodePoints(key, position.key);
+}
+
+/** An own field of `fields` (null when missing); a primitive found is always own (prototypes hold none). */
+function fieldOf(fields: { [key: string]: JsonValue } | undefined, name: string): JsonValue {
+  if (!fields) return null;
+  const found = fields[name];
+  if (found === undefined) return null;
+  const kind = typeof found;
+  if (kind === "number" || kind === "string" || kind === "boolean" || found === null) return found;
+  return Object.hasOwn(fields, name) ? found : null;
 }
 
 /** Orders two positions under `sort`; ties fall back to key order, always ascending. */
