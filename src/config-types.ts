@@ -1,5 +1,5 @@
 /**
- * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * The store config format (docs/config.md), kept from object_store_abstraction:
  * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
  *
  * @module
