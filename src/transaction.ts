@@ -52,10 +52,13 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
 
   /** Keys (`type\nkey`) a read of this transaction found in the backend. */
   const readPresent = new Set<string>();
-  /** Notes a record a read found (a page and a scan too): a later create of its key is then not blind. */
+  /**
+   * Notes a record a read found (a page and a scan too). A create without a version of a key
+   * only a page or scan found stays blind (the commit's absent condition decides, as for any
+   * unread create); a `get` of the key makes it read.
+   */
   const sawPresent = (type: string, record: DriverRecord): DriverRecord => {
     readPresent.add(`${type}\n${record.key}`);
-    staging.noteRead(type, record.key);
     return record;
   };
 
