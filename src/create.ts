@@ -99,7 +99,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
     }
     case "DynamoDB": {
       const fetch = options.fetch ?? globalThis.fetch;
-      return lazyDriver("DynamoDB", async () => (await import("./drivers/dynamodb/driver.ts")).dynamodbDriver({ config, fetch }), { replace: true });
+      return lazyDriver("DynamoDB", async () => (await import("./drivers/dynamodb/driver.ts")).dynamodbDriver({ config, fetch }), { replace: false });
     }
     case "SimpleFileStore": {
       const { fileSystem } = options;
