@@ -18,6 +18,7 @@ import { cursorCases } from "./cursor.ts";
 import { differentialCases } from "./differential.ts";
 import { type ConformanceSettings, createHarness, type StoreFactory } from "./harness.ts";
 import { inputCases } from "./input.ts";
+import { limitCases } from "./limits.ts";
 import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
@@ -50,6 +51,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    limitCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
