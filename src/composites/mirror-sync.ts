@@ -20,8 +20,7 @@
  * @module
  */
 import { CommitConflict, type Driver, type Write } from "../driver.ts";
-import { isNewer, replacing, sameState } from "./order.ts";
-import { cloneJson } from "../validate.ts";
+import { copyWrite, isNewer, replacing, sameState } from "./order.ts";
 
 /** Rounds of read-and-correct per object before the mirror gives up (and is reported). */
 const ROUNDS = 20;
@@ -66,9 +65,4 @@ async function syncObject(from: Driver, to: Driver, type: string, key: string): 
     }
   }
   throw new Error(`The mirror of ${type}/${key} gave up: To kept changing for ${ROUNDS} rounds`);
-}
-
-/** Drivers own the records they are given: To gets its own copy. */
-function copyWrite(write: Write): Write {
-  return write.op === "put" ? { ...write, record: { ...write.record, value: cloneJson(write.record.value) } } : write;
 }
