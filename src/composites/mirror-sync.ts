@@ -13,14 +13,14 @@
  * Reading `To` before `From` makes every mirror move `To` forward: what any mirror wrote to `To`
  * was read from `From` before, so the `From` read that follows sees that state or a newer one.
  * A mirror ends only when it has seen `To` equal to `From`, and every write to `To` is followed
- * by such a check by its writer, so after the last commit `To` equals `From`. A record in `To`
- * newer than `From`'s (same incarnation at a higher version, or a later `created`: written there
- * by something else) is left alone.
+ * by such a check by its writer, so after the last commit `To` equals `From`. This needs no
+ * clock: `created` stamps of different processes do not follow their commit order (a stamp is
+ * taken before the commit), so "a later `created` is newer" is not used here; `From` decides.
  *
  * @module
  */
 import { CommitConflict, type Driver, type Write } from "../driver.ts";
-import { copyWrite, isNewer, replacing, sameState } from "./order.ts";
+import { copyWrite, replacing, sameState } from "./order.ts";
 
 /** Rounds of read-and-correct per object before the mirror gives up (and is reported). */
 const ROUNDS = 20;
@@ -56,7 +56,7 @@ async function syncObject(from: Driver, to: Driver, type: string, key: string): 
   for (let round = 0; round < ROUNDS; round++) {
     const held = await to.get(type, key);
     const truth = await from.get(type, key);
-    if (sameState(held, truth) || (held && truth && isNewer(held, truth))) return;
+    if (sameState(held, truth)) return;
     const expect = replacing(held);
     try {
       await to.commit([truth ? { op: "put", type, key, expect, record: truth } : { op: "delete", type, key, expect }]);
