@@ -1,5 +1,5 @@
 /**
- * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * The store config format (docs/config.md), kept from object_store_abstraction:
  * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
  *
  * @module
@@ -39,6 +39,11 @@ export interface DynamoDBConfig {
   /** @default true */
   single_table_mode: boolean;
   objectPrefix?: string;
+  /**
+   * `"original"`: read and write the tables and items of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"IndexedDB"}` in the browser. */
@@ -97,6 +102,16 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/**
+ * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
+ * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
+ */
+export interface MultiTenantConfig {
+  Type: "MultiTenant";
+  /** At least one; tenant names are unique and follow the object-type rules. */
+  stores: { tenantName: string; config: StoreConfig }[];
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -107,4 +122,5 @@ export type StoreConfig =
   | DenoKVConfig
   | RemoteConfig
   | MigratingConfig
-  | CachingConfig;
+  | CachingConfig
+  | MultiTenantConfig;

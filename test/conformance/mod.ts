@@ -16,6 +16,7 @@ import { conflictCases } from "./conflicts.ts";
 import { copyCases } from "./copies.ts";
 import { cursorCases } from "./cursor.ts";
 import { differentialCases } from "./differential.ts";
+import { dsiCases } from "./dsi.ts";
 import { type ConformanceSettings, createHarness, type StoreFactory } from "./harness.ts";
 import { inputCases } from "./input.ts";
 import { limitCases } from "./limits.ts";
@@ -23,6 +24,7 @@ import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
+import { tenantCases } from "./tenants.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -57,5 +59,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     scanCases(h);
     closeCases(h);
     differentialCases(h);
+    tenantCases(h);
+    dsiCases(h);
   });
 }
