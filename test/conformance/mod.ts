@@ -26,6 +26,7 @@ import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
 import { tenantCases } from "./tenants.ts";
+import { totalCases } from "./total.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -55,6 +56,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     queryCases(h);
     cursorCases(h);
     limitCases(h);
+    totalCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
