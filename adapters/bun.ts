@@ -16,11 +16,14 @@ import { bunListen } from "./serve/bun.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { bunFileSystem } from "./fs/bun.ts";
 import { createClient as libsqlCreateClient } from "@libsql/client";
+import { sqlClientLoaders } from "./sql-clients.ts";
 
 /** The services Bun provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: bunFileSystem,
   libsqlCreateClient,
+  // mysql2 / postgres (optional peer dependencies), imported when a MySQL or PostgreSQL store is first used.
+  ...sqlClientLoaders,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import type { StoreConfig } from "./config-types.ts";
+import { parseServerUrl, SERVER_SCHEMES, serverDialectOf } from "./drivers/sql/url.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 
 const nonEmpty = () => v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
@@ -18,6 +19,31 @@ const libsqlUrl = () =>
     v.string("expected a string"),
     v.check(hasSupportedScheme, (issue) => `unsupported URL scheme ${JSON.stringify(schemeOf(issue.input as string))}; supported: ${SUPPORTED}`),
     v.check((url) => url === ":memory:" || !hasSupportedScheme(url) || isUrl(url), "is not a valid URL"),
+  );
+
+const SQLALCHEMY_SUPPORTED = `${[...SERVER_SCHEMES.mysql, ...SERVER_SCHEMES.postgres].map((s) => `${s}//`).join(", ")}, sqlite:///path, sqlite://, ${SUPPORTED}`;
+
+/**
+ * The seed's SQLAlchemy URLs: MySQL/MariaDB and PostgreSQL servers (checked by parseServerUrl),
+ * `sqlite:///path` and `sqlite://`, and every libSQL URL.
+ */
+const sqlalchemyUrl = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const url = dataset.value;
+      if (serverDialectOf(url) !== undefined) {
+        const parsed = parseServerUrl(url);
+        if (Array.isArray(parsed)) for (const message of parsed) addIssue({ message });
+      } else if (url.startsWith("sqlite:")) {
+        if (!/^sqlite:\/\/(\/.+)?$/.test(url)) addIssue({ message: "a sqlite URL is sqlite:///relative/path, sqlite:////absolute/path or sqlite:// (in memory)" });
+      } else if (!hasSupportedScheme(url)) {
+        addIssue({ message: `unsupported URL scheme ${JSON.stringify(schemeOf(url))}; supported: ${SQLALCHEMY_SUPPORTED}` });
+      } else if (url !== ":memory:" && !isUrl(url)) {
+        addIssue({ message: "is not a valid URL" });
+      }
+    }),
   );
 
 function hasSupportedScheme(url: string): boolean {
@@ -49,19 +75,37 @@ const integer = (min: number, message: string) =>
 
 const Memory = v.strictObject({ Type: v.literal("Memory") });
 
+const objectPrefix = () =>
+  v.optional(
+    v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
+  );
+
+const oneUrl = <T extends { connectionString?: string; url?: string }>() =>
+  v.check<T, string>((c) => (c.connectionString === undefined) !== (c.url === undefined), "give exactly one of connectionString or url");
+
 const LibSQL = v.pipe(
   v.strictObject({
-    Type: v.picklist(["LibSQL", "SQLAlchemy"]),
+    Type: v.literal("LibSQL"),
     connectionString: v.optional(libsqlUrl()),
     url: v.optional(libsqlUrl()),
     authToken: v.optional(SECRET()),
-    objectPrefix: v.optional(
-      v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
-    ),
+    objectPrefix: objectPrefix(),
   }),
-  v.check(
-    (c) => (c.connectionString === undefined) !== (c.url === undefined),
-    "give exactly one of connectionString or url",
+  oneUrl(),
+);
+
+const SQLAlchemy = v.pipe(
+  v.strictObject({
+    Type: v.literal("SQLAlchemy"),
+    connectionString: v.optional(sqlalchemyUrl()),
+    url: v.optional(sqlalchemyUrl()),
+    authToken: v.optional(SECRET()),
+    objectPrefix: objectPrefix(),
+  }),
+  oneUrl(),
+  v.forward(
+    v.check((c) => c.authToken === undefined || serverDialectOf(c.connectionString ?? c.url ?? "") === undefined, "applies to libSQL URLs only; a server URL carries its own user and password"),
+    ["authToken"],
   ),
 );
 
@@ -133,7 +177,7 @@ const Caching = v.pipe(
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 

@@ -10,7 +10,10 @@ import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { lazyDriver } from "./drivers/lazy.ts";
-import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import { sqlalchemyDriverFromConfig } from "./drivers/sql/from-config.ts";
+import type { Mysql2Module } from "./drivers/sql/mysql-client.ts";
+import type { PostgresFactory } from "./drivers/sql/postgres-client.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
@@ -48,6 +51,18 @@ export interface CreateOptions {
    * `file:` and `:memory:` then throw UNSUPPORTED)
    */
   libsqlCreateClient?: LibsqlCreateClient;
+  /**
+   * Loads `mysql2/promise` for `{"Type":"SQLAlchemy"}` with a MySQL/MariaDB URL. The runtime
+   * entry points inject `() => import("mysql2/promise")` (install `mysql2`).
+   * @default none (MySQL URLs then throw UNSUPPORTED)
+   */
+  loadMysql2?: () => Promise<Mysql2Module>;
+  /**
+   * Loads postgres.js (`postgres`) for `{"Type":"SQLAlchemy"}` with a PostgreSQL URL. The runtime
+   * entry points inject `async () => (await import("postgres")).default` (install `postgres`).
+   * @default none (PostgreSQL URLs then throw UNSUPPORTED)
+   */
+  loadPostgres?: () => Promise<PostgresFactory>;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
@@ -114,7 +129,7 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
     }
     case "SQLAlchemy":
     case "LibSQL":
-      return libsqlDriverFromConfig(config, options);
+      return sqlalchemyDriverFromConfig(config, options);
     case "Caching":
       return cachingDriver({
         main: driverFor(config.Main, options),

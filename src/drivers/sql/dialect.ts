@@ -15,7 +15,13 @@ import type { Tables } from "./schema.ts";
  * 5 array/object) and the value it compares by within a rank: one `value` that compares
  * correctly within each rank (SQLite), or a `number` (rank 3) and a `text` (ranks 4, 5).
  */
-export type FieldSql = { rank: string; value: string } | { rank: string; number: string; text: string };
+export type FieldSql = { rank: string; value: string } | {
+  rank: string;
+  number: string;
+  text: string;
+  /** The expression (one `?`, a value's JSON text) an array/object compares against in `text`. @default "?" */
+  json?: string;
+};
 
 /** How errors of one database read. */
 export interface DialectErrors {

@@ -9,7 +9,7 @@ import type { PageRequest } from "../../driver.ts";
 import type { SortField } from "../../query.ts";
 import type { JsonValue } from "../../types.ts";
 import type { SqlStatement, SqlValue } from "./client.ts";
-import type { SqlDialect } from "./dialect.ts";
+import type { FieldSql, SqlDialect } from "./dialect.ts";
 import type { Tables } from "./schema.ts";
 
 /** The columns every record read selects: key, value, version, created, updated. */
@@ -52,16 +52,18 @@ function comparable(value: JsonValue): SqlValue {
   return typeof value === "number" || typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** The column a value of `rank` compares by, for field `i`. */
-function valueColumn(split: boolean, i: number, rank: number): string {
-  return !split ? `v${i}` : rank === 3 ? `n${i}` : `t${i}`;
+/** The column a value of `rank` compares by, for field `i`, and the parameter's expression. */
+function comparison(field: FieldSql, i: number, rank: number): { column: string; param: string } {
+  if ("value" in field) return { column: `v${i}`, param: "?" };
+  if (rank === 3) return { column: `n${i}`, param: "?" };
+  return { column: `t${i}`, param: rank === 5 ? field.json ?? "?" : "?" };
 }
 
 /**
  * WHERE for "strictly after `after`" in the order (r0, v0, r1, v1, …, key), each field in its
  * direction and the key always ascending.
  */
-function afterWhere(d: SqlDialect, sort: readonly SortField[], split: boolean[], after: NonNullable<PageRequest["after"]>, args: SqlValue[]): string {
+function afterWhere(d: SqlDialect, sort: readonly SortField[], fields: FieldSql[], after: NonNullable<PageRequest["after"]>, args: SqlValue[]): string {
   const build = (i: number): string => {
     if (i === sort.length) {
       args.push(after.key);
@@ -71,12 +73,12 @@ function afterWhere(d: SqlDialect, sort: readonly SortField[], split: boolean[],
     const rank = rankOf(value);
     const beyond = sort[i]!.desc ? "<" : ">";
     if (rank < 3) return `(r${i} ${beyond} ${rank} OR (r${i} = ${rank} AND ${build(i + 1)}))`;
-    const column = valueColumn(split[i]!, i, rank);
+    const { column, param } = comparison(fields[i]!, i, rank);
     const p = comparable(value);
     args.push(p);
-    const strict = `r${i} ${beyond} ${rank} OR (r${i} = ${rank} AND ${column} ${beyond} ?)`;
+    const strict = `r${i} ${beyond} ${rank} OR (r${i} = ${rank} AND ${column} ${beyond} ${param})`;
     args.push(p);
-    const equal = `r${i} = ${rank} AND ${column} = ?`;
+    const equal = `r${i} = ${rank} AND ${column} = ${param}`;
     return `(${strict} OR (${equal} AND ${build(i + 1)}))`;
   };
   return build(0);
@@ -93,7 +95,7 @@ function afterWhere(d: SqlDialect, sort: readonly SortField[], split: boolean[],
 export function pageStatements(d: SqlDialect, t: Tables, type: string, request: PageRequest): { rows: SqlStatement; count?: SqlStatement } {
   const { terms, sort, after } = request;
   const args: SqlValue[] = [];
-  const split: boolean[] = [];
+  const fields: FieldSql[] = [];
   const order: string[] = [];
   let select = `SELECT ${recordColumns(d)}, ${d.key} AS sort_key`;
   sort.forEach((s, i) => {
@@ -107,13 +109,13 @@ export function pageStatements(d: SqlDialect, t: Tables, type: string, request: 
       select += `, ${e.number} AS n${i}, ${e.text} AS t${i}`;
       order.push(`r${i}${dir}`, `n${i}${dir}`, `t${i}${dir}`);
     }
-    split.push(!("value" in e));
+    fields.push(e);
   });
   args.push(type);
   let sql = `${select} FROM ${t.objects} WHERE type = ?${termsWhere(d, terms, args)}`;
   // The outer query compares and orders by the aliases (and the raw key, as sort_key).
   sql = `SELECT * FROM (${sql}) AS matched`;
-  if (after) sql += ` WHERE ${afterWhere({ ...d, key: "sort_key" }, sort, split, after, args)}`;
+  if (after) sql += ` WHERE ${afterWhere({ ...d, key: "sort_key" }, sort, fields, after, args)}`;
   order.push("sort_key");
   sql += ` ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`;
   args.push(request.limit, request.offset);
@@ -139,7 +141,8 @@ export function scanStatement(d: SqlDialect, t: Tables, type: string, terms: rea
     sql += ` AND ${d.key} > ?`;
     args.push(afterKey);
   }
-  sql += `${termsWhere(d, terms, args)} ORDER BY ${d.key} LIMIT ?`;
+  // Qualified: the raw column (in MySQL a bare `key` would be the converted output column).
+  sql += `${termsWhere(d, terms, args)} ORDER BY ${t.objects}.${d.key} LIMIT ?`;
   args.push(limit);
   return { sql, args };
 }
