@@ -9,5 +9,5 @@ const server = await useSqlServer("mysql");
 let n = 0;
 if (server.ready) {
   conformance("MySQL (MariaDB)", (options) =>
-    createObjectStoreInstance({ Type: "SQLAlchemy", connectionString: server.url, objectPrefix: `c${++n}` }, options), { differentialOperations: 600 });
+    createObjectStoreInstance({ Type: "SQLAlchemy", connectionString: server.url, objectPrefix: `c${++n}` }, options), { differentialOperations: 600, differentialSeeds: [20240102] });
 }
