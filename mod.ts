@@ -37,11 +37,13 @@ export {
 export type {
   CachePolicy,
   CachingConfig,
+  DenoKVConfig,
   DynamoDBConfig,
   IndexedDBConfig,
   LibSQLConfig,
   MemoryConfig,
   MigratingConfig,
+  MultiTenantConfig,
   RemoteConfig,
   SimpleFileStoreConfig,
   StoreConfig,
@@ -57,7 +59,10 @@ export {
   type ObjectStoreErrorCode,
   WrongObjectVersionError,
 } from "./src/errors.ts";
+export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
+export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
+  DoubleStringIndex,
   JsonValue,
   ObjectStore,
   Page,

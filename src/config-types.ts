@@ -48,6 +48,18 @@ export interface IndexedDBConfig {
   dbName: string;
 }
 
+/**
+ * `{"Type":"DenoKV"}`: Deno KV, the database of Deno and Deno Deploy. `@objstore/objstore/deno`
+ * opens it with `Deno.openKv(path)`; elsewhere pass `CreateOptions.openKv`.
+ */
+export interface DenoKVConfig {
+  Type: "DenoKV";
+  /** A file, `:memory:` or a database URL. @default the default database (on Deno Deploy: the app's) */
+  path?: string;
+  /** First part of every key (letters, digits, `_ . -`). @default "objstore" */
+  objectPrefix?: string;
+}
+
 /** An objstore HTTP API as the store. */
 export interface RemoteConfig {
   Type: "Remote";
@@ -85,6 +97,16 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/**
+ * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
+ * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
+ */
+export interface MultiTenantConfig {
+  Type: "MultiTenant";
+  /** At least one; tenant names are unique and follow the object-type rules. */
+  stores: { tenantName: string; config: StoreConfig }[];
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -92,6 +114,8 @@ export type StoreConfig =
   | SimpleFileStoreConfig
   | DynamoDBConfig
   | IndexedDBConfig
+  | DenoKVConfig
   | RemoteConfig
   | MigratingConfig
-  | CachingConfig;
+  | CachingConfig
+  | MultiTenantConfig;

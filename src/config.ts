@@ -5,6 +5,7 @@
  * @module
  */
 import * as v from "valibot";
+import { checkType } from "./validate.ts";
 import type { StoreConfig } from "./config-types.ts";
 import { parseServerUrl, SERVER_SCHEMES, serverDialectOf } from "./drivers/sql/url.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
@@ -133,6 +134,12 @@ const DynamoDB = v.strictObject({
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
 
+const DenoKV = v.strictObject({
+  Type: v.literal("DenoKV"),
+  path: v.optional(nonEmpty()),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+});
+
 const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
 
 const Policy = v.pipe(
@@ -160,6 +167,33 @@ const Config: v.GenericSchema<unknown, StoreConfig> = v.lazy(() => StoreConfigSc
 
 const Migrating = v.strictObject({ Type: v.literal("Migrating"), From: Config, To: Config });
 
+// Tenant names follow the object-type rules (1-100 code points, no "_", no control characters).
+const TenantName = v.pipe(
+  v.string("expected a string"),
+  v.check((name) => {
+    try {
+      checkType(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be 1 to 100 characters without "_" or control characters (the object-type rules)'),
+);
+
+const MultiTenant = v.pipe(
+  v.strictObject({
+    Type: v.literal("MultiTenant"),
+    stores: v.pipe(
+      v.array(v.strictObject({ tenantName: TenantName, config: Config }), "expected a list of {tenantName, config}"),
+      v.minLength(1, "must list at least one store"),
+    ),
+  }),
+  v.forward(
+    v.check((c) => new Set(c.stores.map((s) => s.tenantName)).size === c.stores.length, "lists a tenantName twice"),
+    ["stores"],
+  ),
+);
+
 const Caching = v.pipe(
   v.strictObject({
     Type: v.literal("Caching"),
@@ -177,11 +211,11 @@ const Caching = v.pipe(
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Migrating", "Caching"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}
