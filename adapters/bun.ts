@@ -16,13 +16,13 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { bunListen } from "./serve/bun.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { bunFileSystem } from "./fs/bun.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 import { sqlClientLoaders } from "./sql-clients.ts";
 
 /** The services Bun provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: bunFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // mysql2 / postgres (optional peer dependencies), imported when a MySQL or PostgreSQL store is first used.
   ...sqlClientLoaders,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
@@ -51,7 +51,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 /**
- * Serves the HTTP API (DESIGN §5) on Bun: the store of `options.store`, else of
+ * Serves the HTTP API (docs/http.md) on Bun: the store of `options.store`, else of
  * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
  * Logs one line per request. `close()` stops listening; the store stays open.
  *

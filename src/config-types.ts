@@ -1,5 +1,5 @@
 /**
- * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * The store config format (docs/config.md), kept from object_store_abstraction:
  * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
  *
  * @module
@@ -39,6 +39,11 @@ export interface DynamoDBConfig {
   /** @default true */
   single_table_mode: boolean;
   objectPrefix?: string;
+  /**
+   * `"original"`: read and write the tables and items of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"IndexedDB"}` in the browser. */

@@ -110,6 +110,9 @@ const SQLAlchemy = v.pipe(
   ),
 );
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
@@ -130,6 +133,7 @@ const DynamoDB = v.strictObject({
     true,
   ),
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+  layout: v.optional(LAYOUT),
 });
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });

@@ -107,7 +107,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       }
     },
 
-    async save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult> {
+    async save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult> {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       const copy = copyValue(value);
@@ -133,7 +133,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     },
 
     // Not mapped like save: fn saw a read, and losing the race against it is a version conflict.
-    update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult> {
+    update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult> {
       return store.transaction((tx) => tx.update(type, key, fn, version));
     },
 

@@ -1,5 +1,5 @@
 /**
- * Transactions: writes are checked when staged (the save/remove matrix of DESIGN §2.1), reads
+ * Transactions: writes are checked when staged (the save/remove matrix of docs/api.md), reads
  * see them, and the commit hands the net write set to the driver's atomic step.
  *
  * @module
@@ -123,7 +123,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return [...found].sort(compareCodePoints);
     },
 
-    async save(type: string, key: string, value: JsonValue, version?: Version) {
+    async save<T = JsonValue>(type: string, key: string, value: T, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       const copy = copyValue(value);
@@ -133,7 +133,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return put(type, key, seen, copy);
     },
 
-    async update(type: string, key: string, fn: UpdateFn, version?: Version) {
+    async update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       if (typeof fn !== "function") {
@@ -142,7 +142,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       check();
       const seen = await read(type, key);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
-      const next = await fn(seen.record && cloneJson(seen.record.value));
+      const next = await fn((seen.record && cloneJson(seen.record.value)) as T | undefined);
       if (next === undefined) {
         throw new InvalidInputError("INVALID_VALUE", "Invalid value at $: the update function returned undefined");
       }
@@ -190,7 +190,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   return { tx, staging, end: () => void (ended = true) };
 }
 
-/** The save/update part of the DESIGN §2.1 matrix for a write with a version (or a create). */
+/** The save/update part of the version matrix (docs/api.md) for a write with a version (or a create). */
 function checkMatrix(type: string, key: string, current: DriverRecord | undefined, expected: string | undefined, what: string) {
   if (!current) {
     if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);

@@ -77,8 +77,11 @@ export interface TransactionOptions {
   retries?: number;
 }
 
-/** The new value of an object, computed from the current one (`undefined` when missing). */
-export type UpdateFn = (current: JsonValue | undefined) => JsonValue | Promise<JsonValue>;
+/**
+ * The new value of an object, computed from the current one (`undefined` when missing). `T` is
+ * the caller's type for the value (not checked at run time).
+ */
+export type UpdateFn<T = JsonValue> = (current: T | undefined) => T | Promise<T>;
 
 /**
  * A namespaced one-to-one map between strings A and B (the original's DoubleStringIndex).
@@ -113,8 +116,8 @@ export interface Transaction {
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
   scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>>;
   types(): Promise<string[]>;
-  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
-  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult>;
+  update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult>;
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
   truncate(type: string): Promise<void>;
   /** The DoubleStringIndex `namespace` (an object-type name), inside this transaction. */
@@ -135,10 +138,13 @@ export interface ObjectStore {
   types(): Promise<string[]>;
   /** Runs `fn` and commits its writes atomically; nothing is written if it throws. */
   transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R>;
-  /** Creates (no version) or replaces (current version) one object. */
-  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
+  /**
+   * Creates (no version) or replaces (current version) one object. `value` may be typed with the
+   * caller's own interface; it must hold JSON only (checked at run time: `INVALID_VALUE`).
+   */
+  save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult>;
   /** Stores `fn(current)`, conditional on the version read. */
-  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult>;
   /** Removes one object. */
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
   /** Removes every object of a type. */

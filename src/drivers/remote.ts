@@ -1,7 +1,7 @@
 /**
  * The Remote driver: a store served by objstore's HTTP API (src/http), over `fetch` only.
  * Under `createStore`, the version rules, staging and cursors run client-side exactly as on any
- * driver; the server does the work of each primitive: `get` and `types` map to DESIGN's routes,
+ * driver; the server does the work of each primitive: `get` and `types` map to the documented routes,
  * `page`/`scan` to the record-level `POST /api/query`, and `commit` to one atomic
  * `POST /api/transactions` of record-level ops that keep the versions and stamps computed here.
  *
