@@ -17,8 +17,10 @@ export interface LibSQLConfig {
   connectionString?: string;
   url?: string;
   authToken?: string;
-  /** Table-name prefix (an identifier). */
+  /** Table-name prefix (an identifier; "" only with the original layout, its default). */
   objectPrefix?: string;
+  /** `"original"`: the Python original's SQLAlchemy tables (`<prefix>_objData`, MySQL/MariaDB and SQLite). @default "objstore" */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"SimpleFileStore","BaseLocation":"/var/datastore"}` (no trailing slash). */

@@ -74,12 +74,19 @@ const httpUrl = (what: string) =>
 const integer = (min: number, message: string) =>
   v.pipe(v.number("expected a number"), v.integer("must be an integer"), v.minValue(min, message));
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const Memory = v.strictObject({ Type: v.literal("Memory") });
 
 const objectPrefix = () =>
   v.optional(
-    v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
+    v.pipe(v.string("expected a string"), v.regex(/^([A-Za-z][A-Za-z0-9_]{0,62})?$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
   );
+
+/** An empty prefix names the original layout's tables `_objData`, `_ver`, `_idxData`; objstore's own tables need one. */
+const emptyPrefixOriginalOnly = <T extends { objectPrefix?: string; layout?: string }>() =>
+  v.check<T, string>((c) => c.objectPrefix !== "" || c.layout === "original", 'objectPrefix may be empty only with "layout": "original"');
 
 const oneUrl = <T extends { connectionString?: string; url?: string }>() =>
   v.check<T, string>((c) => (c.connectionString === undefined) !== (c.url === undefined), "give exactly one of connectionString or url");
@@ -91,8 +98,10 @@ const LibSQL = v.pipe(
     url: v.optional(libsqlUrl()),
     authToken: v.optional(SECRET()),
     objectPrefix: objectPrefix(),
+    layout: v.optional(LAYOUT),
   }),
   oneUrl(),
+  emptyPrefixOriginalOnly(),
 );
 
 const SQLAlchemy = v.pipe(
@@ -102,16 +111,15 @@ const SQLAlchemy = v.pipe(
     url: v.optional(sqlalchemyUrl()),
     authToken: v.optional(SECRET()),
     objectPrefix: objectPrefix(),
+    layout: v.optional(LAYOUT),
   }),
   oneUrl(),
+  emptyPrefixOriginalOnly(),
   v.forward(
     v.check((c) => c.authToken === undefined || serverDialectOf(c.connectionString ?? c.url ?? "") === undefined, "applies to libSQL URLs only; a server URL carries its own user and password"),
     ["authToken"],
   ),
 );
-
-/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
-const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
 
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),

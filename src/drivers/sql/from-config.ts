@@ -30,7 +30,8 @@ function libsqlUrlOf(url: string): string {
   return path === "" || path === ":memory:" ? ":memory:" : `file:${path}`;
 }
 
-function mysqlOptions(u: ServerUrl): Record<string, unknown> {
+/** mysql2 pool options for a parsed MySQL URL. */
+export function mysqlOptions(u: ServerUrl): Record<string, unknown> {
   const options: Record<string, unknown> = {
     host: u.host || "localhost",
     user: u.user,
@@ -91,6 +92,17 @@ function serverDriver(config: LibSQLConfig, u: ServerUrl, services: SqlServices)
     );
   }
   const objectPrefix = config.objectPrefix;
+  if (config.layout === "original") {
+    if (!isMysql) throw new ObjectStoreError("UNSUPPORTED", `"layout": "original" reads the Python original's MySQL/MariaDB and SQLite tables; not PostgreSQL`);
+    return lazyDriver(kind, async () => {
+      const [mysql2, { originalSqlDriver }, { mysqlOriginalConnection }, { mysqlDialect }] = await Promise.all([
+        loadClient(services.loadMysql2!, pkg, `The ${kind} store`), import("./original.ts"), import("./original-client.ts"), import("./mysql.ts"),
+      ]);
+      // FOUND_ROWS: an UPDATE reports the rows it matched, which is what each conditional write checks.
+      const pool = () => mysqlOriginalConnection(mysql2.createPool({ ...mysqlOptions(u), flags: ["FOUND_ROWS"] }));
+      return originalSqlDriver({ kind, flavor: "mysql", connection: pool, objectPrefix: objectPrefix ?? "", errors: mysqlDialect.errors });
+    }, { replace: false });
+  }
   return lazyDriver(kind, async () => {
     const { sqlDriver } = await import("./driver.ts");
     if (isMysql) {
