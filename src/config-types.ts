@@ -60,6 +60,18 @@ export interface DenoKVConfig {
   objectPrefix?: string;
 }
 
+/**
+ * `{"Type":"D1","binding":"DB"}`: a Cloudflare D1 database. In a Worker,
+ * `@objstore/objstore/worker` takes the binding from `env`; elsewhere pass `CreateOptions.d1`.
+ */
+export interface D1Config {
+  Type: "D1";
+  /** The name of the D1 binding in the Worker's `env` (wrangler.toml `binding`). @default "DB" */
+  binding: string;
+  /** Table-name prefix (an identifier). @default "objstore" */
+  objectPrefix?: string;
+}
+
 /** An objstore HTTP API as the store. */
 export interface RemoteConfig {
   Type: "Remote";
@@ -115,6 +127,7 @@ export type StoreConfig =
   | DynamoDBConfig
   | IndexedDBConfig
   | DenoKVConfig
+  | D1Config
   | RemoteConfig
   | MigratingConfig
   | CachingConfig

@@ -134,6 +134,12 @@ const DynamoDB = v.strictObject({
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
 
+const D1 = v.strictObject({
+  Type: v.literal("D1"),
+  binding: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "must be a binding name such as DB")), "DB"),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be an identifier (letters, digits, _; 1 to 63)"))),
+});
+
 const DenoKV = v.strictObject({
   Type: v.literal("DenoKV"),
   path: v.optional(nonEmpty()),
@@ -211,11 +217,11 @@ const Caching = v.pipe(
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, D1, Remote, Migrating, Caching, MultiTenant],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -7,6 +7,7 @@ import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { OpenKv } from "./drivers/denokv/kv.ts";
+import type { D1DatabaseLike } from "./drivers/d1/driver.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import type { Mysql2Module } from "./drivers/sql/mysql-client.ts";
@@ -66,6 +67,12 @@ export interface CreateOptions {
    * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
    */
   openKv?: OpenKv;
+  /**
+   * The D1 database for `{"Type":"D1"}`: the binding itself, or a function from the config's
+   * `binding` name to it. `@objstore/objstore/worker` passes the Worker's `env` bindings.
+   * @default none (D1 then throws UNSUPPORTED)
+   */
+  d1?: D1DatabaseLike | ((binding: string) => D1DatabaseLike | undefined);
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
