@@ -28,6 +28,8 @@ export {
   migrate,
   type MigrateOptions,
   type MigrationCheckpoint,
+  migrationIdentity,
+  type MigrationIdentity,
   type MigrationProgress,
   type MigrationResult,
   verify,
@@ -63,6 +65,7 @@ export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
 export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
   DoubleStringIndex,
+  GetOptions,
   JsonValue,
   ObjectStore,
   Page,

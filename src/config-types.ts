@@ -87,6 +87,11 @@ export interface RemoteConfig {
   url: string;
   /** Bearer token the server asks for (`API_TOKEN`). Never logged. */
   token?: string;
+  /**
+   * Milliseconds one request may take (answer included); then the call fails with
+   * `BACKEND_UNAVAILABLE`. An integer from 1 to 2147483647. @default 30000
+   */
+  timeout?: number;
 }
 
 /** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */

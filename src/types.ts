@@ -54,6 +54,8 @@ export interface PageParams {
   sort?: string;
   /** The `next` of a previous page: continue after it (keyset paging). */
   cursor?: string;
+  /** Cancels the call: it then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** One page of objects. */
@@ -74,16 +76,30 @@ export interface RemoveOptions {
   ignoreMissing?: boolean;
 }
 
+/** Options of {@link ObjectStore.get}. */
+export interface GetOptions {
+  /** Cancels the call: it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options of {@link ObjectStore.scan}. */
 export interface ScanOptions {
   /** Same rules as {@link PageParams.query}. */
   query?: string;
+  /** Cancels the scan: the next read rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link ObjectStore.transaction}. */
 export interface TransactionOptions {
   /** Re-run the whole function up to this many times on `WrongObjectVersionError`. @default 0 */
   retries?: number;
+  /**
+   * Cancels the transaction: it rejects with the signal's reason and commits nothing, unless
+   * its commit had already started (a commit under way is never abandoned, so its outcome is
+   * always known). The transaction's reads use it too.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -122,7 +138,7 @@ export interface DoubleStringIndex {
 /** Reads and writes that are staged and committed atomically. Reads see the staged writes. */
 export interface Transaction {
   /** The object as this transaction sees it (its own writes included), or `undefined`. */
-  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;
   /** One page of a type as this transaction sees it. */
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
   /** Every object of a type as this transaction sees it, in key order. */
@@ -146,7 +162,7 @@ export interface ObjectStore {
   /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
   readonly kind: string;
   /** The object, or `undefined` when there is none. */
-  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;
   /** One page of a type's objects, filtered, sorted and counted. */
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
   /** Every object of a type in key order, streamed. */
