@@ -47,7 +47,7 @@ export interface DynamoDBConfig {
   region_name: string;
   /** An http(s) URL, or "None" for AWS's endpoint of the region. @default "None" */
   endpoint_url: string;
-  /** @default true */
+  /** One table for every object type (`true`) or one table per type. @default true */
   single_table_mode: boolean;
   /** Table-name prefix (letters, digits, `_ . -`). */
   objectPrefix?: string;
@@ -62,7 +62,7 @@ export interface DynamoDBConfig {
 export interface IndexedDBConfig {
   /** The store type. */
   Type: "IndexedDB";
-  /** @default "objstore" */
+  /** The IndexedDB database name. @default "objstore" */
   dbName: string;
 }
 

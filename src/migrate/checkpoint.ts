@@ -25,7 +25,9 @@ export interface MigrationCheckpoint {
 
 /** One object, by type and key. */
 export interface ObjectRef {
+  /** The object type. */
   type: string;
+  /** The key. */
   key: string;
 }
 
