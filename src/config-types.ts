@@ -85,6 +85,19 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/** A local-first replica of `Types` of `Main` kept in `Local`, writable offline. */
+export interface OfflineConfig {
+  Type: "Offline";
+  /** The store of record (typically Remote). */
+  Main: StoreConfig;
+  /** Where the replica and the outbox live (typically IndexedDB). */
+  Local: StoreConfig;
+  /** The object types replicated into Local (at least one). */
+  Types: string[];
+  /** Milliseconds between background syncs; 0 turns them off. @default 30000 */
+  SyncInterval: number;
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -94,4 +107,5 @@ export type StoreConfig =
   | IndexedDBConfig
   | RemoteConfig
   | MigratingConfig
-  | CachingConfig;
+  | CachingConfig
+  | OfflineConfig;

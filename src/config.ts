@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import type { StoreConfig } from "./config-types.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
+import { checkType } from "./validate.ts";
 
 const nonEmpty = () => v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
 const SECRET = () => v.string("expected a string");
@@ -131,13 +132,36 @@ const Caching = v.pipe(
   ),
 );
 
+const typeName = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(isObjectType, "must be an object type: 1 to 100 characters, no _, no control characters or lone surrogates"),
+  );
+
+function isObjectType(type: string): boolean {
+  try {
+    checkType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Offline = v.strictObject({
+  Type: v.literal("Offline"),
+  Main: Config,
+  Local: Config,
+  Types: v.pipe(v.array(typeName(), "expected an array of object types"), v.minLength(1, "must list at least one object type")),
+  SyncInterval: v.optional(integer(0, "must be at least 0 (milliseconds; 0 turns background syncs off)"), 30_000),
+});
+
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Migrating", "Caching"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Migrating", "Caching", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -5,6 +5,8 @@
  */
 import { cachingDriver } from "./composites/caching.ts";
 import { type MigratingDriver, migratingDriver, type MirrorFailure } from "./composites/migrating.ts";
+import { offlineDriver, type OfflineDriver } from "./composites/offline/driver.ts";
+import type { ChangesSource, OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
@@ -29,6 +31,10 @@ export interface CreateOptions {
    * @default none (only counted)
    */
   onMirrorError?: (failure: MirrorFailure) => void;
+  /** Called for every conflict an Offline store finds when it replays its outbox. @default none */
+  onConflict?: (conflict: OfflineConflict) => void;
+  /** Called whenever an Offline store's status changes. @default none */
+  onStatus?: (status: OfflineStatus) => void;
   /** Largest page size; larger requests are clamped. @default 100 */
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
@@ -71,6 +77,10 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
+  if (driver.kind === "Offline") {
+    const offline = driver as OfflineDriver;
+    return Object.assign(store, { sync: offline.sync, status: offline.status, conflicts: offline.conflicts, resolve: offline.resolve });
+  }
   if ("stats" in driver && typeof driver.stats === "function") {
     const stats = (driver as MigratingDriver).stats.bind(driver);
     return Object.assign(store, { stats });
@@ -125,9 +135,44 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       });
     case "Migrating":
       return migratingDriver(driverFor(config.From, options), driverFor(config.To, options), { onMirrorError: options.onMirrorError });
+    case "Offline":
+      return offlineDriver({
+        main: driverFor(config.Main, options),
+        local: driverFor(config.Local, options),
+        types: config.Types,
+        syncInterval: config.SyncInterval,
+        changes: config.Main.Type === "Remote" ? remoteChangesOf(config.Main.url, config.Main.token, options) : undefined,
+        now: options.now,
+        onConflict: options.onConflict,
+        onStatus: options.onStatus,
+        shared: sharedName(config.Local),
+      });
     default:
       throw unsupported(`the ${(config as StoreConfig).Type} driver`);
   }
+}
+
+/** The change feed of a Remote Main, loaded on first use. */
+function remoteChangesOf(url: string, token: string | undefined, options: CreateOptions): ChangesSource {
+  const fetch = options.fetch ?? globalThis.fetch;
+  let feed: Promise<ChangesSource> | undefined;
+  return {
+    async changes(request) {
+      feed ??= import("./composites/offline/remote-changes.ts").then((m) => m.remoteChanges({ url, token, fetch }));
+      return (await feed).changes(request);
+    },
+  };
+}
+
+/** A name every Offline store over the same persistent Local shares (tabs, processes). */
+function sharedName(local: StoreConfig): string | undefined {
+  if (local.Type === "IndexedDB") return `objstore-offline:indexeddb:${local.dbName}`;
+  if (local.Type === "SimpleFileStore") return `objstore-offline:file:${local.BaseLocation}`;
+  if (local.Type === "LibSQL" || local.Type === "SQLAlchemy") {
+    const url = local.url ?? local.connectionString ?? "";
+    return url.startsWith("file:") ? `objstore-offline:libsql:${url}` : undefined;
+  }
+  return undefined;
 }
 
 function unsupported(what: string): ObjectStoreError {

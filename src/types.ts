@@ -94,7 +94,7 @@ export interface Transaction {
 
 /** A store of versioned JSON objects grouped by object type and key. */
 export interface ObjectStore {
-  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
+  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" | "Offline" */
   readonly kind: string;
   /** The object, or `undefined` when there is none. */
   get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
