@@ -79,6 +79,7 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
   let timer: ReturnType<typeof setInterval> | undefined;
   let starting: Promise<void> | undefined;
   let syncing: Promise<void> | undefined;
+  let again: Promise<void> | undefined;
   let closed = false;
 
   const emit = () => {
@@ -325,8 +326,13 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     async sync() {
       if (closed) throw new ObjectStoreError("CLOSED", "This store is closed");
       await start();
-      syncing ??= runSync().finally(() => (syncing = undefined));
-      return syncing;
+      if (!syncing) return (syncing = runSync().finally(() => (syncing = undefined)));
+      // One is running (maybe from before this call's changes): run once more after it.
+      again ??= syncing.catch(() => {}).then(() => {
+        again = undefined;
+        return driver.sync();
+      });
+      return again;
     },
 
     status: () => ({ ...status }),
@@ -374,6 +380,7 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
       if (typeof globalThis.removeEventListener === "function") globalThis.removeEventListener("online", onOnline);
       channel?.close();
       await starting?.catch(() => {});
+      await again?.catch(() => {});
       await syncing?.catch(() => {});
       await Promise.allSettled([...pulls.values()]);
       await replica.run(async () => {});
