@@ -28,13 +28,15 @@ export interface RemoteChangesOptions {
  */
 export function remoteChanges(options: RemoteChangesOptions): ChangesSource {
   const base = options.url.replace(/\/+$/, "");
+  // Called unbound: a browser's fetch called as a method of another object throws.
+  const doFetch = options.fetch;
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   return {
     async changes(request: ChangesRequest): Promise<ChangesResponse> {
       let response: Response;
       try {
-        response = await options.fetch(`${base}/api/changes`, { method: "POST", headers, body: JSON.stringify(request) });
+        response = await doFetch(`${base}/api/changes`, { method: "POST", headers, body: JSON.stringify(request) });
       } catch {
         // No cause: a fetch error may quote a URL with credentials.
         throw new BackendError("BACKEND_UNAVAILABLE", "Remote: cannot reach the server for changes");
