@@ -10,6 +10,7 @@ import type { ChangesSource, OfflineConflict, OfflineStatus } from "./composites
 import { parseStoreConfig } from "./config.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
+import type { OpenKv } from "./drivers/denokv/kv.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import { lazyDriver } from "./drivers/lazy.ts";
 import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
@@ -54,6 +55,11 @@ export interface CreateOptions {
    * `file:` and `:memory:` then throw UNSUPPORTED)
    */
   libsqlCreateClient?: LibsqlCreateClient;
+  /**
+   * Opens Deno KV for `{"Type":"DenoKV"}`: `Deno.openKv`, which `@objstore/objstore/deno` injects,
+   * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
+   */
+  openKv?: OpenKv;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
@@ -121,6 +127,16 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       }
       const baseLocation = config.BaseLocation;
       return lazyDriver("SimpleFileStore", async () => (await import("./drivers/file/driver.ts")).fileDriver({ baseLocation, fileSystem }), { replace: false });
+    }
+    case "DenoKV": {
+      const { path, objectPrefix } = config, { openKv } = options;
+      if (!openKv) {
+        throw new ObjectStoreError(
+          "UNSUPPORTED",
+          "DenoKV needs Deno KV: import createObjectStoreInstance from @objstore/objstore/deno and run Deno with --unstable-kv (or pass options.openKv, e.g. openKv of the npm package @deno/kv)",
+        );
+      }
+      return lazyDriver("DenoKV", async () => (await import("./drivers/denokv/driver.ts")).denoKvDriver({ kv: openKv, path, objectPrefix }), { replace: true });
     }
     case "SQLAlchemy":
     case "LibSQL":
