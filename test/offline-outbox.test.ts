@@ -16,6 +16,7 @@ conformance("Offline(Memory→Memory) with Main down", async (options) => {
   main.up = false;
   return store;
 }, {
+  differentialOperations: 500,
   skip: {
     "kind names the store": "checked by the online run (test/offline.test.ts)",
     "many types at once": "makes up types that are not replicated: those go to Main, which is down here",

@@ -5,7 +5,7 @@ import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { multiStoreServer } from "./http-live.ts";
-import { REPLICATED } from "./support/offline.ts";
+import { REPLICATED_FEW } from "./support/offline.ts";
 
 let server: Awaited<ReturnType<typeof multiStoreServer>>;
 beforeAll(async () => {
@@ -18,6 +18,6 @@ afterAll(async () => {
 let n = 0;
 conformance("Offline(Remote→IndexedDB)", (options) =>
   createObjectStoreInstance(
-    { Type: "Offline", Main: { Type: "Remote", url: server.url() }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED, SyncInterval: 0 },
+    { Type: "Offline", Main: { Type: "Remote", url: server.url() }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED_FEW, SyncInterval: 0 },
     { ...options, indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange } },
   ), { differentialOperations: 500 });

@@ -4,4 +4,4 @@ import { REPLICATED } from "./support/offline.ts";
 
 
 conformance("Offline(Memory→Memory)", (options) =>
-  createObjectStoreInstance({ Type: "Offline", Main: { Type: "Memory" }, Local: { Type: "Memory" }, Types: REPLICATED, SyncInterval: 0 }, options));
+  createObjectStoreInstance({ Type: "Offline", Main: { Type: "Memory" }, Local: { Type: "Memory" }, Types: REPLICATED, SyncInterval: 0 }, options), { differentialOperations: 500 });
