@@ -310,8 +310,8 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     async types() {
       await start();
       // One view of what is synced for both halves (a pull may finish in between).
-      const now = new Set([...synced.keys()]);
-      const served = (type: string) => listed.has(type) && now.has(type);
+      const view = new Set([...synced.keys()]);
+      const served = (type: string) => listed.has(type) && view.has(type);
       const mine = (await local.types()).filter((t) => !isReserved(t) && served(t));
       let theirs: string[] = [];
       try {
