@@ -38,12 +38,14 @@ export {
 export type {
   CachePolicy,
   CachingConfig,
+  DenoKVConfig,
   DynamoDBConfig,
   IndexedDBConfig,
   LibSQLConfig,
   MemoryConfig,
   MigratingConfig,
   OfflineConfig,
+  MultiTenantConfig,
   RemoteConfig,
   SimpleFileStoreConfig,
   StoreConfig,
@@ -59,7 +61,10 @@ export {
   type ObjectStoreErrorCode,
   WrongObjectVersionError,
 } from "./src/errors.ts";
+export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
+export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
+  DoubleStringIndex,
   JsonValue,
   ObjectStore,
   Page,

@@ -110,6 +110,16 @@ export interface OfflineConfig {
   SyncInterval: number;
 }
 
+/**
+ * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
+ * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
+ */
+export interface MultiTenantConfig {
+  Type: "MultiTenant";
+  /** At least one; tenant names are unique and follow the object-type rules. */
+  stores: { tenantName: string; config: StoreConfig }[];
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -121,4 +131,5 @@ export type StoreConfig =
   | RemoteConfig
   | MigratingConfig
   | CachingConfig
-  | OfflineConfig;
+  | OfflineConfig
+  | MultiTenantConfig;

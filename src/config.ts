@@ -5,9 +5,9 @@
  * @module
  */
 import * as v from "valibot";
+import { checkType } from "./validate.ts";
 import type { StoreConfig } from "./config-types.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
-import { checkType } from "./validate.ts";
 
 const nonEmpty = () => v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
 const SECRET = () => v.string("expected a string");
@@ -123,6 +123,33 @@ const Config: v.GenericSchema<unknown, StoreConfig> = v.lazy(() => StoreConfigSc
 
 const Migrating = v.strictObject({ Type: v.literal("Migrating"), From: Config, To: Config });
 
+// Tenant names follow the object-type rules (1-100 code points, no "_", no control characters).
+const TenantName = v.pipe(
+  v.string("expected a string"),
+  v.check((name) => {
+    try {
+      checkType(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be 1 to 100 characters without "_" or control characters (the object-type rules)'),
+);
+
+const MultiTenant = v.pipe(
+  v.strictObject({
+    Type: v.literal("MultiTenant"),
+    stores: v.pipe(
+      v.array(v.strictObject({ tenantName: TenantName, config: Config }), "expected a list of {tenantName, config}"),
+      v.minLength(1, "must list at least one store"),
+    ),
+  }),
+  v.forward(
+    v.check((c) => new Set(c.stores.map((s) => s.tenantName)).size === c.stores.length, "lists a tenantName twice"),
+    ["stores"],
+  ),
+);
+
 const Caching = v.pipe(
   v.strictObject({
     Type: v.literal("Caching"),
@@ -163,11 +190,11 @@ const Offline = v.strictObject({
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, Offline],
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "Offline"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { cachingDriver } from "./composites/caching.ts";
-import { type MigratingDriver, migratingDriver, type MirrorFailure } from "./composites/migrating.ts";
-import { offlineDriver, type OfflineDriver } from "./composites/offline/driver.ts";
-import type { ChangesSource, OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
-import { parseStoreConfig } from "./config.ts";
+import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
+import type { OfflineDriver } from "./composites/offline/driver.ts";
+import type { OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { OpenKv } from "./drivers/denokv/kv.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
-import { lazyDriver } from "./drivers/lazy.ts";
-import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
+import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./drivers/registry.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
@@ -66,8 +64,11 @@ export interface CreateOptions {
 export const CONFIG_ENV_VAR = "APIAPP_OBJECTSTORECONFIG";
 
 /**
- * Creates a store from a config (validated by {@link parseStoreConfig}); none means Memory.
- * No I/O happens until the first operation.
+ * Creates a store from a config (validated like `parseStoreConfig`); none means Memory.
+ * No I/O happens until the first operation. Memory is built in; every other `Type` needs its
+ * driver's module imported first (`import "@objstore/objstore/dynamodb"`, ...), or the
+ * constructor of a runtime entry point (`@objstore/objstore/node`, `/bun`, `/deno`), which
+ * loads every driver; a `Type` whose driver was not imported throws `UNSUPPORTED` naming it.
  *
  * @example
  * ```ts
@@ -79,14 +80,18 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   if (options === null || typeof options !== "object") {
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
-  const parsed = parseStoreConfig(config ?? { Type: "Memory" });
+  const parsed = parseConfig(config ?? { Type: "Memory" });
+  // A store of stores (MultiTenant): its registration builds it from the stores inside.
+  const whole = parsed.Type === "Memory" ? undefined : registeredDriver(parsed.Type)?.createStore;
+  if (whole) return whole(parsed, (inner) => createObjectStoreInstance(inner, options));
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
-  // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
+  // The Offline store's own calls (OfflineObjectStore).
   if (driver.kind === "Offline") {
-    const offline = driver as OfflineDriver;
-    return Object.assign(store, { sync: offline.sync, status: offline.status, conflicts: offline.conflicts, resolve: offline.resolve });
+    const { sync, status, conflicts, resolve } = driver as OfflineDriver;
+    return Object.assign(store, { sync, status, conflicts, resolve });
   }
+  // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
   if ("stats" in driver && typeof driver.stats === "function") {
     const stats = (driver as MigratingDriver).stats.bind(driver);
     return Object.assign(store, { stats });
@@ -95,104 +100,53 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
 }
 
 /**
- * The driver for a config. Every backend but Memory is imported on its first operation
- * (`lazyDriver`), so bundles that split code load only the backends a program uses; what a
- * backend checks when it is created (a file system, a fetch, a local libSQL URL) is checked here,
- * synchronously, as before. Arguments are read now, not when the backend loads.
+ * The driver for a config: Memory is built in; every other backend comes from its registration
+ * (`src/drivers/registry.ts`), made by importing its module (`@objstore/objstore/dynamodb`, ...
+ * or a runtime entry point, which imports them all). A registered backend loads its
+ * implementation on first use; what it checks when created (a file system, a fetch, a local
+ * libSQL URL) is checked here, synchronously.
  */
 function driverFor(config: StoreConfig, options: CreateOptions): Driver {
-  switch (config.Type) {
-    case "Memory":
-      return memoryDriver();
-    case "IndexedDB": {
-      const { dbName } = config, { indexedDB } = options;
-      return lazyDriver("IndexedDB", async () => (await import("./drivers/indexeddb/driver.ts")).indexedDBDriver({ dbName, indexedDB }), { replace: false });
-    }
-    case "Remote": {
-      const { url, token } = config, fetch = options.fetch ?? globalThis.fetch;
-      if (typeof fetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
-      return lazyDriver("Remote", async () => (await import("./drivers/remote.ts")).remoteDriver({ url, token, fetch }), { replace: true });
-    }
-    case "DynamoDB": {
-      const fetch = options.fetch ?? globalThis.fetch;
-      return lazyDriver("DynamoDB", async () => (await import("./drivers/dynamodb/driver.ts")).dynamodbDriver({ config, fetch }), { replace: true });
-    }
-    case "SimpleFileStore": {
-      const { fileSystem } = options;
-      if (!fileSystem) {
-        throw new ObjectStoreError(
-          "UNSUPPORTED",
-          "SimpleFileStore needs a file system: import createObjectStoreInstance from @objstore/objstore/node, @objstore/objstore/bun or @objstore/objstore/deno (or pass options.fileSystem)",
-        );
-      }
-      const baseLocation = config.BaseLocation;
-      return lazyDriver("SimpleFileStore", async () => (await import("./drivers/file/driver.ts")).fileDriver({ baseLocation, fileSystem }), { replace: false });
-    }
-    case "DenoKV": {
-      const { path, objectPrefix } = config, { openKv } = options;
-      if (!openKv) {
-        throw new ObjectStoreError(
-          "UNSUPPORTED",
-          "DenoKV needs Deno KV: import createObjectStoreInstance from @objstore/objstore/deno and run Deno with --unstable-kv (or pass options.openKv, e.g. openKv of the npm package @deno/kv)",
-        );
-      }
-      return lazyDriver("DenoKV", async () => (await import("./drivers/denokv/driver.ts")).denoKvDriver({ kv: openKv, path, objectPrefix }), { replace: true });
-    }
-    case "SQLAlchemy":
-    case "LibSQL":
-      return libsqlDriverFromConfig(config, options);
-    case "Caching":
-      return cachingDriver({
-        main: driverFor(config.Main, options),
-        cache: driverFor(config.Caching ?? { Type: "Memory" }, options),
-        defaultPolicy: config.DefaultPolicy,
-        overrides: config.TablePolicyOverride ?? config.ObjectTypeOverride,
-        monotonicNow: options.monotonicNow,
-      });
-    case "Migrating":
-      return migratingDriver(driverFor(config.From, options), driverFor(config.To, options), { onMirrorError: options.onMirrorError });
-    case "Offline":
-      return offlineDriver({
-        main: driverFor(config.Main, options),
-        local: driverFor(config.Local, options),
-        types: config.Types,
-        syncInterval: config.SyncInterval,
-        changes: config.Main.Type === "Remote" ? remoteChangesOf(config.Main.url, config.Main.token, options) : undefined,
-        now: options.now,
-        onConflict: options.onConflict,
-        onStatus: options.onStatus,
-        shared: sharedName(config.Local),
-      });
-    default:
-      throw unsupported(`the ${(config as StoreConfig).Type} driver`);
+  if (config.Type === "Memory") return memoryDriver();
+  const type = (config as StoreConfig).Type;
+  const definition = registeredDriver(type);
+  if (definition === undefined) throw notRegistered(type);
+  return definition.create(config, { options, driverFor: (inner) => driverFor(inner, options) });
+}
+
+/** The Types a config may have, for the error that names an unknown one. */
+const TYPES = ["Memory", ...Object.keys(DRIVER_MODULES)].map((type) => JSON.stringify(type)).join(", ");
+
+/**
+ * Validates a config with the validator the registered drivers brought (`parseStoreConfig`).
+ * With no driver registered only Memory can be built, and this checks that by hand (with the
+ * same issues parseStoreConfig reports), so a Memory-only program carries no schemas.
+ */
+function parseConfig(config: unknown): StoreConfig {
+  const parse = registeredConfigParser();
+  if (parse !== undefined) return parse(config);
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new ConfigError([{ path: "", message: "expected an object with a Type" }]);
   }
-}
-
-/** The change feed of a Remote Main, loaded on first use. */
-function remoteChangesOf(url: string, token: string | undefined, options: CreateOptions): ChangesSource {
-  const fetch = options.fetch ?? globalThis.fetch;
-  let feed: Promise<ChangesSource> | undefined;
-  return {
-    async changes(request) {
-      feed ??= import("./composites/offline/remote-changes.ts").then((m) => m.remoteChanges({ url, token, fetch }));
-      return (await feed).changes(request);
-    },
-  };
-}
-
-/** A name every Offline store over the same persistent Local shares (tabs, processes). */
-function sharedName(local: StoreConfig): string | undefined {
-  if (local.Type === "IndexedDB") return `objstore-offline:indexeddb:${local.dbName}`;
-  if (local.Type === "SimpleFileStore") return `objstore-offline:file:${local.BaseLocation}`;
-  if (local.Type === "LibSQL" || local.Type === "SQLAlchemy") {
-    const url = local.url ?? local.connectionString ?? "";
-    return url.startsWith("file:") ? `objstore-offline:libsql:${url}` : undefined;
+  const { Type: type, ...rest } = config as Record<string, unknown>;
+  if (type === "Memory") {
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw new ConfigError(unknown.map((key) => ({ path: key, message: "unknown key" })));
+    return { Type: "Memory" };
   }
-  return undefined;
+  if (typeof type === "string" && type in DRIVER_MODULES) throw notRegistered(type);
+  throw new ConfigError([{ path: "Type", message: `${type === undefined ? "is required" : "unknown Type"}; expected one of ${TYPES}` }]);
 }
 
-function unsupported(what: string): ObjectStoreError {
-  return new ObjectStoreError("UNSUPPORTED", `${what} is not available yet`);
+function notRegistered(type: string): ObjectStoreError {
+  const specifier = DRIVER_MODULES[type];
+  return new ObjectStoreError(
+    "UNSUPPORTED",
+    specifier === undefined
+      ? `the ${type} driver is not available`
+      : `the ${type} driver is not loaded: import "${specifier}" before creating the store ` +
+        `(or import createObjectStoreInstance from @objstore/objstore/node, /bun, /deno or /worker, which load every driver they support)`,
+  );
 }
 
 /**

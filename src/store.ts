@@ -9,7 +9,8 @@ import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError,
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
 import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
-import type { JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
+import { checkTenantName, ownTypesOnly, tenantDriver } from "./tenants.ts";
+import type { DoubleStringIndex, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
 import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** Options of {@link createStore}; a subset of `CreateOptions`. */
@@ -36,11 +37,13 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   if (maxPagesize < 1) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid maxPagesize: must be at least 1");
 
   const backend = wrapDriver(driver);
+  // The store's listings show only its own types (no tenant's, no index: see tenants.ts).
+  const visible = ownTypesOnly(backend);
   let closing: Promise<void> | undefined;
   const checkOpen = () => {
     if (closing) throw new ObjectStoreError("CLOSED", "This store is closed");
   };
-  const ctx: StoreContext = { driver: backend, maxPagesize, stamp: () => now().toISOString(), checkOpen };
+  const ctx: StoreContext = { driver: visible, maxPagesize, stamp: () => now().toISOString(), checkOpen };
 
   /** Commits one write outside a transaction, turning a conflict into the matrix's error. */
   const commitOne = async (write: Write & { key: string }, what: string) => {
@@ -81,7 +84,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
     async types() {
       checkOpen();
-      return (await backend.types()).sort(compareCodePoints);
+      return (await visible.types()).sort(compareCodePoints);
     },
 
     async transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
@@ -153,6 +156,26 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     close() {
       closing ??= backend.close();
       return closing;
+    },
+
+    forTenant(name: string): ObjectStore {
+      checkTenantName(name);
+      checkOpen();
+      // Over the guarded driver: closing this store closes every tenant's view of it.
+      return createStore(tenantDriver(guardedDriver(backend, checkOpen), name), options);
+    },
+
+    doubleStringIndex(namespace: string): DoubleStringIndex {
+      checkType(namespace);
+      const run = <T>(fn: (index: DoubleStringIndex) => Promise<T>) => store.transaction((tx) => fn(tx.doubleStringIndex(namespace)));
+      return {
+        save: (a, b) => run((index) => index.save(a, b)),
+        getByA: (a) => run((index) => index.getByA(a)),
+        getByB: (b) => run((index) => index.getByB(b)),
+        removeByA: (a) => run((index) => index.removeByA(a)),
+        removeByB: (b) => run((index) => index.removeByB(b)),
+        truncate: () => run((index) => index.truncate()),
+      };
     },
   };
 

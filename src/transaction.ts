@@ -5,6 +5,8 @@
  * @module
  */
 import type { Driver, DriverRecord } from "./driver.ts";
+import { transactionIndex } from "./dsi.ts";
+import { indexType } from "./tenants.ts";
 import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
@@ -165,6 +167,17 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     async truncate(type: string) {
       checkType(type), check();
       staging.truncate(type);
+    },
+
+    doubleStringIndex(namespace: string) {
+      checkType(namespace);
+      return transactionIndex({
+        read,
+        put: (type, key, seen, value) => put(type, key, seen, value),
+        remove: (type, key, seen) => stage(type, key, seen, undefined),
+        truncate: (type) => staging.truncate(type),
+        check,
+      }, indexType(namespace));
     },
   };
 

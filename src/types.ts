@@ -80,6 +80,33 @@ export interface TransactionOptions {
 /** The new value of an object, computed from the current one (`undefined` when missing). */
 export type UpdateFn = (current: JsonValue | undefined) => JsonValue | Promise<JsonValue>;
 
+/**
+ * A namespaced one-to-one map between strings A and B (the original's DoubleStringIndex).
+ * Saving (A, B) replaces both A's and B's earlier pairs in one commit. Strings may be empty and
+ * hold any text of at most 1,023 UTF-8 bytes without control characters.
+ *
+ * @example
+ * ```ts
+ * const emails = store.doubleStringIndex("Email");
+ * await emails.save("ann@example.com", "user-1");
+ * await emails.getByB("user-1"); // "ann@example.com"
+ * ```
+ */
+export interface DoubleStringIndex {
+  /** Maps `a` to `b` (and `b` to `a`), removing any earlier pair of either. */
+  save(a: string, b: string): Promise<void>;
+  /** The B of `a`, or `undefined`. */
+  getByA(a: string): Promise<string | undefined>;
+  /** The A of `b`, or `undefined`. */
+  getByB(b: string): Promise<string | undefined>;
+  /** Removes the pair of `a` (nothing when there is none). */
+  removeByA(a: string): Promise<void>;
+  /** Removes the pair of `b` (nothing when there is none). */
+  removeByB(b: string): Promise<void>;
+  /** Removes every pair of this namespace. */
+  truncate(): Promise<void>;
+}
+
 /** Reads and writes that are staged and committed atomically. Reads see the staged writes. */
 export interface Transaction {
   get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
@@ -90,6 +117,8 @@ export interface Transaction {
   update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
   truncate(type: string): Promise<void>;
+  /** The DoubleStringIndex `namespace` (an object-type name), inside this transaction. */
+  doubleStringIndex(namespace: string): DoubleStringIndex;
 }
 
 /** A store of versioned JSON objects grouped by object type and key. */
@@ -116,4 +145,12 @@ export interface ObjectStore {
   truncate(type: string): Promise<void>;
   /** Releases the backend; later calls reject with code `CLOSED`. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The store of tenant `name` on the same backend: its types are its own, and it never sees,
+   * lists, counts or changes another tenant's objects or this store's. Tenant names follow the
+   * object-type rules. Closing it leaves this store open; closing this store closes it.
+   */
+  forTenant(name: string): ObjectStore;
+  /** The DoubleStringIndex `namespace` (an object-type name); each call is its own transaction. */
+  doubleStringIndex(namespace: string): DoubleStringIndex;
 }

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type CreateOptions, type ObjectStore, ObjectStoreError } from "../mod.ts";
 import { conformance, expectError } from "./conformance/mod.ts";
 import { runtime } from "./file/runtime.ts";

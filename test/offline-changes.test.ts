@@ -1,5 +1,6 @@
 // The change feed (POST /api/changes) and its use: a re-sync downloads what changed, finds
 // removals through the digest, and falls back to a walk when the server has no feed.
+import "../src/drivers/register/all.ts";
 import { describe, expect, test } from "bun:test";
 import { createObjectStoreInstance, type OfflineObjectStore } from "../mod.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";

@@ -1,5 +1,6 @@
 // The conformance suite on Offline(Remote → IndexedDB under fake-indexeddb): Main is a live
 // objstore server on 127.0.0.1 (its change feed in use), Local a fresh IndexedDB per store.
+import "../src/drivers/register/all.ts";
 import { afterAll, beforeAll } from "bun:test";
 import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { createObjectStoreInstance } from "../mod.ts";

@@ -4,9 +4,11 @@
 // The whole suite runs on Bun only, for CI time (Remote over Memory runs it on every runtime,
 // and the libSQL driver has its own suite on every runtime); Deno and Node run one round trip.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import type { ObjectStore, StoreConfig } from "../mod.ts";
 import { createObjectStoreInstance, WrongObjectVersionError } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
+import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 
 const onBun = "Bun" in globalThis;
@@ -23,7 +25,7 @@ afterAll(async () => {
 });
 
 if (onBun) {
-  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options));
+  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options), { skip: REMOTE_SKIPS });
 } else {
   test("Remote over libSQL: a transaction commits client versions atomically; a conflict writes nothing", async () => {
     const remote = createObjectStoreInstance({ Type: "Remote", url: server.url() });

@@ -1,5 +1,6 @@
 /** close(): every later call rejects with CLOSED; close is idempotent. @module */
 import { describe } from "bun:test";
+import "../../src/drivers/register/all.ts";
 import { ObjectStoreError, type ObjectStore } from "../../mod.ts";
 import { collect, expect, expectError, type Harness } from "./harness.ts";
 

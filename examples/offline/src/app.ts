@@ -4,8 +4,12 @@
  * when it is reachable, else to an outbox that is replayed when it is back.
  *
  * The API's URL comes from `?api=` (default http://127.0.0.1:8787); `?token=` passes a token.
- * In your own app, import from "@objstore/objstore" instead of the repository's mod.ts.
+ * In your own app, import "@objstore/objstore/offline", "@objstore/objstore/remote",
+ * "@objstore/objstore/indexeddb" and "@objstore/objstore" instead of the repository's files.
  */
+import "../../../src/drivers/register/offline.ts";
+import "../../../src/drivers/register/remote.ts";
+import "../../../src/drivers/register/indexeddb.ts";
 import { createObjectStoreInstance, type OfflineConflict, type OfflineObjectStore, type OfflineStatus } from "../../../mod.ts";
 
 interface Note {
