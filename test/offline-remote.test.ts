@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
+import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 import { REPLICATED_FEW } from "./support/offline.ts";
 
@@ -21,4 +22,4 @@ conformance("Offline(Remote→IndexedDB)", (options) =>
   createObjectStoreInstance(
     { Type: "Offline", Main: { Type: "Remote", url: server.url() }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED_FEW, SyncInterval: 0 },
     { ...options, indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange } },
-  ), { differentialOperations: 500 });
+  ), { differentialOperations: 500, skip: REMOTE_SKIPS });
