@@ -38,6 +38,11 @@ const notes = {
     for await (const o of store.scan<Note>("Note")) out.push({ key: o.key, text: o.value.text, version: o.version });
     return out;
   },
+  /** One page of notes, by the store's listing rules (query, sort, cursor, totals). */
+  async page(params: { query?: string; sort?: string; pagesize?: number; offset?: number; cursor?: string } = {}): Promise<{ total: number; keys: string[]; next?: string }> {
+    const page = await store.page<Note>("Note", params);
+    return { total: page.pagination.total, keys: page.result.map((o) => o.key), next: page.next };
+  },
   async read(key: string): Promise<{ text: string; version: string } | undefined> {
     const o = await store.get<Note>("Note", key);
     return o && { text: o.value.text, version: o.version };
