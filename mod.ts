@@ -29,6 +29,8 @@ export {
   migrate,
   type MigrateOptions,
   type MigrationCheckpoint,
+  migrationIdentity,
+  type MigrationIdentity,
   type MigrationProgress,
   type MigrationResult,
   verify,
@@ -65,6 +67,7 @@ export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
 export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
   DoubleStringIndex,
+  GetOptions,
   JsonValue,
   ObjectStore,
   Page,

@@ -1,5 +1,5 @@
 /**
- * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * The store config format (docs/config.md), kept from object_store_abstraction:
  * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
  *
  * @module
@@ -39,6 +39,11 @@ export interface DynamoDBConfig {
   /** @default true */
   single_table_mode: boolean;
   objectPrefix?: string;
+  /**
+   * `"original"`: read and write the tables and items of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"IndexedDB"}` in the browser. */
@@ -65,6 +70,11 @@ export interface RemoteConfig {
   Type: "Remote";
   url: string;
   token?: string;
+  /**
+   * Milliseconds one request may take (answer included); then the call fails with
+   * `BACKEND_UNAVAILABLE`. An integer from 1 to 2147483647. @default 30000
+   */
+  timeout?: number;
 }
 
 /** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */

@@ -66,6 +66,9 @@ const LibSQL = v.pipe(
   ),
 );
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
@@ -86,6 +89,7 @@ const DynamoDB = v.strictObject({
     true,
   ),
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+  layout: v.optional(LAYOUT),
 });
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
@@ -96,7 +100,13 @@ const DenoKV = v.strictObject({
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
 });
 
-const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
+const Remote = v.strictObject({
+  Type: v.literal("Remote"),
+  url: httpUrl("of an objstore HTTP API"),
+  token: v.optional(SECRET()),
+  // setTimeout's limit: a longer wait would fire at once.
+  timeout: v.optional(v.pipe(integer(1, "must be more than 0 (milliseconds)"), v.maxValue(2_147_483_647, "must be at most 2147483647 (milliseconds)")), 30_000),
+});
 
 const Policy = v.pipe(
   v.strictObject({

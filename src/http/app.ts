@@ -1,5 +1,5 @@
 /**
- * `createApp(store, options)`: the HTTP API of DESIGN §5 as a Hono app (web APIs only, so it
+ * `createApp(store, options)`: the HTTP API (docs/http.md) as a Hono app (web APIs only, so it
  * runs on every runtime and in a Worker).
  *
  * @module

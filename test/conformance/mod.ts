@@ -11,6 +11,7 @@
  * @module
  */
 import { describe } from "bun:test";
+import { cancelCases } from "./cancel.ts";
 import { closeCases } from "./close.ts";
 import { conflictCases } from "./conflicts.ts";
 import { copyCases } from "./copies.ts";
@@ -56,6 +57,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     valueCases(h);
     scanCases(h);
     closeCases(h);
+    cancelCases(h);
     differentialCases(h);
     tenantCases(h);
     dsiCases(h);
