@@ -46,13 +46,18 @@ export interface PageParams {
   sort?: string;
   /** The `next` of a previous page: continue after it (keyset paging). */
   cursor?: string;
+  /**
+   * `false` skips counting the matches (`pagination.total` is then -1), so the page costs
+   * O(pagesize) plus the offset walk where the backend allows. @default true
+   */
+  total?: boolean;
   /** Cancels the call: it then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
 /** One page of objects. */
 export interface Page<T = JsonValue> {
-  /** `total` is the exact number of matches, or -1 on a page requested with a cursor. */
+  /** `total` is the exact number of matches, or -1 on a page requested with a cursor or with `total: false`. */
   pagination: { offset: number; pagesize: number; total: number };
   result: StoredObject<T>[];
   /** Present whenever more results follow: pass it as `cursor` to get them. */
