@@ -132,6 +132,19 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/** A local-first replica of `Types` of `Main` kept in `Local`, writable offline. */
+export interface OfflineConfig {
+  Type: "Offline";
+  /** The store of record (typically Remote). */
+  Main: StoreConfig;
+  /** Where the replica and the outbox live (typically IndexedDB). */
+  Local: StoreConfig;
+  /** The object types replicated into Local (at least one). */
+  Types: string[];
+  /** Milliseconds between background syncs; 0 turns them off. @default 30000 */
+  SyncInterval: number;
+}
+
 /**
  * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
  * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
@@ -154,4 +167,5 @@ export type StoreConfig =
   | RemoteConfig
   | MigratingConfig
   | CachingConfig
+  | OfflineConfig
   | MultiTenantConfig;

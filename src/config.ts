@@ -175,13 +175,36 @@ const Caching = v.pipe(
   ),
 );
 
+const typeName = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(isObjectType, "must be an object type: 1 to 100 characters, no _, no control characters or lone surrogates"),
+  );
+
+function isObjectType(type: string): boolean {
+  try {
+    checkType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Offline = v.strictObject({
+  Type: v.literal("Offline"),
+  Main: Config,
+  Local: Config,
+  Types: v.pipe(v.array(typeName(), "expected an array of object types"), v.minLength(1, "must list at least one object type")),
+  SyncInterval: v.optional(integer(0, "must be at least 0 (milliseconds; 0 turns background syncs off)"), 30_000),
+});
+
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -54,6 +54,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     const staged = staging.lookup(type, key);
     if (staged) return staged;
     const epoch = staging.epoch(type);
+    staging.noteRead(type, key);
     const record = await get(type, key, s);
     return staging.lookup(type, key) ?? { record, stage: undefined, epoch };
   };
@@ -142,6 +143,14 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const expected = checkVersion(version);
       const copy = copyValue(value);
       check();
+      if (expected === undefined && staging.canCreateBlind(type, key)) {
+        // A create of a key this transaction never read needs no read: the commit's condition
+        // (the key is absent) decides, and a conflict there is this create's OBJECT_EXISTS.
+        const now = ctx.stamp();
+        const record: DriverRecord = { key, value: copy, version: "1", created: now, updated: now };
+        staging.stageBlind(type, key, record);
+        return { version: "1", created: now, updated: now };
+      }
       const seen = await read(type, key);
       checkMatrix(type, key, seen.record, expected, "save");
       return put(type, key, seen, copy);
@@ -168,6 +177,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const { expected, ignoreMissing } = checkRemoveOptions(options);
       check();
       const seen = await read(type, key);
+      if (seen.stage?.blind && seen.record) await checkBlindCreate(type, key);
       if (!seen.record) {
         if (ignoreMissing) return;
         throw new ObjectMissingError(`Cannot remove ${type}/${key}: no such object`);
@@ -180,6 +190,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
 
     async truncate(type: string) {
       checkType(type), check();
+      // A truncate drops the type's creates checked only at commit, and with them that check: make it now.
+      for (const key of staging.blindKeys(type)) await checkBlindCreate(type, key);
+      check();
       staging.truncate(type);
     },
 
@@ -194,6 +207,15 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       }, indexType(namespace));
     },
   };
+
+  /**
+   * A remove would drop a create checked only at commit, and with it that check: make it now.
+   * An object there means the create failed, as it would have had it read the key.
+   */
+  async function checkBlindCreate(type: string, key: string): Promise<void> {
+    const current = await get(type, key, signal);
+    if (current) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+  }
 
   /** Whether the backend holds an object of `type` that this transaction did not stage. */
   async function hasUnstagedObject(type: string, staged: Map<string, unknown>): Promise<boolean> {

@@ -54,13 +54,18 @@ export interface PageParams {
   sort?: string;
   /** The `next` of a previous page: continue after it (keyset paging). */
   cursor?: string;
+  /**
+   * `false` skips counting the matches (`pagination.total` is then -1), so the page costs
+   * O(pagesize) plus the offset walk where the backend allows. @default true
+   */
+  total?: boolean;
   /** Cancels the call: it then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
 /** One page of objects. */
 export interface Page<T = JsonValue> {
-  /** `total` is the exact number of matches, or -1 on a page requested with a cursor. */
+  /** `total` is the exact number of matches, or -1 on a page requested with a cursor or with `total: false`. */
   pagination: { offset: number; pagesize: number; total: number };
   /** The objects of this page, in order. */
   result: StoredObject<T>[];
@@ -159,7 +164,7 @@ export interface Transaction {
 
 /** A store of versioned JSON objects grouped by object type and key. */
 export interface ObjectStore {
-  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
+  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" | "Offline" */
   readonly kind: string;
   /** The object, or `undefined` when there is none. */
   get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;

@@ -25,6 +25,7 @@ import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
 import { tenantCases } from "./tenants.ts";
+import { totalCases } from "./total.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -53,6 +54,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    totalCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
