@@ -27,8 +27,11 @@ import { errorResponse } from "../src/http/errors.ts";
 
 /** The bindings the Worker reads. */
 export interface WorkerEnv {
+  /** The store config: JSON text, or an object from `[vars]`. @default Memory */
   APIAPP_OBJECTSTORECONFIG?: string | Record<string, unknown>;
+  /** When set, `/api/*` needs `Authorization: Bearer <token>`. */
   API_TOKEN?: string;
+  /** Allowed CORS origins, comma-separated, or `*`. @default CORS off */
   CORS_ORIGINS?: string;
 }
 
