@@ -1,5 +1,5 @@
 /**
- * objstore as a Cloudflare Worker: the HTTP API (DESIGN §5) over the store configured by the
+ * objstore as a Cloudflare Worker: the HTTP API (docs/http.md) over the store configured by the
  * `APIAPP_OBJECTSTORECONFIG` binding (JSON text, or a JSON object from `[vars]`). Memory,
  * Remote, DynamoDB and libSQL over HTTP work here (no file system, no native client).
  * `API_TOKEN` turns on the bearer token; `CORS_ORIGINS` (comma-separated) turns on CORS.
@@ -29,8 +29,11 @@ import { errorResponse } from "../src/http/errors.ts";
 
 /** The bindings the Worker reads. */
 export interface WorkerEnv {
+  /** The store config: JSON text, or an object from `[vars]`. @default Memory */
   APIAPP_OBJECTSTORECONFIG?: string | Record<string, unknown>;
+  /** When set, `/api/*` needs `Authorization: Bearer <token>`. */
   API_TOKEN?: string;
+  /** Allowed CORS origins, comma-separated, or `*`. @default CORS off */
   CORS_ORIGINS?: string;
 }
 

@@ -110,6 +110,9 @@ const SQLAlchemy = v.pipe(
   ),
 );
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
@@ -130,6 +133,7 @@ const DynamoDB = v.strictObject({
     true,
   ),
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+  layout: v.optional(LAYOUT),
 });
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
@@ -146,7 +150,13 @@ const DenoKV = v.strictObject({
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
 });
 
-const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
+const Remote = v.strictObject({
+  Type: v.literal("Remote"),
+  url: httpUrl("of an objstore HTTP API"),
+  token: v.optional(SECRET()),
+  // setTimeout's limit: a longer wait would fire at once.
+  timeout: v.optional(v.pipe(integer(1, "must be more than 0 (milliseconds)"), v.maxValue(2_147_483_647, "must be at most 2147483647 (milliseconds)")), 30_000),
+});
 
 const Policy = v.pipe(
   v.strictObject({
@@ -215,13 +225,36 @@ const Caching = v.pipe(
   ),
 );
 
+const typeName = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(isObjectType, "must be an object type: 1 to 100 characters, no _, no control characters or lone surrogates"),
+  );
+
+function isObjectType(type: string): boolean {
+  try {
+    checkType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Offline = v.strictObject({
+  Type: v.literal("Offline"),
+  Main: Config,
+  Local: Config,
+  Types: v.pipe(v.array(typeName(), "expected an array of object types"), v.minLength(1, "must list at least one object type")),
+  SyncInterval: v.optional(integer(0, "must be at least 0 (milliseconds; 0 turns background syncs off)"), 30_000),
+});
+
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, D1, Remote, Migrating, Caching, MultiTenant],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, D1, Remote, Migrating, Caching, MultiTenant, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -4,6 +4,8 @@
  * @module
  */
 import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
+import type { OfflineDriver } from "./composites/offline/driver.ts";
+import type { OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { OpenKv } from "./drivers/denokv/kv.ts";
@@ -31,6 +33,10 @@ export interface CreateOptions {
    * @default none (only counted)
    */
   onMirrorError?: (failure: MirrorFailure) => void;
+  /** Called for every conflict an Offline store finds when it replays its outbox. @default none */
+  onConflict?: (conflict: OfflineConflict) => void;
+  /** Called whenever an Offline store's status changes. @default none */
+  onStatus?: (status: OfflineStatus) => void;
   /** Largest page size; larger requests are clamped. @default 100 */
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
@@ -101,6 +107,11 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   if (whole) return whole(parsed, (inner) => createObjectStoreInstance(inner, options));
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
+  // The Offline store's own calls (OfflineObjectStore).
+  if (driver.kind === "Offline") {
+    const { sync, status, conflicts, resolve } = driver as OfflineDriver;
+    return Object.assign(store, { sync, status, conflicts, resolve });
+  }
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
   if ("stats" in driver && typeof driver.stats === "function") {
     const stats = (driver as MigratingDriver).stats.bind(driver);

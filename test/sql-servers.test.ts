@@ -173,7 +173,7 @@ async function lockRow(kind: SqlServerKind, server: { port: number; database: st
 async function killWaiting(kind: SqlServerKind, server: { admin: { query(sql: string): Promise<Record<string, unknown>[]> }; database: string }) {
   for (let i = 0; i < 200; i++) {
     const rows = await server.admin.query(kind === "mysql"
-      ? `SELECT trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'`
+      ? `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = '${server.database}' AND COMMAND = 'Query' AND INFO LIKE 'UPDATE %'`
       : `SELECT pid AS id FROM pg_stat_activity WHERE datname = '${server.database}' AND wait_event_type = 'Lock'`);
     if (rows.length > 0) {
       for (const row of rows) await server.admin.query(kind === "mysql" ? `KILL ${Number(row.id)}` : `SELECT pg_terminate_backend(${Number(row.id)})`);

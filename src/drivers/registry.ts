@@ -59,6 +59,7 @@ export const DRIVER_MODULES: Readonly<Record<string, string>> = {
   Migrating: "@objstore/objstore/migrating",
   Caching: "@objstore/objstore/caching",
   MultiTenant: "@objstore/objstore/multitenant",
+  Offline: "@objstore/objstore/offline",
 };
 
 const registered = new Map<string, DriverDefinition>();

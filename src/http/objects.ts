@@ -1,6 +1,6 @@
 /**
  * One object over HTTP: `GET`/`PUT`/`DELETE /api/objects/:type/:key` with `ETag`, `If-Match`
- * and `If-None-Match` (DESIGN §5).
+ * and `If-None-Match` (docs/http.md).
  *
  * @module
  */

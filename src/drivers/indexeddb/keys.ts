@@ -1,14 +1,16 @@
 /**
  * The IndexedDB layout: one object store, primary key `[type, sortKey(key)]`, so one type is one
- * key range and its keys come back in DESIGN §2.3 order.
+ * key range and its keys come back in objstore's documented order (docs/api.md).
  *
- * IndexedDB compares strings by UTF-16 code unit; DESIGN §2.3 orders keys by code point. The two
+ * IndexedDB compares strings by UTF-16 code unit; objstore orders keys by code point (docs/api.md). The two
  * differ only where a surrogate pair (a code point above U+FFFF) meets a unit in U+E000–U+FFFF:
  * by code unit the pair sorts first, by code point last. {@link sortKey} maps code units so that
  * code-unit order of the result is code-point order of the input.
  *
  * @module
  */
+
+import { orderKey } from "../../query.ts";
 
 /** The smallest IndexedDB key above every `[type, string]` key: arrays sort after strings. */
 const AFTER_STRINGS: IDBValidKey = [];
@@ -24,15 +26,7 @@ const AFTER_STRINGS: IDBValidKey = [];
  * ```
  */
 export function sortKey(key: string): string {
-  let i = 0;
-  while (i < key.length && key.charCodeAt(i) < 0xd800) i++;
-  if (i === key.length) return key;
-  let out = key.slice(0, i);
-  for (; i < key.length; i++) {
-    const unit = key.charCodeAt(i);
-    out += String.fromCharCode(unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
-  }
-  return out;
+  return orderKey(key);
 }
 
 /**

@@ -14,3 +14,4 @@ import "./remote.ts";
 import "./caching.ts";
 import "./migrating.ts";
 import "./multitenant.ts";
+import "./offline.ts";

@@ -39,6 +39,10 @@ export const MYSQL_SESSION = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGIN
 
 const rowsOf = (result: unknown): SqlRow[] => (Array.isArray(result) ? result as SqlRow[] : []);
 
+/** A multi-statement call's result: one entry (rows or a ResultSetHeader) per statement. */
+const isMulti = (result: unknown): result is unknown[] =>
+  Array.isArray(result) && result.length > 0 && (Array.isArray(result[0]) || (result[0] as object)?.constructor?.name === "ResultSetHeader");
+
 /**
  * A {@link SqlClient} over a mysql2 pool created with `multipleStatements: true`.
  *
@@ -53,7 +57,8 @@ export function mysqlSqlClient(pool: Mysql2Pool): SqlClient {
   return {
     async execute(s: SqlStatement) {
       const [rows] = await pool.query(s.sql, s.args);
-      return rowsOf(rows);
+      // Several statements in one (a single write and its check): the last one's rows.
+      return rowsOf(isMulti(rows) ? rows[rows.length - 1] : rows);
     },
     async batch(statements, mode) {
       const connection = await pool.getConnection();
