@@ -11,8 +11,8 @@
  * @module
  */
 import "../src/drivers/register/all.ts";
-import { type CreateOptions, ObjectStoreError } from "../mod.ts";
-import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
+import { type CreateOptions, type ObjectStore, type StoreConfig, ObjectStoreError } from "../mod.ts";
+import { type Handler, type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { denoFileSystem } from "./fs/deno.ts";
@@ -46,7 +46,7 @@ const bound: BoundConstructors = bindServices(services);
  * const store = createObjectStoreInstance({ Type: "Memory" });
  * ```
  */
-export const createObjectStoreInstance: BoundConstructors["createObjectStoreInstance"] = bound.createObjectStoreInstance;
+export const createObjectStoreInstance: (config?: StoreConfig | null, options?: CreateOptions) => ObjectStore = bound.createObjectStoreInstance;
 
 /**
  * `createObjectStoreFromEnv` with Deno's services.
@@ -56,7 +56,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
  * const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' });
  * ```
  */
-export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
+export const createObjectStoreFromEnv: (env: Record<string, string | undefined>, options?: CreateOptions) => ObjectStore = bound.createObjectStoreFromEnv;
 
 /**
  * Serves the HTTP API (docs/http.md) on Deno: the store of `options.store`, else of
@@ -73,7 +73,7 @@ export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromE
 export function serve(options?: ServeOptions): Promise<RunningServer> {
   return serveWith({ listen: denoListen, createFromEnv: createObjectStoreFromEnv }, options);
 }
-export type { RunningServer, ServeOptions };
+export type { Handler, RunningServer, ServeOptions };
 
 export { denoFileSystem } from "./fs/deno.ts";
 export * from "../mod.ts";

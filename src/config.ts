@@ -146,13 +146,25 @@ const DynamoDB = v.strictObject({
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
 
+const D1 = v.strictObject({
+  Type: v.literal("D1"),
+  binding: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "must be a binding name such as DB")), "DB"),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be an identifier (letters, digits, _; 1 to 63)"))),
+});
+
 const DenoKV = v.strictObject({
   Type: v.literal("DenoKV"),
   path: v.optional(nonEmpty()),
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
 });
 
-const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
+const Remote = v.strictObject({
+  Type: v.literal("Remote"),
+  url: httpUrl("of an objstore HTTP API"),
+  token: v.optional(SECRET()),
+  // setTimeout's limit: a longer wait would fire at once.
+  timeout: v.optional(v.pipe(integer(1, "must be more than 0 (milliseconds)"), v.maxValue(2_147_483_647, "must be at most 2147483647 (milliseconds)")), 30_000),
+});
 
 const Policy = v.pipe(
   v.strictObject({
@@ -221,13 +233,36 @@ const Caching = v.pipe(
   ),
 );
 
+const typeName = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(isObjectType, "must be an object type: 1 to 100 characters, no _, no control characters or lone surrogates"),
+  );
+
+function isObjectType(type: string): boolean {
+  try {
+    checkType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Offline = v.strictObject({
+  Type: v.literal("Offline"),
+  Main: Config,
+  Local: Config,
+  Types: v.pipe(v.array(typeName(), "expected an array of object types"), v.minLength(1, "must list at least one object type")),
+  SyncInterval: v.optional(integer(0, "must be at least 0 (milliseconds; 0 turns background syncs off)"), 30_000),
+});
+
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, D1, Remote, Migrating, Caching, MultiTenant, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

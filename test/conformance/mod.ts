@@ -11,6 +11,7 @@
  * @module
  */
 import { describe } from "bun:test";
+import { cancelCases } from "./cancel.ts";
 import { closeCases } from "./close.ts";
 import { conflictCases } from "./conflicts.ts";
 import { copyCases } from "./copies.ts";
@@ -24,6 +25,7 @@ import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
 import { tenantCases } from "./tenants.ts";
+import { totalCases } from "./total.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -52,10 +54,12 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    totalCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
     closeCases(h);
+    cancelCases(h);
     differentialCases(h);
     tenantCases(h);
     dsiCases(h);

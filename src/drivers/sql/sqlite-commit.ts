@@ -35,7 +35,7 @@ function guard(t: Tables, expect: Expect, index: number, type: string, key: stri
 type Put = Extract<Write, { op: "put" }>;
 
 /** Puts per multi-row statement (10 parameters each, under SQLite's oldest limit of 999). */
-const PUTS_PER_STATEMENT = 64;
+export const PUTS_PER_STATEMENT = 64;
 
 const UPSERT = `ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
   created = excluded.created, updated = excluded.updated, search = excluded.search`;
@@ -95,12 +95,12 @@ function singlePut(t: Tables, write: Put, index: number): SqlStatement {
  * await client.batch(sqliteCommit(tables, writes), "write");
  * ```
  */
-export function sqliteCommit(t: Tables, writes: readonly Write[]): SqlStatement[] {
+export function sqliteCommit(t: Tables, writes: readonly Write[], putsPerStatement: number = PUTS_PER_STATEMENT): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let puts: { write: Put; index: number }[] = [];
   const flush = () => {
-    for (let i = 0; i < puts.length; i += PUTS_PER_STATEMENT) {
-      const chunk = puts.slice(i, i + PUTS_PER_STATEMENT);
+    for (let i = 0; i < puts.length; i += putsPerStatement) {
+      const chunk = puts.slice(i, i + putsPerStatement);
       statements.push(chunk.length === 1 ? singlePut(t, chunk[0]!.write, chunk[0]!.index) : multiPut(t, chunk));
     }
     puts = [];

@@ -55,14 +55,16 @@ function schema(t: Tables, version: number) {
 }
 
 /**
- * The dialect for SQLite-speaking clients, with the error rules `errors` of the client.
+ * The dialect for SQLite-speaking clients, with the error rules `errors` of the client, and
+ * `putsPerStatement` for databases that bind fewer parameters per statement (D1: 100).
  *
  * @example
  * ```ts
  * const driver = sqlDriver({ dialect: sqliteDialect("libSQL", libsqlErrors), client });
  * ```
  */
-export function sqliteDialect(name: string, errors: DialectErrors): SqlDialect {
+export function sqliteDialect(name: string, errors: DialectErrors, options: { putsPerStatement?: number } = {}): SqlDialect {
+  const { putsPerStatement } = options;
   return {
     name,
     quote: (n) => `"${n.replaceAll('"', '""')}"`,
@@ -71,7 +73,7 @@ export function sqliteDialect(name: string, errors: DialectErrors): SqlDialect {
     schema,
     contains: "instr(coalesce(search, lower(key || char(10) || value)), ?) > 0",
     field,
-    commit: sqliteCommit,
+    commit: (tables, writes) => sqliteCommit(tables, writes, putsPerStatement),
     replace: sqliteReplace,
     errors,
   };
