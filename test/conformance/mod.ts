@@ -20,6 +20,7 @@ import { differentialCases } from "./differential.ts";
 import { dsiCases } from "./dsi.ts";
 import { type ConformanceSettings, createHarness, type StoreFactory } from "./harness.ts";
 import { inputCases } from "./input.ts";
+import { limitCases } from "./limits.ts";
 import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { removedCases } from "./removed.ts";
@@ -56,6 +57,7 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    limitCases(h);
     totalCases(h);
     inputCases(h);
     valueCases(h);
