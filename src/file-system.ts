@@ -12,6 +12,7 @@
 
 /** What {@link FileSystem.stat} reports. */
 export interface FileInfo {
+  /** What the path is. */
   kind: "file" | "directory" | "other";
   /** Last modification, ms since the epoch. */
   mtimeMs: number;

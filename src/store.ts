@@ -4,13 +4,15 @@
  *
  * @module
  */
-import { CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
+import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
 import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
+import type { Staging } from "./staging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
+import { checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
 import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
 import { checkTenantName, ownTypesOnly, tenantDriver } from "./tenants.ts";
-import type { DoubleStringIndex, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
+import type { DoubleStringIndex, GetOptions, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
 import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** Options of {@link createStore}; a subset of `CreateOptions`. */
@@ -59,24 +61,30 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   const store: ObjectStore = {
     kind: driver.kind,
 
-    async get<T = JsonValue>(type: string, key: string) {
-      checkType(type), checkKey(key), checkOpen();
-      const record = await backend.get(type, key);
+    async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
+      checkType(type), checkKey(key);
+      const signal = checkSignal(checkOptions(options, "get options")?.signal, "get options");
+      checkOpen(), signal?.throwIfAborted();
+      const record = await untilAborted(backend.get(type, key, signal && { signal }), signal);
       return record && toStoredObject<T>(type, record, false);
     },
 
     async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
       checkType(type);
       const plan = planPage(params, maxPagesize);
-      checkOpen();
-      return buildPage(type, plan, await backend.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+      const signal = checkSignal(params?.signal, "page parameters");
+      checkOpen(), signal?.throwIfAborted();
+      const page = await untilAborted(backend.page(type, plan.request, signal && { signal }), signal);
+      return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
       checkType(type);
-      const terms = parseQuery(checkOptions(options, "scan options")?.query);
-      checkOpen();
-      for await (const record of backend.scan(type, terms)) {
+      const checked = checkOptions(options, "scan options");
+      const terms = parseQuery(checked?.query);
+      const signal = checkSignal(checked?.signal, "scan options");
+      checkOpen(), signal?.throwIfAborted();
+      for await (const record of iterateUntilAborted(backend.scan(type, terms, signal && { signal }), signal)) {
         checkOpen();
         yield toStoredObject<T>(type, record, false);
       }
@@ -89,15 +97,20 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
     async transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
       if (typeof fn !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid transaction function: got ${describe(fn)}`);
-      const retries = checkCount(checkOptions(options, "transaction options")?.retries, "retries", 0);
+      const checked = checkOptions(options, "transaction options");
+      const retries = checkCount(checked?.retries, "retries", 0);
+      const signal = checkSignal(checked?.signal, "transaction options");
       for (let attempt = 0; ; attempt++) {
-        checkOpen();
-        const handle = openTransaction(ctx);
+        checkOpen(), signal?.throwIfAborted();
+        const handle = openTransaction(ctx, signal);
         try {
-          const result = await fn(handle.tx);
+          // An abort settles the transaction at once; its tx then rejects with CLOSED.
+          const result = await untilAborted(fn(handle.tx), signal);
           handle.end();
+          // The last moment to cancel: a commit that has started is never abandoned.
+          signal?.throwIfAborted();
           const writes = handle.staging.writes();
-          if (writes.length > 0) await commitAll(writes);
+          if (writes.length > 0) await commitAll(writes, handle.staging);
           return result;
         } catch (e) {
           if (!(e instanceof WrongObjectVersionError) || attempt >= retries) throw e;
@@ -181,13 +194,19 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
   drivers.set(store, guardedDriver(backend, checkOpen));
 
-  async function commitAll(writes: Write[]) {
+  async function commitAll(writes: Write[], staging: Staging) {
     checkOpen();
     try {
       await backend.commit(writes);
     } catch (e) {
       if (!(e instanceof CommitConflict)) throw e;
       const write = writes[e.index];
+      // A create of a key the transaction never read was checked only here: it is that create's error.
+      if (write?.op === "put" && e.current !== undefined && staging.isBlind(write.type, write.key)) {
+        const error = new ObjectExistsError(`Cannot create ${write.type}/${write.key}: it exists (version ${e.current})`);
+        unreadCreates.set(error, { type: write.type, key: write.key });
+        throw error;
+      }
       const where = write && "key" in write ? `${write.type}/${write.key}` : "an object";
       throw new CommitConflictError(`Commit failed: ${where} changed since this transaction read it`, e, write);
     }
@@ -197,6 +216,21 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 }
 
 const drivers = new WeakMap<ObjectStore, Driver>();
+const unreadCreates = new WeakMap<object, { type: string; key: string }>();
+
+/**
+ * The object of an `OBJECT_EXISTS` that a transaction's commit raised for a create of a key the
+ * transaction never read (such creates are checked only by the commit), so a caller that ran
+ * several writes can say which one failed. `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * const at = unreadCreateOf(error); // { type: "Person", key: "ann" }
+ * ```
+ */
+export function unreadCreateOf(error: unknown): { type: string; key: string } | undefined {
+  return typeof error === "object" && error !== null ? unreadCreates.get(error) : undefined;
+}
 
 /**
  * The driver under a store made by {@link createStore}, for record-level access that must keep
@@ -217,16 +251,16 @@ export function driverOf(store: ObjectStore): Driver | undefined {
 function guardedDriver(backend: Driver, checkOpen: () => void): Driver {
   return {
     kind: backend.kind,
-    get: async (type, key) => (checkOpen(), backend.get(type, key)),
-    page: async (type, request) => (checkOpen(), backend.page(type, request)),
-    async *scan(type, terms) {
+    get: async (type, key, options) => (checkOpen(), backend.get(type, key, options)),
+    page: async (type, request, options) => (checkOpen(), backend.page(type, request, options)),
+    async *scan(type, terms, options) {
       checkOpen();
-      for await (const record of backend.scan(type, terms)) {
+      for await (const record of backend.scan(type, terms, options)) {
         checkOpen();
         yield record;
       }
     },
-    types: async () => (checkOpen(), backend.types()),
+    types: async (options) => (checkOpen(), backend.types(options)),
     commit: async (writes) => (checkOpen(), backend.commit(writes)),
     ...(backend.replace ? { replace: async (type, key, version, record) => (checkOpen(), backend.replace!(type, key, version, record)) } : {}),
     close: () => backend.close(),
@@ -259,24 +293,28 @@ function conflictError(type: string, key: string, expect: Expect, current: strin
   return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
 }
 
-/** Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`. */
+/**
+ * Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`; the
+ * reason of an aborted call's signal passes through as it is.
+ */
 function wrapDriver(driver: Driver): Driver {
-  const wrap = (e: unknown): never => {
+  const wrap = (e: unknown, options?: CallOptions): never => {
     if (e instanceof ObjectStoreError || e instanceof CommitConflict) throw e;
+    if (options?.signal?.aborted && e === options.signal.reason) throw e;
     throw new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
   };
   return {
     kind: driver.kind,
-    get: (type, key) => driver.get(type, key).catch(wrap),
-    page: (type, request) => driver.page(type, request).catch(wrap),
-    async *scan(type, terms) {
+    get: (type, key, options) => driver.get(type, key, options).catch((e) => wrap(e, options)),
+    page: (type, request, options) => driver.page(type, request, options).catch((e) => wrap(e, options)),
+    async *scan(type, terms, options) {
       try {
-        yield* driver.scan(type, terms);
+        yield* driver.scan(type, terms, options);
       } catch (e) {
-        wrap(e);
+        wrap(e, options);
       }
     },
-    types: () => driver.types().catch(wrap),
+    types: (options) => driver.types(options).catch((e) => wrap(e, options)),
     commit: (writes) => driver.commit(writes).catch(wrap),
     ...(driver.replace ? { replace: (type, key, version, record) => driver.replace!(type, key, version, record).catch(wrap) } : {}),
     close: () => driver.close().catch(wrap),

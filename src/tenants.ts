@@ -40,7 +40,7 @@ export function checkTenantName(name: unknown): asserts name is string {
 
 /** Only the types with no `_`: the store's own (no tenant's, no index). */
 export function ownTypesOnly(driver: Driver): Driver {
-  return { ...bind(driver), types: async () => (await driver.types()).filter((type) => !type.includes("_")) };
+  return { ...bind(driver), types: async (options) => (await driver.types(options)).filter((type) => !type.includes("_")) };
 }
 
 /**
@@ -58,10 +58,10 @@ export function tenantDriver(driver: Driver, name: string): Driver {
   const mapWrite = (write: Write): Write => ({ ...write, type: to(write.type) });
   const tenant: Driver = {
     kind: driver.kind,
-    get: (type, key) => driver.get(to(type), key),
-    page: (type, request) => driver.page(to(type), request),
-    scan: (type, terms) => driver.scan(to(type), terms),
-    types: async () => (await driver.types()).flatMap((type) => (type.startsWith(prefix) ? [type.slice(prefix.length)] : [])),
+    get: (type, key, options) => driver.get(to(type), key, options),
+    page: (type, request, options) => driver.page(to(type), request, options),
+    scan: (type, terms, options) => driver.scan(to(type), terms, options),
+    types: async (options) => (await driver.types(options)).flatMap((type) => (type.startsWith(prefix) ? [type.slice(prefix.length)] : [])),
     commit: (writes) => driver.commit(writes.map(mapWrite)),
     close: async () => {},
   };
@@ -73,10 +73,10 @@ export function tenantDriver(driver: Driver, name: string): Driver {
 function bind(driver: Driver): Driver {
   const bound: Driver = {
     kind: driver.kind,
-    get: (type, key) => driver.get(type, key),
-    page: (type, request) => driver.page(type, request),
-    scan: (type, terms) => driver.scan(type, terms),
-    types: () => driver.types(),
+    get: (type, key, options) => driver.get(type, key, options),
+    page: (type, request, options) => driver.page(type, request, options),
+    scan: (type, terms, options) => driver.scan(type, terms, options),
+    types: (options) => driver.types(options),
     commit: (writes) => driver.commit(writes),
     close: () => driver.close(),
   };

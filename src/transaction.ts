@@ -11,8 +11,9 @@ import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputEr
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
 import { selectPage } from "./select.ts";
+import { anySignal, checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
 import { type Seen, Staging } from "./staging.ts";
-import type { JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
+import type { GetOptions, JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
 import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** What a transaction needs from its store. */
@@ -32,10 +33,17 @@ export interface TransactionHandle {
   end(): void;
 }
 
-/** Creates a transaction over `ctx`; its writes stay staged until the caller commits them. */
-export function openTransaction(ctx: StoreContext): TransactionHandle {
+/**
+ * Creates a transaction over `ctx`; its writes stay staged until the caller commits them.
+ * `signal` (the transaction's) cancels every read it makes.
+ */
+export function openTransaction(ctx: StoreContext, signal?: AbortSignal): TransactionHandle {
   const staging = new Staging();
   const { driver } = ctx;
+  /** The signal of one read: the transaction's, and the call's own when it has one. */
+  const signalOf = (own: unknown, what: string) => anySignal([signal, checkSignal(own, what)]);
+  const get = (type: string, key: string, s: AbortSignal | undefined) => untilAborted(driver.get(type, key, s && { signal: s }), s);
+  const scan = (type: string, terms: string[], s: AbortSignal | undefined = signal) => iterateUntilAborted(driver.scan(type, terms, s && { signal: s }), s);
   let ended = false;
   const check = () => {
     if (ended) throw new ObjectStoreError("CLOSED", "This transaction has ended");
@@ -44,18 +52,27 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
 
   /** Keys (`type\nkey`) a read of this transaction found in the backend. */
   const readPresent = new Set<string>();
-  const sawPresent = (type: string, record: DriverRecord): DriverRecord => (readPresent.add(`${type}\n${record.key}`), record);
+  /**
+   * Notes a record a read found (a page and a scan too). A create without a version of a key
+   * only a page or scan found stays blind (the commit's absent condition decides, as for any
+   * unread create); a `get` of the key makes it read.
+   */
+  const sawPresent = (type: string, record: DriverRecord): DriverRecord => {
+    readPresent.add(`${type}\n${record.key}`);
+    return record;
+  };
 
   /**
    * What the transaction sees at a key. With `forWrite`, an object an earlier read of this
    * transaction found but the backend no longer holds (another writer removed it) is a conflict:
    * the write was decided on a state that is gone, so `retries` must re-run `fn`.
    */
-  const read = async (type: string, key: string, forWrite = false): Promise<Seen> => {
+  const read = async (type: string, key: string, s: AbortSignal | undefined = signal, forWrite = false): Promise<Seen> => {
     const staged = staging.lookup(type, key);
     if (staged) return staged;
     const epoch = staging.epoch(type);
-    const record = await driver.get(type, key);
+    staging.noteRead(type, key);
+    const record = await get(type, key, s);
     const now = staging.lookup(type, key);
     if (now) return now;
     if (record) sawPresent(type, record);
@@ -85,10 +102,10 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   };
 
   /** The type's objects as this transaction sees them, in key order. */
-  const merged = async (type: string, terms: string[]): Promise<DriverRecord[]> => {
+  const merged = async (type: string, terms: string[], s: AbortSignal | undefined): Promise<DriverRecord[]> => {
     const stage = staging.typeStage(type)!;
     const byKey = new Map<string, DriverRecord>();
-    if (!stage.truncated) for await (const record of driver.scan(type, [])) byKey.set(record.key, sawPresent(type, record));
+    if (!stage.truncated) for await (const record of scan(type, [], s)) byKey.set(record.key, sawPresent(type, record));
     for (const [key, { record }] of stage.keys) {
       if (record) byKey.set(key, record);
       else byKey.delete(key);
@@ -98,30 +115,36 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   };
 
   const tx: Transaction = {
-    async get<T = JsonValue>(type: string, key: string) {
-      checkType(type), checkKey(key), check();
-      const { record } = await read(type, key);
+    async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
+      checkType(type), checkKey(key);
+      const s = signalOf(checkOptions(options, "get options")?.signal, "get options");
+      check(), s?.throwIfAborted();
+      const { record } = await read(type, key, s);
       return record && (toStoredObject(type, record, true) as StoredObject<T>);
     },
 
     async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
       checkType(type);
       const plan = planPage(params, ctx.maxPagesize);
-      check();
+      const s = signalOf(params?.signal, "page parameters");
+      check(), s?.throwIfAborted();
       if (!staging.typeStage(type)) {
-        return buildPage(type, plan, await driver.page(type, plan.request), (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
+        const page = await untilAborted(driver.page(type, plan.request, s && { signal: s }), s);
+        return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
       }
-      const records = await merged(type, []);
+      const records = await merged(type, [], s);
       const selected = selectPage(records, plan.request, (r) => r);
       return buildPage(type, plan, selected, (t, r) => toStoredObject<T>(t, r, true));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
       checkType(type);
-      const terms = parseQuery(checkOptions(options, "scan options")?.query);
-      check();
+      const checked = checkOptions(options, "scan options");
+      const terms = parseQuery(checked?.query);
+      const s = signalOf(checked?.signal, "scan options");
+      check(), s?.throwIfAborted();
       const stagedType = staging.typeStage(type) !== undefined;
-      const records = stagedType ? await merged(type, terms) : driver.scan(type, terms);
+      const records = stagedType ? await merged(type, terms, s) : scan(type, terms, s);
       for await (const record of records) {
         check();
         yield toStoredObject<T>(type, stagedType ? record : sawPresent(type, record), stagedType);
@@ -129,8 +152,8 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     },
 
     async types() {
-      check();
-      const found = new Set(await driver.types());
+      check(), signal?.throwIfAborted();
+      const found = new Set(await untilAborted(driver.types(signal && { signal }), signal));
       for (const [type, stage] of staging.types) {
         if ([...stage.keys.values()].some((k) => k.record)) found.add(type);
         else if (stage.truncated || !(await hasUnstagedObject(type, stage.keys))) found.delete(type);
@@ -143,7 +166,15 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       const expected = checkVersion(version);
       const copy = copyValue(value);
       check();
-      const seen = await read(type, key, true);
+      if (expected === undefined && staging.canCreateBlind(type, key)) {
+        // A create of a key this transaction never read needs no read: the commit's condition
+        // (the key is absent) decides, and a conflict there is this create's OBJECT_EXISTS.
+        const now = ctx.stamp();
+        const record: DriverRecord = { key, value: copy, version: "1", created: now, updated: now };
+        staging.stageBlind(type, key, record);
+        return { version: "1", created: now, updated: now };
+      }
+      const seen = await read(type, key, signal, true);
       checkMatrix(type, key, seen.record, expected, "save");
       return put(type, key, seen, copy);
     },
@@ -155,7 +186,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
         throw new InvalidInputError("INVALID_ARGUMENT", `Invalid update function: got ${describe(fn)}`);
       }
       check();
-      const seen = await read(type, key, true);
+      const seen = await read(type, key, signal, true);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
       const next = await fn((seen.record && cloneJson(seen.record.value)) as T | undefined);
       if (next === undefined) {
@@ -168,7 +199,8 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       checkType(type), checkKey(key);
       const { expected, ignoreMissing } = checkRemoveOptions(options);
       check();
-      const seen = await read(type, key, true);
+      const seen = await read(type, key, signal, true);
+      if (seen.stage?.blind && seen.record) await checkBlindCreate(type, key);
       if (!seen.record) {
         if (ignoreMissing) return;
         throw new ObjectMissingError(`Cannot remove ${type}/${key}: no such object`);
@@ -181,6 +213,9 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
 
     async truncate(type: string) {
       checkType(type), check();
+      // A truncate drops the type's creates checked only at commit, and with them that check: make it now.
+      for (const key of staging.blindKeys(type)) await checkBlindCreate(type, key);
+      check();
       staging.truncate(type);
     },
 
@@ -196,9 +231,18 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     },
   };
 
+  /**
+   * A remove would drop a create checked only at commit, and with it that check: make it now.
+   * An object there means the create failed, as it would have had it read the key.
+   */
+  async function checkBlindCreate(type: string, key: string): Promise<void> {
+    const current = await get(type, key, signal);
+    if (current) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+  }
+
   /** Whether the backend holds an object of `type` that this transaction did not stage. */
   async function hasUnstagedObject(type: string, staged: Map<string, unknown>): Promise<boolean> {
-    for await (const record of driver.scan(type, [])) if (!staged.has(record.key)) return true;
+    for await (const record of scan(type, [])) if (!staged.has(record.key)) return true;
     return false;
   }
 

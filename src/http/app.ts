@@ -10,6 +10,7 @@ import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
 import type { ObjectStore } from "../types.ts";
 import { bearerCheck } from "./auth.ts";
+import { changesRoute } from "./changes.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { json, notAllowed, objectResponse } from "./objects.ts";
 import { queryRecords } from "./records.ts";
@@ -100,6 +101,8 @@ export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
     if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
     return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
   });
+
+  app.all("/api/changes", changesRoute(store, bodyLimit));
 
   return app;
 }

@@ -64,12 +64,13 @@ const PAGE_QUERY = v.object({
   query: v.optional(v.string()),
   sort: v.optional(v.string()),
   cursor: v.optional(v.string()),
+  total: v.optional(v.pipe(v.picklist(["true", "false"], "expected true or false"), v.transform((t) => t === "true"))),
 });
-const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor"] as const;
+const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor", "total"] as const;
 
 /**
  * The listing parameters of `GET /api/objects/:type`. A repeated or malformed `offset` /
- * `pagesize` is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
+ * `pagesize` / `total` (`true` or `false`) is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
  * checked by the store with the same code. Unknown parameters are ignored.
  *
  * @example

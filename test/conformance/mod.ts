@@ -11,6 +11,7 @@
  * @module
  */
 import { describe } from "bun:test";
+import { cancelCases } from "./cancel.ts";
 import { closeCases } from "./close.ts";
 import { conflictCases } from "./conflicts.ts";
 import { copyCases } from "./copies.ts";
@@ -19,12 +20,14 @@ import { differentialCases } from "./differential.ts";
 import { dsiCases } from "./dsi.ts";
 import { type ConformanceSettings, createHarness, type StoreFactory } from "./harness.ts";
 import { inputCases } from "./input.ts";
+import { limitCases } from "./limits.ts";
 import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { removedCases } from "./removed.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
 import { tenantCases } from "./tenants.ts";
+import { totalCases } from "./total.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -54,10 +57,13 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     sortCases(h);
     queryCases(h);
     cursorCases(h);
+    limitCases(h);
+    totalCases(h);
     inputCases(h);
     valueCases(h);
     scanCases(h);
     closeCases(h);
+    cancelCases(h);
     differentialCases(h);
     tenantCases(h);
     dsiCases(h);

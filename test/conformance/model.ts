@@ -189,6 +189,14 @@ export class Model {
     return this.#write(type, key, value as Json, current, now);
   }
 
+  /**
+   * What a transaction's create of a key it never read stages over an existing object: a new
+   * object (version 1); the commit then fails with OBJECT_EXISTS.
+   */
+  createOver(type: string, key: string, value: Json, now: string) {
+    return this.#write(type, key, value, undefined, now);
+  }
+
   update(type: string, key: string, fn: (current: Json | undefined) => unknown, version: Version, now: string) {
     checkKey(key);
     checkVersion(version);

@@ -33,6 +33,9 @@ export function removedCases(h: Harness): void {
       const store = await h.open();
       for (const [readName, read] of READS) {
         for (const [writeName, write] of WRITES) {
+          // A create without a version after only a page or scan is a blind create: its absent
+          // condition is decided at commit (OBJECT_EXISTS / nothing written), like any unread create.
+          if (readName !== "get" && writeName === "save without a version") continue;
           await store.save(T, "a", "v1");
           try {
             await expectError(

@@ -87,13 +87,13 @@ export function originalDynamoDriver(options: OriginalDynamoDriverOptions): Driv
     made.add(table);
   };
   /** Reads; a missing table holds nothing. */
-  const read = <T>(operation: string, input: unknown, empty: T): Promise<T> =>
-    client.call<T>(operation, input).catch((e) => {
+  const read = <T>(operation: string, input: unknown, empty: T, signal?: AbortSignal): Promise<T> =>
+    client.call<T>(operation, input, signal ? { signal } : {}).catch((e) => {
       if (isCode(e, "ResourceNotFoundException")) return empty;
       throw e;
     });
 
-  async function* scanType(type: string): AsyncGenerator<DriverRecord> {
+  async function* scanType(type: string, signal?: AbortSignal): AsyncGenerator<DriverRecord> {
     const input: Record<string, unknown> = {
       TableName: tableOf(type),
       FilterExpression: "begins_with(partition_key, :p)",
@@ -101,33 +101,33 @@ export function originalDynamoDriver(options: OriginalDynamoDriverOptions): Driv
       ConsistentRead: true,
     };
     do {
-      const answer = await read<{ Items: Item[]; LastEvaluatedKey?: Item }>("Scan", input, { Items: [] });
+      const answer = await read<{ Items: Item[]; LastEvaluatedKey?: Item }>("Scan", input, { Items: [] }, signal);
       // begins_with also matches longer types that start with this one and "_" (types have no "_", keys may).
       for (const item of answer.Items) if (str(item, "objectType") === type) yield decode(item);
       input.ExclusiveStartKey = answer.LastEvaluatedKey;
     } while (input.ExclusiveStartKey);
   }
 
-  const sorted = async (type: string, terms: string[]) => {
+  const sorted = async (type: string, terms: string[], signal?: AbortSignal) => {
     const records: DriverRecord[] = [];
-    for await (const record of scanType(type)) if (terms.length === 0 || matchesTerms(searchText(record.key, record.value), terms)) records.push(record);
+    for await (const record of scanType(type, signal)) if (terms.length === 0 || matchesTerms(searchText(record.key, record.value), terms)) records.push(record);
     return records.sort((a, b) => compareCodePoints(a.key, b.key));
   };
 
   return {
     kind: "DynamoDB",
 
-    async get(type, key) {
-      const { Item } = await read<{ Item?: Item }>("GetItem", { TableName: tableOf(type), Key: { partition_key: { S: `${type}_${key}` } }, ConsistentRead: true }, {});
+    async get(type, key, options) {
+      const { Item } = await read<{ Item?: Item }>("GetItem", { TableName: tableOf(type), Key: { partition_key: { S: `${type}_${key}` } }, ConsistentRead: true }, {}, options?.signal);
       return Item && decode(Item);
     },
 
-    async page(type, request: PageRequest) {
-      return selectPage(await sorted(type, []), request, (r) => r);
+    async page(type, request: PageRequest, options) {
+      return selectPage(await sorted(type, [], options?.signal), request, (r) => r);
     },
 
-    async *scan(type, terms) {
-      yield* await sorted(type, terms);
+    async *scan(type, terms, options) {
+      yield* await sorted(type, terms, options?.signal);
     },
 
     async types() {
