@@ -85,8 +85,7 @@ const objectPrefix = () =>
   );
 
 /** An empty prefix names the original layout's tables `_objData`, `_ver`, `_idxData`; objstore's own tables need one. */
-const emptyPrefixOriginalOnly = <T extends { objectPrefix?: string; layout?: string }>() =>
-  v.check<T, string>((c) => c.objectPrefix !== "" || c.layout === "original", 'objectPrefix may be empty only with "layout": "original"');
+const EMPTY_PREFIX = 'may be empty only with "layout": "original"';
 
 const oneUrl = <T extends { connectionString?: string; url?: string }>() =>
   v.check<T, string>((c) => (c.connectionString === undefined) !== (c.url === undefined), "give exactly one of connectionString or url");
@@ -101,7 +100,7 @@ const LibSQL = v.pipe(
     layout: v.optional(LAYOUT),
   }),
   oneUrl(),
-  emptyPrefixOriginalOnly(),
+  v.forward(v.check((c) => c.objectPrefix !== "" || c.layout === "original", EMPTY_PREFIX), ["objectPrefix"]),
 );
 
 const SQLAlchemy = v.pipe(
@@ -114,7 +113,7 @@ const SQLAlchemy = v.pipe(
     layout: v.optional(LAYOUT),
   }),
   oneUrl(),
-  emptyPrefixOriginalOnly(),
+  v.forward(v.check((c) => c.objectPrefix !== "" || c.layout === "original", EMPTY_PREFIX), ["objectPrefix"]),
   v.forward(
     v.check((c) => c.authToken === undefined || serverDialectOf(c.connectionString ?? c.url ?? "") === undefined, "applies to libSQL URLs only; a server URL carries its own user and password"),
     ["authToken"],
