@@ -4,7 +4,10 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import type { Hono } from "hono";
+// Hono with its PatternRouter: the same routing for our few fixed routes, ~2.5 KB gzip less in a
+// Worker bundle than the default SmartRouter (RegExpRouter + TrieRouter).
+import { Hono as TinyHono } from "hono/tiny";
 import { cors } from "hono/cors";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
@@ -45,7 +48,7 @@ const OBJECTS = "/api/objects/";
 export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const maxQueryLimit = options.maxQueryLimit ?? 10_000;
-  const app = new Hono();
+  const app: Hono = new TinyHono();
 
   app.onError((e, c) => {
     const { status, body } = errorResponse(e);
