@@ -21,6 +21,8 @@ import "../src/drivers/register/libsql.ts";
 import "../src/drivers/register/migrating.ts";
 import "../src/drivers/register/multitenant.ts";
 import "../src/drivers/register/remote.ts";
+import "../src/register/double-string-index.ts";
+import "../src/register/tenants.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
 import type { ObjectStore } from "../mod.ts";
 import type { D1DatabaseLike } from "../src/drivers/d1/driver.ts";

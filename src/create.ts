@@ -3,8 +3,7 @@
  *
  * @module
  */
-import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
-import type { OfflineDriver } from "./composites/offline/driver.ts";
+import type { MirrorFailure } from "./composites/migrating.ts";
 import type { OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
@@ -19,6 +18,7 @@ import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./driv
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
+import { ENTRY_POINTS_LOAD_IT } from "./store-features.ts";
 import type { ObjectStore } from "./types.ts";
 
 /** Options for creating a store: clocks, limits and the runtime services a driver needs. */
@@ -102,22 +102,14 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
   const parsed = parseConfig(config ?? { Type: "Memory" });
+  const definition = parsed.Type === "Memory" ? undefined : registeredDriver(parsed.Type);
   // A store of stores (MultiTenant): its registration builds it from the stores inside.
-  const whole = parsed.Type === "Memory" ? undefined : registeredDriver(parsed.Type)?.createStore;
-  if (whole) return whole(parsed, (inner) => createObjectStoreInstance(inner, options));
+  if (definition?.createStore) return definition.createStore(parsed, (inner) => createObjectStoreInstance(inner, options));
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
-  // The Offline store's own calls (OfflineObjectStore).
-  if (driver.kind === "Offline") {
-    const { sync, status, conflicts, resolve } = driver as OfflineDriver;
-    return Object.assign(store, { sync, status, conflicts, resolve });
-  }
-  // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
-  if ("stats" in driver && typeof driver.stats === "function") {
-    const stats = (driver as MigratingDriver).stats.bind(driver);
-    return Object.assign(store, { stats });
-  }
-  return store;
+  // A composite's own calls (OfflineObjectStore's sync, CachingObjectStore's stats, ...).
+  const methods = definition?.storeMethods?.(driver);
+  return methods ? Object.assign(store, methods) : store;
 }
 
 /**
@@ -165,8 +157,7 @@ function notRegistered(type: string): ObjectStoreError {
     "UNSUPPORTED",
     specifier === undefined
       ? `the ${type} driver is not available`
-      : `the ${type} driver is not loaded: import "${specifier}" before creating the store ` +
-        `(or import createObjectStoreInstance from @objstore/objstore/node, /bun, /deno or /worker, which load every driver they support)`,
+      : `the ${type} driver is not loaded: import "${specifier}" before creating the store ${ENTRY_POINTS_LOAD_IT}`,
   );
 }
 

@@ -9,7 +9,8 @@
 import type { DriverRecord } from "./driver.ts";
 import { InvalidInputError } from "./errors.ts";
 import type { Seen } from "./staging.ts";
-import type { DoubleStringIndex, JsonValue } from "./types.ts";
+import { indexType } from "./tenants.ts";
+import type { DoubleStringIndex, JsonValue, ObjectStore } from "./types.ts";
 import { checkKey, describe } from "./validate.ts";
 
 /** What an index needs from a transaction: raw reads and staged writes of its hidden type. */
@@ -43,15 +44,16 @@ function checkString(value: unknown, which: "A" | "B"): asserts value is string 
 const other = (seen: Seen): string | undefined => (seen.record ? (seen.record as DriverRecord).value as string : undefined);
 
 /**
- * The index of hidden type `type` inside one transaction.
+ * The index of `namespace` (kept in the hidden type `_dsi_<namespace>`) inside one transaction.
  *
  * @example
  * ```ts
- * const index = transactionIndex(access, "_dsi_users");
+ * const index = transactionIndex(access, "users");
  * await index.save("ann@example.com", "user-1");
  * ```
  */
-export function transactionIndex(access: IndexAccess, type: string): DoubleStringIndex {
+export function transactionIndex(access: IndexAccess, namespace: string): DoubleStringIndex {
+  const type = indexType(namespace);
   const A = (a: string) => `a${a}`, B = (b: string) => `b${b}`;
   const removePair = async (a: string | undefined, b: string | undefined) => {
     if (a !== undefined) {
@@ -97,5 +99,25 @@ export function transactionIndex(access: IndexAccess, type: string): DoubleStrin
       access.check();
       access.truncate(type);
     },
+  };
+}
+
+/**
+ * The index of `namespace` over a whole store: each call runs in its own transaction.
+ *
+ * @example
+ * ```ts
+ * await storeIndex(store, "users").getByA("ann@example.com");
+ * ```
+ */
+export function storeIndex(store: ObjectStore, namespace: string): DoubleStringIndex {
+  const run = <T>(fn: (index: DoubleStringIndex) => Promise<T>) => store.transaction((tx) => fn(tx.doubleStringIndex(namespace)));
+  return {
+    save: (a, b) => run((index) => index.save(a, b)),
+    getByA: (a) => run((index) => index.getByA(a)),
+    getByB: (b) => run((index) => index.getByB(b)),
+    removeByA: (a) => run((index) => index.removeByA(a)),
+    removeByB: (b) => run((index) => index.removeByB(b)),
+    truncate: () => run((index) => index.truncate()),
   };
 }

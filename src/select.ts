@@ -88,11 +88,24 @@ interface Ranked<E> {
 }
 
 function insertionPoint<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
+  return firstIndex(sorted.length, (i) => compare(sorted[i]!, item) <= 0);
+}
+
+/**
+ * Binary search: the first index in [0, `end`) for which `before` is false (`end` when there is
+ * none), where `before` is true for a prefix of the indexes and false for the rest.
+ *
+ * @example
+ * ```ts
+ * firstIndex(4, (i) => [1, 3, 5, 7][i]! < 4); // 2
+ * ```
+ */
+export function firstIndex(end: number, before: (index: number) => boolean): number {
   let lo = 0;
-  let hi = sorted.length;
+  let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compare(sorted[mid]!, item) <= 0) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

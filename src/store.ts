@@ -5,13 +5,14 @@
  * @module
  */
 import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
-import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
+import { BackendError, InvalidInputError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import type { Staging } from "./staging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
 import { checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
-import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
-import { checkTenantName, ownTypesOnly, tenantDriver } from "./tenants.ts";
+import { checkOptions, checkRemoveOptions, existsError, openTransaction, type StoreContext, toStoredObject, wrongVersion } from "./transaction.ts";
+import { storeFeature } from "./store-features.ts";
+import { ownTypesOnly } from "./tenants.ts";
 import type { DoubleStringIndex, GetOptions, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
 import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
 
@@ -38,13 +39,13 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   const maxPagesize = checkCount(options.maxPagesize, "maxPagesize", 100);
   if (maxPagesize < 1) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid maxPagesize: must be at least 1");
 
-  const backend = wrapDriver(driver);
-  // The store's listings show only its own types (no tenant's, no index: see tenants.ts).
-  const visible = ownTypesOnly(backend);
   let closing: Promise<void> | undefined;
   const checkOpen = () => {
     if (closing) throw new ObjectStoreError("CLOSED", "This store is closed");
   };
+  const backend = wrapDriver(driver, checkOpen);
+  // The store's listings show only its own types (no tenant's, no index: see tenants.ts).
+  const visible = ownTypesOnly(backend);
   const ctx: StoreContext = { driver: visible, maxPagesize, stamp: () => now().toISOString(), checkOpen };
 
   /** Commits one write outside a transaction, turning a conflict into the matrix's error. */
@@ -172,27 +173,21 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     },
 
     forTenant(name: string): ObjectStore {
-      checkTenantName(name);
+      const tenants = storeFeature("tenants");
+      tenants.check(name);
       checkOpen();
-      // Over the guarded driver: closing this store closes every tenant's view of it.
-      return createStore(tenantDriver(guardedDriver(backend, checkOpen), name), options);
+      // Over the store's checked driver: closing this store closes every tenant's view of it.
+      return createStore(tenants.driver(backend, name), options);
     },
 
     doubleStringIndex(namespace: string): DoubleStringIndex {
+      const index = storeFeature("doubleStringIndex");
       checkType(namespace);
-      const run = <T>(fn: (index: DoubleStringIndex) => Promise<T>) => store.transaction((tx) => fn(tx.doubleStringIndex(namespace)));
-      return {
-        save: (a, b) => run((index) => index.save(a, b)),
-        getByA: (a) => run((index) => index.getByA(a)),
-        getByB: (b) => run((index) => index.getByB(b)),
-        removeByA: (a) => run((index) => index.removeByA(a)),
-        removeByB: (b) => run((index) => index.removeByB(b)),
-        truncate: () => run((index) => index.truncate()),
-      };
+      return index.overStore(store, namespace);
     },
   };
 
-  drivers.set(store, guardedDriver(backend, checkOpen));
+  drivers.set(store, backend);
 
   async function commitAll(writes: Write[], staging: Staging) {
     checkOpen();
@@ -203,7 +198,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const write = writes[e.index];
       // A create of a key the transaction never read was checked only here: it is that create's error.
       if (write?.op === "put" && e.current !== undefined && staging.isBlind(write.type, write.key)) {
-        const error = new ObjectExistsError(`Cannot create ${write.type}/${write.key}: it exists (version ${e.current})`);
+        const error = existsError(write.type, write.key, e.current);
         unreadCreates.set(error, { type: write.type, key: write.key });
         throw error;
       }
@@ -248,25 +243,6 @@ export function driverOf(store: ObjectStore): Driver | undefined {
   return drivers.get(store);
 }
 
-function guardedDriver(backend: Driver, checkOpen: () => void): Driver {
-  return {
-    kind: backend.kind,
-    get: async (type, key, options) => (checkOpen(), backend.get(type, key, options)),
-    page: async (type, request, options) => (checkOpen(), backend.page(type, request, options)),
-    async *scan(type, terms, options) {
-      checkOpen();
-      for await (const record of backend.scan(type, terms, options)) {
-        checkOpen();
-        yield record;
-      }
-    },
-    types: async (options) => (checkOpen(), backend.types(options)),
-    commit: async (writes) => (checkOpen(), backend.commit(writes)),
-    ...(backend.replace ? { replace: async (type, key, version, record) => (checkOpen(), backend.replace!(type, key, version, record)) } : {}),
-    close: () => backend.close(),
-  };
-}
-
 /** A commit conflict inside a one-write shortcut, so the shortcut can report the matrix error. */
 class CommitConflictError extends WrongObjectVersionError {
   readonly conflict: CommitConflict;
@@ -288,35 +264,45 @@ function unwrapConflict(e: unknown): never {
 
 function conflictError(type: string, key: string, expect: Expect, current: string | undefined, what: string): ObjectStoreError {
   if (current === undefined) return new ObjectMissingError(`Cannot ${what} ${type}/${key}: no such object`);
-  if ("absent" in expect) return new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current})`);
+  if ("absent" in expect) return existsError(type, key, current);
   const expected = "version" in expect ? expect.version : "?";
-  return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
+  return wrongVersion(type, key, expected, current);
 }
 
 /**
- * Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`; the
- * reason of an aborted call's signal passes through as it is.
+ * The store's view of its driver: every call but `close` first checks that the store is open
+ * (`CLOSED` after `close()`, also between the records of a scan), and unexpected driver failures
+ * become `BACKEND_ERROR`, keeping the original as `cause`; the reason of an aborted call's
+ * signal passes through as it is.
  */
-function wrapDriver(driver: Driver): Driver {
+function wrapDriver(driver: Driver, checkOpen: () => void): Driver {
   const wrap = (e: unknown, options?: CallOptions): never => {
     if (e instanceof ObjectStoreError || e instanceof CommitConflict) throw e;
     if (options?.signal?.aborted && e === options.signal.reason) throw e;
     throw new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
   };
+  const call = async <T>(run: () => Promise<T>, options?: CallOptions): Promise<T> => {
+    checkOpen();
+    return run().catch((e) => wrap(e, options));
+  };
   return {
     kind: driver.kind,
-    get: (type, key, options) => driver.get(type, key, options).catch((e) => wrap(e, options)),
-    page: (type, request, options) => driver.page(type, request, options).catch((e) => wrap(e, options)),
+    get: (type, key, options) => call(() => driver.get(type, key, options), options),
+    page: (type, request, options) => call(() => driver.page(type, request, options), options),
     async *scan(type, terms, options) {
+      checkOpen();
       try {
-        yield* driver.scan(type, terms, options);
+        for await (const record of driver.scan(type, terms, options)) {
+          checkOpen();
+          yield record;
+        }
       } catch (e) {
         wrap(e, options);
       }
     },
-    types: (options) => driver.types(options).catch((e) => wrap(e, options)),
-    commit: (writes) => driver.commit(writes).catch(wrap),
-    ...(driver.replace ? { replace: (type, key, version, record) => driver.replace!(type, key, version, record).catch(wrap) } : {}),
+    types: (options) => call(() => driver.types(options), options),
+    commit: (writes) => call(() => driver.commit(writes)),
+    ...(driver.replace ? { replace: (type, key, version, record) => call(() => driver.replace!(type, key, version, record)) } : {}),
     close: () => driver.close().catch(wrap),
   };
 }

@@ -38,9 +38,12 @@ export function checkTenantName(name: unknown): asserts name is string {
   }
 }
 
-/** Only the types with no `_`: the store's own (no tenant's, no index). */
+/**
+ * Only the types with no `_`: the store's own (no tenant's, no index). `driver` is a plain
+ * object whose methods do not use `this` (as the store's wrapped driver is), so it is spread.
+ */
 export function ownTypesOnly(driver: Driver): Driver {
-  return { ...bind(driver), types: async (options) => (await driver.types(options)).filter((type) => !type.includes("_")) };
+  return { ...driver, types: async (options) => (await driver.types(options)).filter((type) => !type.includes("_")) };
 }
 
 /**
@@ -67,19 +70,4 @@ export function tenantDriver(driver: Driver, name: string): Driver {
   };
   if (driver.replace) tenant.replace = (type, key, version, record) => driver.replace!(to(type), key, version, record);
   return tenant;
-}
-
-/** The driver's methods bound to it (so spreading it keeps `this`-free calls working). */
-function bind(driver: Driver): Driver {
-  const bound: Driver = {
-    kind: driver.kind,
-    get: (type, key, options) => driver.get(type, key, options),
-    page: (type, request, options) => driver.page(type, request, options),
-    scan: (type, terms, options) => driver.scan(type, terms, options),
-    types: (options) => driver.types(options),
-    commit: (writes) => driver.commit(writes),
-    close: () => driver.close(),
-  };
-  if (driver.replace) bound.replace = (type, key, version, record) => driver.replace!(type, key, version, record);
-  return bound;
 }

@@ -5,13 +5,12 @@
  * @module
  */
 import type { Driver, DriverRecord } from "./driver.ts";
-import { transactionIndex } from "./dsi.ts";
-import { indexType } from "./tenants.ts";
 import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
 import { selectPage } from "./select.ts";
 import { anySignal, checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
+import { storeFeature } from "./store-features.ts";
 import { type Seen, Staging } from "./staging.ts";
 import type { GetOptions, JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
 import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, nextVersion } from "./validate.ts";
@@ -220,14 +219,15 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     },
 
     doubleStringIndex(namespace: string) {
+      const index = storeFeature("doubleStringIndex");
       checkType(namespace);
-      return transactionIndex({
+      return index.inTransaction({
         read,
         put: (type, key, seen, value) => put(type, key, seen, value),
         remove: (type, key, seen) => stage(type, key, seen, undefined),
         truncate: (type) => staging.truncate(type),
         check,
-      }, indexType(namespace));
+      }, namespace);
     },
   };
 
@@ -237,7 +237,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
    */
   async function checkBlindCreate(type: string, key: string): Promise<void> {
     const current = await get(type, key, signal);
-    if (current) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+    if (current) throw existsError(type, key, current.version);
   }
 
   /** Whether the backend holds an object of `type` that this transaction did not stage. */
@@ -255,10 +255,16 @@ function checkMatrix(type: string, key: string, current: DriverRecord | undefine
     if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);
     return;
   }
-  if (expected === undefined) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+  if (expected === undefined) throw existsError(type, key, current.version);
   if (expected !== current.version) throw wrongVersion(type, key, expected, current.version);
 }
 
+/** The `OBJECT_EXISTS` of a create that found `type`/`key` at version `current`. */
+export function existsError(type: string, key: string, current: string): ObjectExistsError {
+  return new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current})`);
+}
+
+/** The `WRONG_OBJECT_VERSION` of a write at version `expected` that found `current`. */
 export function wrongVersion(type: string, key: string, expected: string, current: string): WrongObjectVersionError {
   return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
 }

@@ -193,8 +193,14 @@ export interface ObjectStore {
    * The store of tenant `name` on the same backend: its types are its own, and it never sees,
    * lists, counts or changes another tenant's objects or this store's. Tenant names follow the
    * object-type rules. Closing it leaves this store open; closing this store closes it.
+   * Needs `import "@objstore/objstore/tenants"` once in the program (the runtime entry points
+   * `/node`, `/bun`, `/deno` and `/worker` import it); else it throws `UNSUPPORTED`.
    */
   forTenant(name: string): ObjectStore;
-  /** The DoubleStringIndex `namespace` (an object-type name); each call is its own transaction. */
+  /**
+   * The DoubleStringIndex `namespace` (an object-type name); each call is its own transaction.
+   * Needs `import "@objstore/objstore/double-string-index"` once in the program (the runtime
+   * entry points import it); else it throws `UNSUPPORTED`.
+   */
   doubleStringIndex(namespace: string): DoubleStringIndex;
 }

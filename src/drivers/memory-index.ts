@@ -8,6 +8,7 @@
  * @module
  */
 import { orderKey } from "../query.ts";
+import { firstIndex } from "../select.ts";
 
 /** A chunk splits in two when it grows past this. */
 const MAX_CHUNK = 1024;
@@ -92,29 +93,14 @@ export function orderedIndex<E extends Keyed>(entries: Iterable<E>): OrderedInde
   };
 
   /** The chunk that holds `order` or would: the first whose last order is ≥ it (else the last). */
-  const chunkOf = (order: string): number => {
-    let lo = 0;
-    let hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const chunk = chunks[mid]!;
-      if (chunk[chunk.length - 1]!.order < order) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const chunkOf = (order: string): number =>
+    firstIndex(chunks.length - 1, (i) => {
+      const chunk = chunks[i]!;
+      return chunk[chunk.length - 1]!.order < order;
+    });
 
   /** Index of the first entry of `chunk` whose order is ≥ `order`. */
-  const lowerBound = (chunk: E[], order: string): number => {
-    let lo = 0;
-    let hi = chunk.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (chunk[mid]!.order < order) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const lowerBound = (chunk: E[], order: string): number => firstIndex(chunk.length, (i) => chunk[i]!.order < order);
 
   /** Chunk and offset of global index `start`. */
   const locate = (start: number): [number, number] => {

@@ -44,6 +44,11 @@ export interface DriverDefinition {
    * where it throws.
    */
   createStore?(config: StoreConfig, create: (inner: StoreConfig) => ObjectStore): ObjectStore;
+  /**
+   * The methods a store of this driver gains besides `ObjectStore`'s, given the driver `create`
+   * made (an Offline store's `sync`, a Caching or Migrating store's `stats`).
+   */
+  storeMethods?(driver: Driver): object;
 }
 
 /** The module that registers each backend, named in the error when it was not imported. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "bun:test";
+import "../../src/register/double-string-index.ts";
 import { InvalidInputError, ObjectStoreError } from "../../mod.ts";
 import { expect, expectError, type Harness } from "./harness.ts";
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "bun:test";
+import "../../src/register/tenants.ts";
 import { InvalidInputError, type ObjectStore, ObjectStoreError } from "../../mod.ts";
 import { runDifferential } from "./differential.ts";
 import { collect, expect, expectError, type Harness } from "./harness.ts";

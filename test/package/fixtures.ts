@@ -5,7 +5,10 @@
  * @module
  */
 
-/** Node/Deno/Bun ESM: Memory, a driver subpath by config, the error for one not imported, and the server. */
+/**
+ * Node/Deno/Bun ESM: Memory, a driver subpath by config, the errors for a driver and for the
+ * tenant and index features not imported, those features once imported, and the Node entry.
+ */
 export const RUN_MJS = `
 import { createObjectStoreInstance, ObjectStoreError } from "@objstore/objstore";
 const out = {};
@@ -20,6 +23,19 @@ try {
 }
 await import("@objstore/objstore/remote");
 out.remoteKind = createObjectStoreInstance({ Type: "Remote", url: "http://127.0.0.1:9" }).kind;
+for (const [name, use] of [["tenantUnloaded", () => store.forTenant("acme")], ["indexUnloaded", () => store.doubleStringIndex("Email")]]) {
+  try {
+    use();
+  } catch (e) {
+    out[name] = e instanceof ObjectStoreError ? e.code + " " + e.message : String(e);
+  }
+}
+await import("@objstore/objstore/tenants");
+await import("@objstore/objstore/double-string-index");
+await store.forTenant("acme").save("Person", "ann", { name: "acme" });
+out.tenant = (await store.forTenant("acme").get("Person", "ann")).value.name;
+await store.doubleStringIndex("Email").save("ann@example.com", "user-1");
+out.index = await store.doubleStringIndex("Email").getByA("ann@example.com");
 const node = await import("@objstore/objstore/node");
 out.nodeEntry = node.createObjectStoreInstance({ Type: "DynamoDB", aws_access_key_id: "A", aws_secret_access_key: "S", region_name: "eu-west-2" }).kind;
 console.log(JSON.stringify(out));

@@ -1,6 +1,7 @@
 /**
- * Registers every driver that runs on any runtime (the runtime entry points import this; the
- * ones that need a runtime service still need it injected).
+ * Registers every driver that runs on any runtime, and the store features `forTenant` and
+ * `doubleStringIndex` (the runtime entry points import this; the drivers that need a runtime
+ * service still need it injected).
  *
  * @module
  */
@@ -15,3 +16,5 @@ import "./caching.ts";
 import "./migrating.ts";
 import "./multitenant.ts";
 import "./offline.ts";
+import "../../register/double-string-index.ts";
+import "../../register/tenants.ts";

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { cachingDriver } from "../../composites/caching.ts";
+import { type CachingDriver, cachingDriver } from "../../composites/caching.ts";
 import { parseStoreConfig } from "../../config.ts";
 import type { CachingConfig } from "../../config-types.ts";
 import { registerDriver } from "../registry.ts";
@@ -20,6 +20,7 @@ import { registerDriver } from "../registry.ts";
 registerDriver({
   parseConfig: parseStoreConfig,
   types: ["Caching"],
+  storeMethods: (driver) => ({ stats: (driver as CachingDriver).stats.bind(driver) }),
   create(config, { options, driverFor }) {
     const caching = config as CachingConfig;
     return cachingDriver({

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { migratingDriver } from "../../composites/migrating.ts";
+import { type MigratingDriver, migratingDriver } from "../../composites/migrating.ts";
 import { parseStoreConfig } from "../../config.ts";
 import type { MigratingConfig } from "../../config-types.ts";
 import { registerDriver } from "../registry.ts";
@@ -20,6 +20,7 @@ import { registerDriver } from "../registry.ts";
 registerDriver({
   parseConfig: parseStoreConfig,
   types: ["Migrating"],
+  storeMethods: (driver) => ({ stats: (driver as MigratingDriver).stats.bind(driver) }),
   create(config, { options, driverFor }) {
     const { From, To } = config as MigratingConfig;
     return migratingDriver(driverFor(From), driverFor(To), { onMirrorError: options.onMirrorError });

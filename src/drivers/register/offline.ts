@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { offlineDriver } from "../../composites/offline/driver.ts";
+import { type OfflineDriver, offlineDriver } from "../../composites/offline/driver.ts";
 import type { ChangesSource } from "../../composites/offline/types.ts";
 import { parseStoreConfig } from "../../config.ts";
 import type { OfflineConfig, StoreConfig } from "../../config-types.ts";
@@ -25,6 +25,10 @@ import { registerDriver } from "../registry.ts";
 registerDriver({
   parseConfig: parseStoreConfig,
   types: ["Offline"],
+  storeMethods(driver) {
+    const { sync, status, conflicts, resolve } = driver as OfflineDriver;
+    return { sync, status, conflicts, resolve };
+  },
   create(config, { options, driverFor }) {
     const { Main, Local, Types, SyncInterval } = config as OfflineConfig;
     return offlineDriver({
