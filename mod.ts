@@ -16,7 +16,12 @@ export { CONFIG_ENV_VAR, createObjectStoreFromEnv, createObjectStoreInstance, ty
 export { parseStoreConfig } from "./src/config.ts";
 export type { FileInfo, FileSystem } from "./src/file-system.ts";
 export type { IndexedDBGlobals } from "./src/drivers/indexeddb/driver.ts";
-export type { LibsqlCreateClient } from "./src/drivers/libsql/from-config.ts";
+export type { LibsqlClientConfig, LibsqlCreateClient } from "./src/drivers/libsql/from-config.ts";
+export type { D1DatabaseLike, D1PreparedStatementLike } from "./src/drivers/d1/driver.ts";
+export type { Mysql2Connection, Mysql2Module, Mysql2Pool } from "./src/drivers/sql/mysql-client.ts";
+export type { PostgresFactory, PostgresQuery, PostgresSql } from "./src/drivers/sql/postgres-client.ts";
+export type { CallOptions, Driver, DriverPage, DriverRecord, Expect, PageRequest, Write } from "./src/driver.ts";
+export type { Position, SortField } from "./src/query.ts";
 export type { CacheStats, TypeCacheStats } from "./src/composites/cache-index.ts";
 export type { CachingObjectStore } from "./src/composites/caching.ts";
 export type { MigratingObjectStore, MirrorFailure, MirrorStats } from "./src/composites/migrating.ts";
@@ -42,6 +47,7 @@ export {
 export type {
   CachePolicy,
   CachingConfig,
+  D1Config,
   DenoKVConfig,
   DynamoDBConfig,
   IndexedDBConfig,
@@ -66,7 +72,7 @@ export {
   WrongObjectVersionError,
 } from "./src/errors.ts";
 export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
-export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
+export type { KvAtomic, KvDatabase, KvEntryMaybe, KvKey, KvSelector, KvU64Like, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
   DoubleStringIndex,
   GetOptions,

@@ -91,6 +91,7 @@ export interface DenoKVConfig {
  * `@objstore/objstore/worker` takes the binding from `env`; elsewhere pass `CreateOptions.d1`.
  */
 export interface D1Config {
+  /** The backend. */
   Type: "D1";
   /** The name of the D1 binding in the Worker's `env` (wrangler.toml `binding`). @default "DB" */
   binding: string;
@@ -153,6 +154,7 @@ export interface CachingConfig {
 
 /** A local-first replica of `Types` of `Main` kept in `Local`, writable offline. */
 export interface OfflineConfig {
+  /** The backend. */
   Type: "Offline";
   /** The store of record (typically Remote). */
   Main: StoreConfig;

@@ -9,10 +9,15 @@ import type { JsonValue } from "./types.ts";
 
 /** An object as a driver holds it; the type is implied by the call. */
 export interface DriverRecord {
+  /** The object's key. */
   key: string;
+  /** The stored JSON value. */
   value: JsonValue;
+  /** The version (`"1"`, `"2"`, ...). */
   version: string;
+  /** When the object was created (ISO-8601 UTC). */
   created: string;
+  /** When the object was last saved (ISO-8601 UTC). */
   updated: string;
 }
 
@@ -43,9 +48,13 @@ export type Write =
 export interface PageRequest {
   /** Lower-cased query terms (see `searchText`). */
   terms: string[];
+  /** Sort fields, in order; none means key order. */
   sort: SortField[];
+  /** Matches to skip (after `after`). */
   offset: number;
+  /** Most items to return. */
   limit: number;
+  /** Keyset position: only items strictly after it. */
   after?: Position;
   /** Whether `total` (the number of matches, ignoring offset/limit/after) is wanted. */
   count: boolean;
@@ -53,7 +62,9 @@ export interface PageRequest {
 
 /** What a driver's `page` returns; `total` is -1 when it was not asked for. */
 export interface DriverPage {
+  /** The records of the page, in order. */
   items: DriverRecord[];
+  /** The number of matches when `count` was asked for, else -1. */
   total: number;
 }
 
@@ -64,6 +75,7 @@ export class CommitConflict extends Error {
   /** The version found (`undefined` when the object is absent). */
   readonly current: string | undefined;
 
+  /** Creates the conflict of write `index`, which found `current`. */
   constructor(index: number, current: string | undefined) {
     super(`write ${index} conflicts (found ${current === undefined ? "no object" : `version ${current}`})`);
     this.index = index;
@@ -77,6 +89,7 @@ export class CommitConflict extends Error {
  * when it aborts, rejects with `signal.reason`; others may ignore it (the store layer checks it).
  */
 export interface CallOptions {
+  /** Cancels the call. */
   signal?: AbortSignal;
 }
 
@@ -86,8 +99,11 @@ export interface CallOptions {
  * and `CommitConflict`.
  */
 export interface Driver {
+  /** The backend's name, e.g. `"Memory"`: the store's `kind`. */
   readonly kind: string;
+  /** The record at `type`/`key`, or `undefined`. */
   get(type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined>;
+  /** One page of a type's records, as {@link PageRequest} says. */
   page(type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage>;
   /** Every record of a type matching `terms`, in key order, streamed. */
   scan(type: string, terms: string[], options?: CallOptions): AsyncIterable<DriverRecord>;
@@ -106,5 +122,6 @@ export interface Driver {
    * `save` outside a transaction uses it instead of a read plus a commit.
    */
   replace?(type: string, key: string, version: string, record: Omit<DriverRecord, "created">): Promise<string>;
+  /** Releases the backend. */
   close(): Promise<void>;
 }

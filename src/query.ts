@@ -9,7 +9,9 @@ import type { JsonValue } from "./types.ts";
 
 /** One sort field. */
 export interface SortField {
+  /** The top-level property of the value sorted by. */
   field: string;
+  /** Descending when true. */
   desc: boolean;
 }
 
@@ -159,6 +161,7 @@ export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined
 
 /** Where an object stands in a sort: its sort-field values and its key. */
 export interface Position {
+  /** The key of the last item before the position. */
   key: string;
   /** One entry per sort field; `null` for a missing field (same rank). */
   values: JsonValue[];

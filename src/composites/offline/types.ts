@@ -24,8 +24,11 @@ export interface OfflineStatus {
  * `resolve()` settles it.
  */
 export interface OfflineConflict {
+  /** Identifies the conflict, for `resolve()`. */
   id: string;
+  /** The object type written. */
   type: string;
+  /** The key written. */
   key: string;
   /** What was written offline; absent for a remove. */
   local?: StoredObject;

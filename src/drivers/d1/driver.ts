@@ -19,13 +19,17 @@ import { sqliteDialect } from "../sql/sqlite.ts";
 
 /** A D1 prepared statement (the part the driver uses). */
 export interface D1PreparedStatementLike {
+  /** The statement with its `?` parameters bound. */
   bind(...values: unknown[]): D1PreparedStatementLike;
+  /** Runs the statement; its rows are `results`. */
   all(): Promise<{ results?: unknown[] }>;
 }
 
 /** A D1 database binding (`env.DB`; the part the driver uses). */
 export interface D1DatabaseLike {
+  /** Prepares a statement. */
   prepare(sql: string): D1PreparedStatementLike;
+  /** Runs statements as one transaction (all or none). */
   batch(statements: D1PreparedStatementLike[]): Promise<{ results?: unknown[] }[]>;
 }
 

@@ -11,22 +11,31 @@ export type KvKey = readonly (string | number | bigint | boolean | Uint8Array)[]
 
 /** One entry read from the database; `versionstamp` is `null` when the key holds nothing. */
 export interface KvEntryMaybe<T = unknown> {
+  /** The key read. */
   key: KvKey;
+  /** Its value, `null` when there is none. */
   value: T | null;
+  /** Its versionstamp, `null` when the key holds nothing. */
   versionstamp: string | null;
 }
 
 /** A 64-bit unsigned counter value (`Deno.KvU64`). */
 export interface KvU64Like {
+  /** The counter. */
   readonly value: bigint;
 }
 
 /** An atomic operation being built (`Deno.AtomicOperation`). */
 export interface KvAtomic {
+  /** Commits only if each key is still at its versionstamp (`null`: absent). */
   check(...checks: { key: KvKey; versionstamp: string | null }[]): KvAtomic;
+  /** Sets a key. */
   set(key: KvKey, value: unknown): KvAtomic;
+  /** Deletes a key. */
   delete(key: KvKey): KvAtomic;
+  /** Adds `n` to a 64-bit counter. */
   sum(key: KvKey, n: bigint): KvAtomic;
+  /** Commits; `ok` is false when a check failed. */
   commit(): Promise<{ ok: boolean }>;
 }
 

@@ -11,12 +11,31 @@ import { ObjectStoreError } from "../../errors.ts";
 import { lazyDriver } from "../lazy.ts";
 import type { LibsqlDriverOptions } from "./driver.ts";
 
+/** What objstore passes to a libSQL `createClient`: a part of `@libsql/client`'s `Config`. */
+export interface LibsqlClientConfig {
+  /** The database URL: `file:`, `:memory:`, `libsql:`, `http(s):` or `ws(s):`. */
+  url: string;
+  /** The token of a remote database. */
+  authToken?: string;
+  /** Milliseconds a local connection waits for another process's lock. */
+  timeout?: number;
+  /** `fetch` for HTTP URLs (`CreateOptions.fetch`). */
+  fetch?: typeof fetch;
+}
+
 /**
  * A `createClient` of `@libsql/client` (the native one from `@libsql/client`, or
  * `@libsql/client/web`), or a function resolving to a client (the runtime entry points import
- * the native client on first use).
+ * the native client on first use). It must return a `Client` of `@libsql/client`; the type says
+ * `object` so that this package's types do not depend on the optional `@libsql/client`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@libsql/client";
+ * const libsqlCreateClient: LibsqlCreateClient = createClient;
+ * ```
  */
-export type LibsqlCreateClient = (config: Config) => Client | Promise<Client>;
+export type LibsqlCreateClient = (config: LibsqlClientConfig) => object | Promise<object>;
 
 /** What the config needs from `CreateOptions`. */
 export interface LibsqlServices {
@@ -49,13 +68,13 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
         `pass libsqlCreateClient in the options, or use a libsql://, http(s):// or ws(s):// URL.`,
     );
   }
-  const clientConfig: Config = { url };
+  const clientConfig: LibsqlClientConfig & Config = { url };
   if (config.authToken !== undefined) clientConfig.authToken = config.authToken;
   if (local) clientConfig.timeout = BUSY_TIMEOUT_MS;
   if (services.fetch !== undefined) clientConfig.fetch = services.fetch;
   const options: LibsqlDriverOptions = {
     client: create !== undefined
-      ? () => create(clientConfig)
+      ? () => create(clientConfig) as Client | Promise<Client>
       : async () => (await importWebClient()).createClient(clientConfig),
     wal: url.startsWith("file:") && !url.includes(":memory:"),
   };

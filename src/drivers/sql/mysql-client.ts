@@ -11,22 +11,31 @@ import type { SqlClient, SqlRow, SqlStatement } from "./client.ts";
 
 /** The part of a mysql2 promise connection the client uses. */
 export interface Mysql2Connection {
+  /** Runs a statement: `[rows or result, fields]`. */
   query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  /** The statement with `values` inlined, as the server would see it. */
   format(sql: string, values: unknown[]): string;
+  /** Returns the connection to its pool. */
   release(): void;
+  /** Closes the connection (it leaves the pool). */
   destroy(): void;
 }
 
 /** The part of a mysql2 promise pool the client uses. */
 export interface Mysql2Pool {
+  /** Runs a statement on any connection: `[rows or result, fields]`. */
   query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  /** Takes a connection of the pool (for a transaction). */
   getConnection(): Promise<Mysql2Connection>;
+  /** Closes every connection. */
   end(): Promise<void>;
+  /** Calls `listener` with each new connection (to set its session). */
   on(event: "connection", listener: (connection: { query(sql: string, callback: (error: unknown) => void): unknown }) => void): unknown;
 }
 
 /** The part of `mysql2/promise` the MySQL driver uses. */
 export interface Mysql2Module {
+  /** Makes a pool from mysql2's pool options. */
   createPool(options: Record<string, unknown>): Mysql2Pool;
 }
 

@@ -11,12 +11,15 @@ import type { SqlClient, SqlRow, SqlStatement, SqlValue } from "./client.ts";
 
 /** The part of a postgres.js query the client uses. */
 export interface PostgresQuery extends Promise<unknown> {
+  /** Runs the query with the simple protocol (several statements, no parameters). */
   simple(): Promise<unknown>;
 }
 
 /** The part of a postgres.js `sql` instance the client uses. */
 export interface PostgresSql {
+  /** A query from SQL text and its parameters. */
   unsafe(query: string, parameters?: unknown[], options?: { prepare?: boolean }): PostgresQuery;
+  /** Closes the connections, waiting at most `timeout` seconds. */
   end(options?: { timeout?: number }): Promise<void>;
 }
 
