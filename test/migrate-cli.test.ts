@@ -65,6 +65,25 @@ describe("objstore migrate / verify", () => {
     expect(missingFile.err).toContain("cannot read");
   });
 
+  test("each bad argument is named: unknown flags (also another command's), missing values, bad numbers", async () => {
+    const stores = ["--from", '{"Type":"Memory"}', "--to", '{"Type":"Memory"}'];
+    const cases: [typeof migrateCommand, string[], string][] = [
+      [migrateCommand, [...stores, "--bogus"], "unknown argument --bogus"],
+      [migrateCommand, [...stores, "--max-listed", "3"], "unknown argument --max-listed"],
+      [verifyCommand, [...stores, "--dry-run"], "unknown argument --dry-run"],
+      [migrateCommand, [...stores, "extra"], "unknown argument extra"],
+      [migrateCommand, [...stores, "-x"], "unknown argument -x"],
+      [migrateCommand, [...stores, "--rate"], "--rate needs a value"],
+      [migrateCommand, ["--from", '{"Type":"Memory"}'], "--from and --to are required"],
+      [migrateCommand, [...stores, "--rate=0"], '--rate must be a positive number, got "0"'],
+      [verifyCommand, [...stores, "--batch", "2.5"], "--batch must be an integer"],
+    ];
+    for (const [command, args, message] of cases) {
+      const r = await run(command, args);
+      expect({ args, code: r.code, named: r.err.includes(message) }).toEqual({ args, code: 2, named: true });
+    }
+  });
+
   test("migrate copies, verify exits 0; after a change in To verify exits 1 listing it", async () => {
     const s = await stores(300);
     const fromFile = join(s.dir, "from.json");

@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs as parseFlags } from "node:util";
 import { createObjectStoreInstance, type ObjectStore, type StoreConfig } from "../node.ts";
 import { driverOf } from "../../src/store.ts";
 import type { Driver } from "../../src/driver.ts";
@@ -57,19 +58,30 @@ interface Args {
   maxListed?: number;
 }
 
+type Option = { type: "string" } | { type: "boolean" };
+const STRING: Option = { type: "string" }, BOOLEAN: Option = { type: "boolean" };
+const OPTIONS: Record<"migrate" | "verify", Record<string, Option>> = {
+  migrate: { from: STRING, to: STRING, batch: STRING, rate: STRING, checkpoint: STRING, "dry-run": BOOLEAN, quiet: BOOLEAN, "prefer-from": BOOLEAN },
+  verify: { from: STRING, to: STRING, batch: STRING, "max-listed": STRING },
+};
+
+/**
+ * The flags of `migrate` / `verify`, read by node:util `parseArgs` (Node, Bun and Deno have it).
+ * Not in strict mode: the checks here give the command's own messages, the same on every runtime.
+ */
 function parseArgs(args: string[], command: "migrate" | "verify"): Args {
-  const flags = new Set(command === "migrate" ? ["--dry-run", "--quiet", "--prefer-from"] : []);
-  const valued = new Set(["--from", "--to", "--batch", ...(command === "migrate" ? ["--rate", "--checkpoint"] : ["--max-listed"])]);
-  const seen = new Map<string, string>();
   if (args.includes("--help") || args.includes("-h")) throw new HelpRequested();
-  for (let i = 0; i < args.length; i++) {
-    const [name, inline] = args[i]!.startsWith("--") && args[i]!.includes("=") ? [args[i]!.slice(0, args[i]!.indexOf("=")), args[i]!.slice(args[i]!.indexOf("=") + 1)] : [args[i]!, undefined];
-    if (flags.has(name)) seen.set(name, "true");
-    else if (valued.has(name)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      seen.set(name, value);
-    } else throw new UsageError(`unknown argument ${name}`);
+  const options = OPTIONS[command];
+  const { tokens } = parseFlags({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind === "positional") throw new UsageError(`unknown argument ${token.value}`);
+    if (token.kind === "option-terminator") throw new UsageError("unknown argument --");
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (!option) throw new UsageError(`unknown argument ${token.rawName}`);
+    if (option.type === "boolean") seen.set(token.rawName, "true");
+    else if (token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
+    else seen.set(token.rawName, token.value);
   }
   const from = seen.get("--from"), to = seen.get("--to");
   if (!from || !to) throw new UsageError("--from and --to are required");
