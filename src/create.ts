@@ -9,8 +9,11 @@ import type { OfflineConflict, OfflineStatus } from "./composites/offline/types.
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { OpenKv } from "./drivers/denokv/kv.ts";
+import type { D1DatabaseLike } from "./drivers/d1/driver.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import type { Mysql2Module } from "./drivers/sql/mysql-client.ts";
+import type { PostgresFactory } from "./drivers/sql/postgres-client.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./drivers/registry.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
@@ -54,10 +57,28 @@ export interface CreateOptions {
    */
   libsqlCreateClient?: LibsqlCreateClient;
   /**
+   * Loads `mysql2/promise` for `{"Type":"SQLAlchemy"}` with a MySQL/MariaDB URL. The runtime
+   * entry points inject `() => import("mysql2/promise")` (install `mysql2`).
+   * @default none (MySQL URLs then throw UNSUPPORTED)
+   */
+  loadMysql2?: () => Promise<Mysql2Module>;
+  /**
+   * Loads postgres.js (`postgres`) for `{"Type":"SQLAlchemy"}` with a PostgreSQL URL. The runtime
+   * entry points inject `async () => (await import("postgres")).default` (install `postgres`).
+   * @default none (PostgreSQL URLs then throw UNSUPPORTED)
+   */
+  loadPostgres?: () => Promise<PostgresFactory>;
+  /**
    * Opens Deno KV for `{"Type":"DenoKV"}`: `Deno.openKv`, which `@objstore/objstore/deno` injects,
    * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
    */
   openKv?: OpenKv;
+  /**
+   * The D1 database for `{"Type":"D1"}`: the binding itself, or a function from the config's
+   * `binding` name to it. `@objstore/objstore/worker` passes the Worker's `env` bindings.
+   * @default none (D1 then throws UNSUPPORTED)
+   */
+  d1?: D1DatabaseLike | ((binding: string) => D1DatabaseLike | undefined);
 }
 
 /** The name of the environment variable holding the store config (JSON text). */

@@ -13,13 +13,28 @@ export interface SortField {
   desc: boolean;
 }
 
-/** Splits a query into lower-cased terms; blank means none (everything matches). */
+/**
+ * Most distinct query terms a listing may have, on every backend (DynamoDB's 4 KB expression
+ * limit fails at ~85 terms).
+ */
+export const MAX_QUERY_TERMS = 32;
+/** Most sort fields a listing may have, on every backend (SQLite's parser fails at 16 with a cursor). */
+export const MAX_SORT_FIELDS = 10;
+
+/**
+ * Splits a query into lower-cased terms, repeats dropped; blank means none (everything matches).
+ * More than {@link MAX_QUERY_TERMS} distinct terms is `INVALID_ARGUMENT`.
+ */
 export function parseQuery(query: unknown): string[] {
   if (query === undefined) return [];
   if (typeof query !== "string") {
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid query: expected a string");
   }
-  return query.toLowerCase().split(/\s+/u).filter((term) => term !== "");
+  const terms = [...new Set(query.toLowerCase().split(/\s+/u).filter((term) => term !== ""))];
+  if (terms.length > MAX_QUERY_TERMS) {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query: ${terms.length} distinct terms, at most ${MAX_QUERY_TERMS} are allowed`);
+  }
+  return terms;
 }
 
 /**
@@ -36,12 +51,17 @@ export function matchesTerms(text: string, terms: readonly string[]): boolean {
   return true;
 }
 
-/** Parses `field`, `field:asc`, `field:desc` lists; throws `INVALID_ARGUMENT` on anything else. */
+/**
+ * Parses `field`, `field:asc`, `field:desc` lists; throws `INVALID_ARGUMENT` on anything else,
+ * and on more than {@link MAX_SORT_FIELDS} fields.
+ */
 export function parseSort(sort: unknown): SortField[] {
   if (sort === undefined) return [];
   if (typeof sort !== "string") throw badSort("expected a string");
   if (sort === "") return [];
-  return sort.split(",").map((segment) => {
+  const segments = sort.split(",");
+  if (segments.length > MAX_SORT_FIELDS) throw badSort(`${segments.length} fields, at most ${MAX_SORT_FIELDS} are allowed`);
+  return segments.map((segment) => {
     const parts = segment.split(":");
     const field = parts[0]!;
     if (field === "") throw badSort(`empty field in ${JSON.stringify(sort)}`);

@@ -126,6 +126,8 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
     if (Object.getOwnPropertySymbols(value).length > 0) throw invalidValue(path, "an object with symbol keys");
     const object: { [key: string]: JsonValue } = {};
     for (const name of Object.keys(value)) {
+      // Property names are strings too: the same rule holds for them.
+      if (LONE_SURROGATE.test(name)) throw invalidValue(childPath(path, name), "a property name with a lone surrogate");
       const child = copyAt((value as Record<string, unknown>)[name], childPath(path, name), ancestors);
       setOwn(object, name, child);
     }

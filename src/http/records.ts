@@ -10,6 +10,7 @@
 import * as v from "valibot";
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type Expect, type PageRequest, type Write } from "../driver.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
+import { MAX_QUERY_TERMS, MAX_SORT_FIELDS } from "../query.ts";
 import type { JsonValue } from "../types.ts";
 import { checkKey, checkType, copyValue } from "../validate.ts";
 import type { ErrorBody } from "./errors.ts";
@@ -23,15 +24,21 @@ export type WireWrite =
 
 /** A stored record on the wire. */
 export interface WireRecord {
+  /** The stored value. */
   value: JsonValue;
+  /** The version. */
   version: string;
+  /** When the object was created (ISO-8601 UTC). */
   created: string;
+  /** When the object was last saved (ISO-8601 UTC). */
   updated: string;
 }
 
 /** The body of `POST /api/query`: a driver page request for one type. */
 export interface WireQuery extends Omit<PageRequest, "after"> {
+  /** The object type listed. */
   type: string;
+  /** Continue after this key (and sort values), as a keyset cursor does. */
   after?: { key: string; values: JsonValue[] };
 }
 
@@ -170,8 +177,8 @@ export async function commitRecords(driver: Driver, input: unknown[]): Promise<{
 const POSITION_VALUES = v.array(v.unknown());
 const QUERY = v.object({
   type: v.unknown(),
-  terms: v.array(v.string()),
-  sort: v.array(v.object({ field: v.pipe(v.string(), v.minLength(1)), desc: v.boolean() })),
+  terms: v.pipe(v.array(v.string()), v.maxLength(MAX_QUERY_TERMS)),
+  sort: v.pipe(v.array(v.object({ field: v.pipe(v.string(), v.minLength(1)), desc: v.boolean() })), v.maxLength(MAX_SORT_FIELDS)),
   offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   limit: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   after: v.optional(v.object({ key: v.string(), values: POSITION_VALUES })),

@@ -168,7 +168,8 @@ export async function readBody(request: Request, limit: number): Promise<string>
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
   if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }
@@ -190,7 +191,8 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidInputError("INVALID_VALUE", "Invalid body: not valid JSON");
+    const bom = text.startsWith("\uFEFF") ? " (it starts with a byte order mark, U+FEFF)" : "";
+    throw new InvalidInputError("INVALID_VALUE", `Invalid body: not valid JSON${bom}`);
   }
 }
 

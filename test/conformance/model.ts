@@ -68,7 +68,7 @@ export function isJson(value: unknown): boolean {
   if (typeof value === "string") return !LONE_SURROGATE.test(value);
   if (Array.isArray(value)) return Array.from(value).every(isJson);
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every(isJson);
+    return Object.entries(value as object).every(([name, v]) => !LONE_SURROGATE.test(name) && isJson(v));
   }
   return false;
 }

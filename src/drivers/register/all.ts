@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "./d1.ts";
 import "./denokv.ts";
 import "./dynamodb.ts";
 import "./file.ts";
