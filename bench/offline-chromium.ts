@@ -4,7 +4,7 @@
 // store's traffic sent with fetch: the whole type read by key-ordered batches of 500
 // (`POST /api/query`, as Remote's scan), 1,000 saves of one request each (`POST /api/transactions`,
 // as Remote's save) and the same page from the server.
-//   .tools/node_modules/bun/bin/bun.exe bench/offline-chromium.ts [objects]
+//   .tools/node_modules/.bin/bun bench/offline-chromium.ts [objects]
 import { startOfflineRig } from "../test/browser/offline-rig.ts";
 
 declare const notes: {
