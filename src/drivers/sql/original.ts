@@ -29,6 +29,7 @@ import { selectPage } from "../../select.ts";
 import type { SqlStatement, SqlValue } from "./client.ts";
 import type { DialectErrors } from "./dialect.ts";
 import type { OriginalSqlConnection, SqlRunner } from "./original-client.ts";
+import { retryWhileLocked } from "./retry.ts";
 
 /** The longest type and key the original's columns hold (characters): VARCHAR(50), VARCHAR(140). */
 export const ORIGINAL_TYPE_LIMIT = 50;
@@ -195,17 +196,7 @@ export function originalSqlDriver(options: OriginalSqlDriverOptions): Driver {
     return new BackendError(unavailable ? "BACKEND_UNAVAILABLE" : "BACKEND_ERROR", `${name} (original layout) ${what} failed${code ? ` (${code})` : ""}`, { cause: error });
   };
 
-  const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + busyRetryMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!d.retryable(e) || Date.now() >= deadline) throw e;
-        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      }
-    }
-  };
+  const retrying = <T>(fn: () => Promise<T>): Promise<T> => retryWhileLocked(d.retryable, busyRetryMs, fn);
 
   const open = (): Promise<OriginalSqlConnection> => {
     if (closed) return Promise.reject(new ObjectStoreError("CLOSED", "This store is closed"));
