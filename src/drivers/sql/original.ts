@@ -163,7 +163,9 @@ const sqliteFlavor: Flavor = {
 /** An objstore stamp as the DATETIME column's text (UTC, microseconds). */
 const dateTime = (stamp: string) => `${stamp.slice(0, 10)} ${stamp.slice(11, 23)}000`;
 
-const text = (v: unknown): string => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v));
+// ignoreBOM: a type or key may start with U+FEFF, which a default decoder would drop.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const text = (v: unknown): string => (v instanceof Uint8Array ? decoder.decode(v) : String(v));
 
 /**
  * Creates the driver. No I/O until the first operation, which creates missing tables.
@@ -310,9 +312,11 @@ export function originalSqlDriver(options: OriginalSqlDriverOptions): Driver {
     };
     if ("absent" in expect) return insert();
     // The original keeps the creation date on update: only the value, version and update date change.
+    // A record at version 1 replacing a stored one is a new incarnation (a remove and a save in one
+    // transaction): its creation date is new.
     const args: SqlValue[] = [json, version, dateTime(record.updated), pythonIso(record.updated)];
     let sql = `UPDATE ${table} SET ${q("objectDICT")} = ?, ${q("objectVersion")} = ?, ${q("lastUpdateDate")} = ?, ${q("lastUpdateDate_iso8601")} = ?`;
-    if ("any" in expect) {
+    if ("any" in expect || version === 1) {
       sql += `, ${q("creationDate")} = ?, ${q("creationDate_iso8601")} = ?`;
       args.push(dateTime(record.created), pythonIso(record.created));
     }
