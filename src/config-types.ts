@@ -53,6 +53,8 @@ export interface RemoteConfig {
   Type: "Remote";
   url: string;
   token?: string;
+  /** Write records verbatim (versions and stamps kept), for a Migrating `To` or a migration job; needs a `replicate`-scope token. @default false */
+  replication?: boolean;
 }
 
 /** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */

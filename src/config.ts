@@ -89,7 +89,12 @@ const DynamoDB = v.strictObject({
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
 
-const Remote = v.strictObject({ Type: v.literal("Remote"), url: httpUrl("of an objstore HTTP API"), token: v.optional(SECRET()) });
+const Remote = v.strictObject({
+  Type: v.literal("Remote"),
+  url: httpUrl("of an objstore HTTP API"),
+  token: v.optional(SECRET()),
+  replication: v.optional(v.boolean("expected true or false")),
+});
 
 const Policy = v.pipe(
   v.strictObject({

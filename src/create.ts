@@ -93,9 +93,9 @@ function driverFor(config: StoreConfig, options: CreateOptions): Driver {
       return lazyDriver("IndexedDB", async () => (await import("./drivers/indexeddb/driver.ts")).indexedDBDriver({ dbName, indexedDB }), { replace: false });
     }
     case "Remote": {
-      const { url, token } = config, fetch = options.fetch ?? globalThis.fetch;
+      const { url, token, replication } = config, fetch = options.fetch ?? globalThis.fetch;
       if (typeof fetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
-      return lazyDriver("Remote", async () => (await import("./drivers/remote.ts")).remoteDriver({ url, token, fetch }), { replace: true });
+      return lazyDriver("Remote", async () => (await import("./drivers/remote.ts")).remoteDriver({ url, token, fetch, replication }), { replace: true });
     }
     case "DynamoDB": {
       const fetch = options.fetch ?? globalThis.fetch;

@@ -27,12 +27,15 @@ export interface StoreContext {
 export interface TransactionHandle {
   readonly tx: Transaction;
   readonly staging: Staging;
+  /** Each save's result with the record it staged, to take the backend's stamps after commit. */
+  readonly saved: [SaveResult, DriverRecord][];
   end(): void;
 }
 
 /** Creates a transaction over `ctx`; its writes stay staged until the caller commits them. */
 export function openTransaction(ctx: StoreContext): TransactionHandle {
   const staging = new Staging();
+  const saved: [SaveResult, DriverRecord][] = [];
   const { driver } = ctx;
   let ended = false;
   const check = () => {
@@ -64,7 +67,9 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       ? { key, value, version: nextVersion(current.version)!, created: current.created, updated: now }
       : { key, value, version: "1", created: now, updated: now };
     stage(type, key, seen, record);
-    return { version: record.version, created: record.created, updated: record.updated };
+    const result = { version: record.version, created: record.created, updated: record.updated };
+    saved.push([result, record]);
+    return result;
   };
 
   /** The type's objects as this transaction sees them, in key order. */
@@ -174,7 +179,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     return false;
   }
 
-  return { tx, staging, end: () => void (ended = true) };
+  return { tx, staging, saved, end: () => void (ended = true) };
 }
 
 /** The save/update part of the DESIGN §2.1 matrix for a write with a version (or a create). */

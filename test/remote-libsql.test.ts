@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 if (onBun) {
-  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options));
+  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options));
 } else {
   test("Remote over libSQL: a transaction commits client versions atomically; a conflict writes nothing", async () => {
     const remote = createObjectStoreInstance({ Type: "Remote", url: server.url() });

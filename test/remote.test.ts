@@ -4,7 +4,8 @@ import { conformance } from "./conformance/mod.ts";
 import { multiStoreServer } from "./http-live.ts";
 
 // The whole suite through the Remote driver against a live server on 127.0.0.1, one isolated
-// Memory store per factory call (served under /s/<n> by the same server).
+// Memory store per factory call (served under /s/<n> by the same server). The server sets the
+// stamps of every write, so it runs on the suite's clock.
 let server: Awaited<ReturnType<typeof multiStoreServer>>;
 beforeAll(async () => {
   server = await multiStoreServer();
@@ -13,4 +14,4 @@ afterAll(async () => {
   await server.close();
 });
 
-conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options));
+conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options));

@@ -1,39 +1,55 @@
 /**
- * `createApp(store, options)`: the HTTP API of DESIGN §5 as a Hono app (web APIs only, so it
- * runs on every runtime and in a Worker).
+ * `createApp(store, options)`: the HTTP API as a Hono app (web APIs only, so it runs on every
+ * runtime and in a Worker). See docs/http.md.
  *
  * @module
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
 import type { ObjectStore } from "../types.ts";
-import { bearerCheck } from "./auth.ts";
+import { parseTokens, type Scope, type TokenGrant, tokenAuth } from "./auth.ts";
 import { errorResponse, HttpError } from "./errors.ts";
-import { json, notAllowed, objectResponse } from "./objects.ts";
+import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
+import { readiness } from "./ready.ts";
 import { queryRecords } from "./records.ts";
 import { objectPath, pageParams, parseJson, readBody } from "./request.ts";
 import { runTransaction } from "./transactions.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
-  /** When set, every `/api/*` request needs `Authorization: Bearer <token>`. @default undefined */
+  /** One read-write token: when set (or `tokens`), every `/api/*` request needs `Authorization: Bearer <token>`. @default undefined */
   token?: string;
+  /**
+   * Tokens with scopes (`read`, `write`, `replicate`), as a list or in the `API_TOKENS` format
+   * (`"t1:read,t2:write,t3:replicate"`); added to `token`. @default undefined
+   */
+  tokens?: string | TokenGrant[];
   /** Origins allowed by CORS (`"*"` for any); none turns CORS off. @default undefined */
   cors?: string | string[];
   /** Largest request body in bytes; larger is 413. @default 1048576 (1 MB) */
   bodyLimit?: number;
   /** Largest `limit` of a record-level `POST /api/query`. @default 10000 */
   maxQueryLimit?: number;
+  /** The server's clock for the stamps of record-level writes. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** The variables a request carries through the app: the scope of its token. */
+export interface AppEnv {
+  Variables: { scope: Scope };
 }
 
 const OBJECTS = "/api/objects/";
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * The HTTP API over a store: `/health`, `/api/types`, `/api/objects/:type[/:key]`,
- * `/api/transactions`, plus the record-level `/api/query` and the query-string form
- * `/api/object?type=&key=` (for `.` and `..`, which URLs cannot carry as path segments).
+ * The HTTP API over a store: `/health`, `/ready`, `/openapi.json`, `/api/types`,
+ * `/api/objects/:type[/:key]`, `/api/transactions`, plus the record-level `/api/query` and the
+ * query-string form `/api/object?type=&key=` (for `.` and `..`, which URLs cannot carry as path
+ * segments). Its routes are typed for Hono's `hc` client.
  *
  * @example
  * ```ts
@@ -41,14 +57,19 @@ const OBJECTS = "/api/objects/";
  * const res = await app.request("/api/types", { headers: { Authorization: "Bearer s3cret" } });
  * ```
  */
-export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
+export function createApp(store: ObjectStore, options: AppOptions = {}) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const maxQueryLimit = options.maxQueryLimit ?? 10_000;
-  const app = new Hono();
+  const now = options.now ?? (() => new Date());
+  const stamp = () => now().toISOString();
+  const grants = tokenGrants(options);
+  const app = new Hono<AppEnv>();
 
   app.onError((e, c) => {
+    if (e instanceof HTTPException) return e.getResponse();
     const { status, body } = errorResponse(e);
     if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="objstore"');
+    if (e instanceof HttpError) for (const [name, value] of Object.entries(e.headers)) c.header(name, value);
     return c.json(body, status as 400);
   });
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
@@ -58,50 +79,91 @@ export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
       origin: options.cors,
       allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match"],
-      exposeHeaders: ["ETag"],
+      exposeHeaders: ["ETag", "Location"],
       maxAge: 600,
     }));
   }
+  if (grants.length > 0) app.use("/api/*", tokenAuth(grants));
+  app.use("/api/*", async (c, next) => {
+    // Without tokens every caller is read-write; verbatim writes always need a replicate token.
+    if (!c.get("scope")) c.set("scope", "write");
+    if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && c.req.path !== "/api/query") {
+      throw new HttpError(403, "FORBIDDEN", "This token is read-only (scope read): it cannot change anything");
+    }
+    await next();
+  });
+
+  let openapi: Promise<string> | undefined;
+  const routes = app
+    .get("/health", (c) => c.json({ ok: true as const }))
+    .get("/ready", async () => {
+      const state = await readiness(store);
+      return json(state.ok ? 200 : 503, state);
+    })
+    .get("/openapi.json", async () => {
+      // Built on first request, from a chunk a Worker that never serves it need not load.
+      openapi ??= import("./openapi.ts").then((m) => JSON.stringify(m.openApiDocument()));
+      return new Response(await openapi, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+    })
+    .get("/api/types", async () => json(200, await store.types()))
+    .get("/api/objects/:type", async (c) => {
+      const { type } = objectPath(c.req.url, OBJECTS);
+      return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
+    })
+    .on(["GET", "PUT", "DELETE"], "/api/objects/:type/:key{.+}", (c) => {
+      const { type, key } = objectPath(c.req.url, OBJECTS);
+      return objectResponse(store, c.req.raw, type, key!, bodyLimit);
+    })
+    .on(["GET", "PUT", "DELETE"], "/api/object", (c) => {
+      const search = new URL(c.req.url).searchParams;
+      return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
+    })
+    .post("/api/transactions", async (c) => {
+      const { status, body } = await runTransaction(store, parseJson(await readBody(c.req.raw, bodyLimit)), c.get("scope"), stamp);
+      return json(status, body);
+    })
+    .post("/api/query", async (c) => {
+      const driver = driverOf(store);
+      if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
+      return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
+    });
+
+  // Every other method on a known path: 405 with Allow.
+  for (const [path, allow] of [
+    ["/health", "GET, HEAD"],
+    ["/ready", "GET, HEAD"],
+    ["/openapi.json", "GET, HEAD"],
+    ["/api/types", "GET, HEAD"],
+    ["/api/objects/:type", "GET, HEAD"],
+    ["/api/objects/:type/:key{.+}", OBJECT_METHODS],
+    ["/api/object", OBJECT_METHODS],
+    ["/api/transactions", "POST"],
+    ["/api/query", "POST"],
+  ] as const) {
+    app.all(path, () => {
+      throw notAllowed(allow);
+    });
+  }
+  return routes;
+}
+
+/** The app type {@link createApp} returns, for `hc<ObjstoreApp>(url)`. */
+export type ObjstoreApp = ReturnType<typeof createApp>;
+
+function tokenGrants(options: AppOptions): TokenGrant[] {
+  const grants: TokenGrant[] = [];
   if (options.token !== undefined) {
     if (typeof options.token !== "string" || options.token === "") {
       throw new InvalidInputError("INVALID_ARGUMENT", "Invalid token: expected a non-empty string");
     }
-    const check = bearerCheck(options.token);
-    app.use("/api/*", async (c, next) => {
-      await check(c.req.header("authorization"));
-      await next();
-    });
+    grants.push({ token: options.token, scope: "write" });
   }
-
-  app.get("/health", (c) => c.json({ ok: true }));
-  app.get("/api/types", async () => json(200, await store.types()));
-
-  app.all("/api/objects/*", async (c) => {
-    const { type, key } = objectPath(c.req.url, OBJECTS);
-    if (key !== undefined) return objectResponse(store, c.req.raw, type, key, bodyLimit);
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") throw notAllowed("GET, HEAD");
-    return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
-  });
-
-  app.all("/api/object", async (c) => {
-    const search = new URL(c.req.url).searchParams;
-    return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
-  });
-
-  app.all("/api/transactions", async (c) => {
-    if (c.req.method !== "POST") throw notAllowed("POST");
-    const { status, body } = await runTransaction(store, parseJson(await readBody(c.req.raw, bodyLimit)));
-    return json(status, body);
-  });
-
-  app.all("/api/query", async (c) => {
-    if (c.req.method !== "POST") throw notAllowed("POST");
-    const driver = driverOf(store);
-    if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
-    return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
-  });
-
-  return app;
+  if (typeof options.tokens === "string") grants.push(...parseTokens(options.tokens));
+  else if (options.tokens !== undefined) {
+    if (!Array.isArray(options.tokens)) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid tokens: expected a list or an API_TOKENS string");
+    grants.push(...options.tokens);
+  }
+  return grants;
 }
 
 function single(search: URLSearchParams, name: string): string {

@@ -30,10 +30,13 @@ export interface ErrorBody {
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** Headers the response carries (`Allow` on a 405, `ETag` on a 412). */
+  readonly headers: Record<string, string>;
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.headers = headers;
     this.name = "HttpError";
   }
 }
@@ -102,5 +105,6 @@ export function errorFromResponse(status: number, body: unknown): ObjectStoreErr
     return new InvalidInputError(code as "INVALID_ARGUMENT", message);
   }
   if (status === 401) return new BackendError("BACKEND_ERROR", `Remote: unauthorized (${message})`);
+  if (status === 403) return new BackendError("BACKEND_ERROR", `Remote: forbidden (${message})`);
   return new BackendError("BACKEND_ERROR", `Remote: HTTP ${status} ${code ?? ""} ${message}`.replace(/\s+/g, " ").trim());
 }

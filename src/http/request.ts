@@ -1,6 +1,6 @@
 /**
  * Reading requests: object paths (percent-decoded by hand, so an encoded `/` stays inside its
- * key), listing parameters (valibot), entity tags and bodies under a size limit.
+ * key), listing parameters (valibot) and bodies under a size limit.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";
+import { PAGE_QUERY } from "./schemas.ts";
 
 /**
  * The raw (still percent-encoded) path of a request URL.
@@ -57,14 +58,6 @@ function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", wh
   }
 }
 
-const COUNT = v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/, "expected a non-negative integer"), v.transform(Number));
-const PAGE_QUERY = v.object({
-  offset: v.optional(COUNT),
-  pagesize: v.optional(COUNT),
-  query: v.optional(v.string()),
-  sort: v.optional(v.string()),
-  cursor: v.optional(v.string()),
-});
 const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor"] as const;
 
 /**
@@ -85,48 +78,13 @@ export function pageParams(search: URLSearchParams): PageParams {
     if (values.length === 1) input[name] = values[0]!;
   }
   const result = v.safeParse(PAGE_QUERY, input);
-  if (result.success) return result.output;
+  if (result.success) {
+    const { offset, pagesize, ...rest } = result.output;
+    return { ...rest, ...(offset === undefined ? {} : { offset: Number(offset) }), ...(pagesize === undefined ? {} : { pagesize: Number(pagesize) }) };
+  }
   const issue = result.issues[0];
   const name = String(issue.path?.[0]?.key ?? "parameter");
   throw badArgument(`Invalid ${name}: ${issue.message}, got ${JSON.stringify(input[name] ?? "").slice(0, 40)}`);
-}
-
-/**
- * The tags of an `If-Match`/`If-None-Match` header: `"*"`, a list of versions, or none.
- *
- * @example
- * ```ts
- * entityTags('"1", W/"2"', "If-None-Match"); // ["1", "2"]
- * ```
- */
-export function entityTags(header: string | undefined, name: string): "*" | string[] | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (text === "*") return "*";
-  const tags: string[] = [];
-  for (const part of text.split(",")) {
-    // Strong tags as the API sends them; weak tags and bare versions are accepted for lenience.
-    const match = /^\s*(?:W\/)?(?:"([^"]*)"|([^\s",]+))\s*$/.exec(part);
-    const tag = match?.[1] ?? match?.[2];
-    if (!tag) throw badArgument(`Invalid ${name}: expected "*" or entity tags like "3"`);
-    tags.push(tag);
-  }
-  return tags;
-}
-
-/**
- * The one version of an `If-Match` header for a write (`"*"` passes through).
- *
- * @example
- * ```ts
- * ifMatchVersion('"3"'); // "3"
- * ```
- */
-export function ifMatchVersion(header: string | undefined): "*" | string | undefined {
-  const tags = entityTags(header, "If-Match");
-  if (tags === undefined || tags === "*") return tags;
-  if (tags.length !== 1) throw badArgument("Invalid If-Match: a write takes exactly one entity tag");
-  return tags[0];
 }
 
 /**
