@@ -15,7 +15,7 @@ import { errorResponse, HttpError } from "./errors.ts";
 import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
 import { readiness } from "./ready.ts";
 import { queryRecords } from "./records.ts";
-import { objectPath, pageParams, parseJson, readBody } from "./request.ts";
+import { checkConnected, objectPath, pageParams, parseJson, readBody } from "./request.ts";
 import { runTransaction } from "./transactions.ts";
 
 /** Options of {@link createApp}. */
@@ -119,7 +119,9 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
       return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
     })
     .post("/api/transactions", async (c) => {
-      const { status, body } = await runTransaction(store, parseJson(await readBody(c.req.raw, bodyLimit)), c.get("scope"), stamp);
+      const input = parseJson(await readBody(c.req.raw, bodyLimit));
+      checkConnected(c.req.raw);
+      const { status, body } = await runTransaction(store, input, c.get("scope"), stamp);
       return json(status, body);
     })
     .post("/api/query", async (c) => {

@@ -8,7 +8,7 @@ import { ObjectMissingError } from "../errors.ts";
 import type { JsonValue, ObjectStore, SaveResult, StoredObject, Transaction } from "../types.ts";
 import { HttpError } from "./errors.ts";
 import { entityTags, etag, strongMatch, weakMatch, type WriteCondition, writeCondition } from "./etag.ts";
-import { parseJson, readBody } from "./request.ts";
+import { checkConnected, parseJson, readBody } from "./request.ts";
 
 /** The methods of an object route, as its 405 `Allow` header names them. */
 export const OBJECT_METHODS = "GET, HEAD, PUT, DELETE";
@@ -45,6 +45,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
         throw new HttpError(400, "INVALID_ARGUMENT", "Invalid conditions: If-Match and If-None-Match together");
       }
       const value = parseJson(await readBody(request, bodyLimit)) as JsonValue;
+      checkConnected(request);
       if (condition === undefined) {
         let result: SaveResult;
         try {
@@ -68,6 +69,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
     }
     case "DELETE": {
       const condition = writeCondition(headers.get("if-match"));
+      checkConnected(request);
       if (condition === undefined || (typeof condition === "object" && condition.tag === undefined)) {
         await store.remove(type, key, condition === undefined ? undefined : { version: condition.version });
       } else {

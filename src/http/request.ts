@@ -132,6 +132,20 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
 }
 
 /**
+ * Throws when the client is gone (the request's signal aborted) before a write is applied:
+ * its answer could never be delivered, so nothing is written. Bun closes a connection at once
+ * when malformed bytes follow a request on it, even while that request's response is pending.
+ *
+ * @example
+ * ```ts
+ * checkConnected(request); // then apply the write
+ * ```
+ */
+export function checkConnected(request: Request): void {
+  if (request.signal?.aborted) throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
+}
+
+/**
  * Parses a JSON body; an empty or malformed body is `INVALID_VALUE`.
  *
  * @example
