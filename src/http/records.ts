@@ -111,14 +111,6 @@ function conflictBody(e: CommitConflict): ErrorBody {
   return { error: { code: "WRONG_OBJECT_VERSION", message: `Write ${e.index} conflicts`, index: e.index, current: e.current ?? null } };
 }
 
-/** A parsed put before the server settles its stamps. */
-interface PendingPut {
-  index: number;
-  write: Extract<Write, { op: "put" }>;
-  /** The client's `created` (a hint of the incarnation it means), when sent. */
-  created: string | undefined;
-}
-
 /**
  * Validates and commits record-level writes in one driver commit. A failed condition is 412
  * `WRONG_OBJECT_VERSION` with the write's `index` and the `current` version found (null: absent).
@@ -131,7 +123,7 @@ interface PendingPut {
  */
 export async function commitRecords(driver: Driver, input: unknown[], policy: RecordPolicy): Promise<{ status: number; body: unknown }> {
   const writes: Write[] = [];
-  const puts: PendingPut[] = [];
+  const puts: { index: number; write: Extract<Write, { op: "put" }> }[] = [];
   const seen = new Set<string>();
   input.forEach((raw, index) => {
     const parsed = v.safeParse(RECORD_WRITE, raw);
@@ -159,7 +151,7 @@ export async function commitRecords(driver: Driver, input: unknown[], policy: Re
       const record = { key: w.key, value: copyValue(w.record.value), version: w.record.version, created: created ?? "", updated: updated ?? "" };
       const write = { op: "put" as const, type: w.type, key: w.key, expect: w.expect, record };
       writes.push(write);
-      puts.push({ index: writes.length - 1, write, created });
+      puts.push({ index: writes.length - 1, write });
     } catch (e) {
       throw e instanceof ObjectStoreError ? withIndex(e, index) : e;
     }
@@ -178,22 +170,21 @@ export async function commitRecords(driver: Driver, input: unknown[], policy: Re
 }
 
 /**
- * The server's stamps for ordinary puts (DESIGN's trust rule): `updated` is `now`; a put on an
- * absent object starts an incarnation (`created` = `now`); a put at version v continues the
- * stored incarnation (keeps its `created`) when its version is past v and the client names that
- * `created`, else it is the object removed and created again in one client transaction (a new
- * `created`, as two separate requests would give). The stored version is checked here and again
- * in the commit's atomic step; a mismatch is a {@link CommitConflict}.
+ * The server's stamps for ordinary puts (the trust rule of docs/http.md): `updated` is `now`; a
+ * put on an absent object starts an incarnation (`created` = `now`); a put at version v past v
+ * continues the stored incarnation (keeps its `created`, whatever the client sent); one at v or
+ * below is the object removed and created again in one client transaction (a new `created`, as
+ * two separate requests would give). The stored version is checked here and again in the
+ * commit's atomic step; a mismatch is a {@link CommitConflict}.
  */
-async function settle(driver: Driver, puts: PendingPut[], now: string): Promise<void> {
-  await Promise.all(puts.map(async ({ index, write, created }) => {
+async function settle(driver: Driver, puts: { index: number; write: Extract<Write, { op: "put" }> }[], now: string): Promise<void> {
+  await Promise.all(puts.map(async ({ index, write }) => {
     const record = write.record;
     record.updated = now;
     if (!("version" in write.expect)) return void (record.created = now);
     const current = await driver.get(write.type, write.key);
     if (current?.version !== write.expect.version) throw new CommitConflict(index, current?.version);
-    const continues = Number(record.version) > Number(current.version) && created === current.created;
-    record.created = continues ? current.created : now;
+    record.created = later(record.version, current.version) ? current.created : now;
   }));
 }
 
@@ -232,4 +223,9 @@ function bad(index: number, message: string): ObjectStoreError {
 function withIndex(e: ObjectStoreError, index: number): ObjectStoreError {
   if (!(e instanceof InvalidInputError)) return e;
   return new InvalidInputError(e.code as "INVALID_ARGUMENT", `writes[${index}]: ${e.message}`);
+}
+
+/** Whether canonical version `a` comes after `b` (compared as integers of any length). */
+function later(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
