@@ -93,8 +93,10 @@ export function openApiDocument(): Json {
     Types: s.TYPES,
   }, { target: "draft-2020-12", errorMode: "ignore" });
   for (const schema of Object.values(schemas) as Json[]) delete schema.$schema;
+  // The converter points at `#/$defs/<name>`; in the document the schemas live in components.
+  const components = JSON.parse(JSON.stringify(schemas).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
   // The writes of a transaction body: DESIGN's ops, or the record-level ops, one family per body.
-  (schemas.TransactionBody as { properties: Json }).properties.writes = {
+  (components.TransactionBody as { properties: Json }).properties.writes = {
     type: "array",
     items: { anyOf: [ref("StoreWrite"), ref("RecordWrite"), ref("ReplaceWrite")] },
   };
@@ -105,7 +107,7 @@ export function openApiDocument(): Json {
     openapi: "3.1.0",
     info: { title: "objstore HTTP API", version: "1", description: "Versioned JSON objects by type and key. See docs/http.md." },
     components: {
-      schemas,
+      schemas: components,
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN / API_TOKENS (scopes read, write, replicate)" } },
     },
     paths: {
