@@ -10,7 +10,8 @@
  *
  * @module
  */
-import type { CreateOptions } from "../mod.ts";
+import "../src/drivers/register/all.ts";
+import { type CreateOptions, ObjectStoreError } from "../mod.ts";
 import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
@@ -21,6 +22,14 @@ import { createClient as libsqlCreateClient } from "@libsql/client";
 const services: CreateOptions = {
   fileSystem: denoFileSystem,
   libsqlCreateClient,
+  // Deno KV (`{"Type":"DenoKV"}`); `Deno.openKv` exists when Deno runs with --unstable-kv (or on Deploy).
+  openKv: (path?: string) => {
+    const open = (Deno as { openKv?: (path?: string) => Promise<unknown> }).openKv;
+    if (typeof open !== "function") {
+      return Promise.reject(new ObjectStoreError("UNSUPPORTED", "DenoKV needs Deno KV: run Deno with --unstable-kv (Deno Deploy has it)"));
+    }
+    return open.call(Deno, path) as ReturnType<NonNullable<CreateOptions["openKv"]>>;
+  },
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import "../src/drivers/register/all.ts";
 import type { CreateOptions } from "../mod.ts";
 import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { nodeListen } from "./serve/node.ts";

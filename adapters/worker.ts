@@ -14,6 +14,11 @@
  *
  * @module
  */
+import "../src/drivers/register/caching.ts";
+import "../src/drivers/register/dynamodb.ts";
+import "../src/drivers/register/libsql.ts";
+import "../src/drivers/register/migrating.ts";
+import "../src/drivers/register/remote.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
 import type { ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";

@@ -24,6 +24,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type DynamoDBConfig } from "../mod.ts";
 import { recordingFetch } from "../test/support/dynamodb-fetch.ts";
 import { startDynamoDBLocal } from "../test/support/dynamodb-local.ts";

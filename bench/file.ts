@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { open, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type FileSystem } from "../mod.ts";
 
 declare const Deno: unknown;

@@ -218,7 +218,7 @@ function commandFor(runtime, tools, files) {
         command: tools.deno,
         // --no-check: tsc type-checks the core (tsconfig.json); Deno's own check would use
         // Deno's libs (no DOM) and judge test files typed against bun:test.
-        args: ["test", "-A", "--no-check", "--import-map", denoImportMap(), ...files],
+        args: ["test", "-A", "--unstable-kv", "--no-check", "--import-map", denoImportMap(), ...files],
         env: { DENO_DIR: join(CACHE_DIR, "deno"), DENO_NO_UPDATE_CHECK: "1", ...colorEnv() },
         parse: parseDeno,
       };

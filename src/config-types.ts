@@ -48,6 +48,18 @@ export interface IndexedDBConfig {
   dbName: string;
 }
 
+/**
+ * `{"Type":"DenoKV"}`: Deno KV, the database of Deno and Deno Deploy. `@objstore/objstore/deno`
+ * opens it with `Deno.openKv(path)`; elsewhere pass `CreateOptions.openKv`.
+ */
+export interface DenoKVConfig {
+  Type: "DenoKV";
+  /** A file, `:memory:` or a database URL. @default the default database (on Deno Deploy: the app's) */
+  path?: string;
+  /** First part of every key (letters, digits, `_ . -`). @default "objstore" */
+  objectPrefix?: string;
+}
+
 /** An objstore HTTP API as the store. */
 export interface RemoteConfig {
   Type: "Remote";
@@ -94,6 +106,7 @@ export type StoreConfig =
   | SimpleFileStoreConfig
   | DynamoDBConfig
   | IndexedDBConfig
+  | DenoKVConfig
   | RemoteConfig
   | MigratingConfig
   | CachingConfig;

@@ -89,6 +89,12 @@ const DynamoDB = v.strictObject({
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
 
+const DenoKV = v.strictObject({
+  Type: v.literal("DenoKV"),
+  path: v.optional(nonEmpty()),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+});
+
 const Remote = v.strictObject({
   Type: v.literal("Remote"),
   url: httpUrl("of an objstore HTTP API"),
@@ -138,11 +144,11 @@ const Caching = v.pipe(
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, Remote, Migrating, Caching],
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Migrating", "Caching"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

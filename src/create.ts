@@ -3,15 +3,14 @@
  *
  * @module
  */
-import { cachingDriver } from "./composites/caching.ts";
-import { type MigratingDriver, migratingDriver, type MirrorFailure } from "./composites/migrating.ts";
-import { parseStoreConfig } from "./config.ts";
+import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
+import type { OpenKv } from "./drivers/denokv/kv.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
-import { lazyDriver } from "./drivers/lazy.ts";
-import { libsqlDriverFromConfig, type LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
 import { memoryDriver } from "./drivers/memory.ts";
+import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./drivers/registry.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
@@ -48,14 +47,22 @@ export interface CreateOptions {
    * `file:` and `:memory:` then throw UNSUPPORTED)
    */
   libsqlCreateClient?: LibsqlCreateClient;
+  /**
+   * Opens Deno KV for `{"Type":"DenoKV"}`: `Deno.openKv`, which `@objstore/objstore/deno` injects,
+   * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
+   */
+  openKv?: OpenKv;
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
 export const CONFIG_ENV_VAR = "APIAPP_OBJECTSTORECONFIG";
 
 /**
- * Creates a store from a config (validated by {@link parseStoreConfig}); none means Memory.
- * No I/O happens until the first operation.
+ * Creates a store from a config (validated like `parseStoreConfig`); none means Memory.
+ * No I/O happens until the first operation. Memory is built in; every other `Type` needs its
+ * driver's module imported first (`import "@objstore/objstore/dynamodb"`, ...), or the
+ * constructor of a runtime entry point (`@objstore/objstore/node`, `/bun`, `/deno`), which
+ * loads every driver; a `Type` whose driver was not imported throws `UNSUPPORTED` naming it.
  *
  * @example
  * ```ts
@@ -67,7 +74,7 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   if (options === null || typeof options !== "object") {
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
-  const parsed = parseStoreConfig(config ?? { Type: "Memory" });
+  const parsed = parseConfig(config ?? { Type: "Memory" });
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
@@ -79,59 +86,53 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
 }
 
 /**
- * The driver for a config. Every backend but Memory is imported on its first operation
- * (`lazyDriver`), so bundles that split code load only the backends a program uses; what a
- * backend checks when it is created (a file system, a fetch, a local libSQL URL) is checked here,
- * synchronously, as before. Arguments are read now, not when the backend loads.
+ * The driver for a config: Memory is built in; every other backend comes from its registration
+ * (`src/drivers/registry.ts`), made by importing its module (`@objstore/objstore/dynamodb`, ...
+ * or a runtime entry point, which imports them all). A registered backend loads its
+ * implementation on first use; what it checks when created (a file system, a fetch, a local
+ * libSQL URL) is checked here, synchronously.
  */
 function driverFor(config: StoreConfig, options: CreateOptions): Driver {
-  switch (config.Type) {
-    case "Memory":
-      return memoryDriver();
-    case "IndexedDB": {
-      const { dbName } = config, { indexedDB } = options;
-      return lazyDriver("IndexedDB", async () => (await import("./drivers/indexeddb/driver.ts")).indexedDBDriver({ dbName, indexedDB }), { replace: false });
-    }
-    case "Remote": {
-      const { url, token, replication } = config, fetch = options.fetch ?? globalThis.fetch;
-      if (typeof fetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
-      return lazyDriver("Remote", async () => (await import("./drivers/remote.ts")).remoteDriver({ url, token, fetch, replication }), { replace: true });
-    }
-    case "DynamoDB": {
-      const fetch = options.fetch ?? globalThis.fetch;
-      return lazyDriver("DynamoDB", async () => (await import("./drivers/dynamodb/driver.ts")).dynamodbDriver({ config, fetch }), { replace: true });
-    }
-    case "SimpleFileStore": {
-      const { fileSystem } = options;
-      if (!fileSystem) {
-        throw new ObjectStoreError(
-          "UNSUPPORTED",
-          "SimpleFileStore needs a file system: import createObjectStoreInstance from @objstore/objstore/node, @objstore/objstore/bun or @objstore/objstore/deno (or pass options.fileSystem)",
-        );
-      }
-      const baseLocation = config.BaseLocation;
-      return lazyDriver("SimpleFileStore", async () => (await import("./drivers/file/driver.ts")).fileDriver({ baseLocation, fileSystem }), { replace: false });
-    }
-    case "SQLAlchemy":
-    case "LibSQL":
-      return libsqlDriverFromConfig(config, options);
-    case "Caching":
-      return cachingDriver({
-        main: driverFor(config.Main, options),
-        cache: driverFor(config.Caching ?? { Type: "Memory" }, options),
-        defaultPolicy: config.DefaultPolicy,
-        overrides: config.TablePolicyOverride ?? config.ObjectTypeOverride,
-        monotonicNow: options.monotonicNow,
-      });
-    case "Migrating":
-      return migratingDriver(driverFor(config.From, options), driverFor(config.To, options), { onMirrorError: options.onMirrorError });
-    default:
-      throw unsupported(`the ${(config as StoreConfig).Type} driver`);
-  }
+  if (config.Type === "Memory") return memoryDriver();
+  const type = (config as StoreConfig).Type;
+  const definition = registeredDriver(type);
+  if (definition === undefined) throw notRegistered(type);
+  return definition.create(config, { options, driverFor: (inner) => driverFor(inner, options) });
 }
 
-function unsupported(what: string): ObjectStoreError {
-  return new ObjectStoreError("UNSUPPORTED", `${what} is not available yet`);
+/** The Types a config may have, for the error that names an unknown one. */
+const TYPES = ["Memory", ...Object.keys(DRIVER_MODULES)].map((type) => JSON.stringify(type)).join(", ");
+
+/**
+ * Validates a config with the validator the registered drivers brought (`parseStoreConfig`).
+ * With no driver registered only Memory can be built, and this checks that by hand (with the
+ * same issues parseStoreConfig reports), so a Memory-only program carries no schemas.
+ */
+function parseConfig(config: unknown): StoreConfig {
+  const parse = registeredConfigParser();
+  if (parse !== undefined) return parse(config);
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new ConfigError([{ path: "", message: "expected an object with a Type" }]);
+  }
+  const { Type: type, ...rest } = config as Record<string, unknown>;
+  if (type === "Memory") {
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw new ConfigError(unknown.map((key) => ({ path: key, message: "unknown key" })));
+    return { Type: "Memory" };
+  }
+  if (typeof type === "string" && type in DRIVER_MODULES) throw notRegistered(type);
+  throw new ConfigError([{ path: "Type", message: `${type === undefined ? "is required" : "unknown Type"}; expected one of ${TYPES}` }]);
+}
+
+function notRegistered(type: string): ObjectStoreError {
+  const specifier = DRIVER_MODULES[type];
+  return new ObjectStoreError(
+    "UNSUPPORTED",
+    specifier === undefined
+      ? `the ${type} driver is not available`
+      : `the ${type} driver is not loaded: import "${specifier}" before creating the store ` +
+        `(or import createObjectStoreInstance from @objstore/objstore/node, /bun, /deno or /worker, which load every driver they support)`,
+  );
 }
 
 /**

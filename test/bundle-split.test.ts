@@ -1,6 +1,8 @@
-// Drivers load on first use (src/drivers/lazy.ts): bundling mod.ts with code splitting keeps
-// every backend but Memory out of the entry chunk, and the bundle still works, loading a
-// backend's chunk when a store of its Type is first used. esbuild runs under bun, deno and node.
+// mod.ts alone holds no backend but Memory (drivers register when their module is imported,
+// src/drivers/registry.ts), even without code splitting. Registered drivers load on first use
+// (src/drivers/lazy.ts): bundling mod.ts plus every driver with code splitting keeps every
+// backend out of the entry chunk, and the bundle still works, loading a backend's chunk when a
+// store of its Type is first used. esbuild runs under bun, deno and node.
 
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,15 +22,15 @@ const MARKERS: Record<string, string[]> = {
   Remote: ["/api/transactions"],
 };
 
-/** Bundles mod.ts like an app's bundler would (minified, split); `write` puts it in `outdir`. */
-async function bundle(outdir: string, write: boolean) {
+/** Bundles mod.ts and every driver like an app's bundler would (minified, split); `write` puts it in `outdir`. */
+async function bundle(outdir: string, write: boolean, contents = 'import "./src/drivers/register/all.ts"; export * from "./mod.ts";', splitting = true) {
   const result = await build({
-    stdin: { contents: 'export * from "./mod.ts";', resolveDir: ROOT, loader: "ts", sourcefile: "entry.ts" },
+    stdin: { contents, resolveDir: ROOT, loader: "ts", sourcefile: "entry.ts" },
     bundle: true,
     minify: true,
     format: "esm",
     platform: "browser",
-    splitting: true,
+    splitting,
     outdir,
     outExtension: { ".js": ".mjs" }, // ESM under Node 20 without a package.json
     write,
@@ -38,7 +40,48 @@ async function bundle(outdir: string, write: boolean) {
   return result.outputFiles ?? [];
 }
 
-describe("bundle of mod.ts with code splitting", () => {
+describe("bundle of mod.ts alone, without code splitting", () => {
+  test("holds no backend but Memory, and no config schemas", async () => {
+    const [file] = await bundle(join(tmpdir(), "objstore-bundle-unwritten"), false, 'export { createObjectStoreInstance } from "./mod.ts";', false);
+    for (const [type, markers] of Object.entries(MARKERS)) {
+      for (const marker of markers) expect({ type, marker, inBundle: file!.text.includes(marker) }).toEqual({ type, marker, inBundle: false });
+    }
+    expect(file!.text).toContain('"Memory"');
+    expect(file!.text).not.toContain("unsupported URL scheme"); // config.ts comes with a driver
+  });
+
+  test("builds Memory, checks its config, and names the module to import for any other Type", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "objstore-bundle-"));
+    try {
+      await bundle(outdir, true, 'export { createObjectStoreInstance, createObjectStoreFromEnv } from "./mod.ts";', false);
+      const core: typeof import("../mod.ts") = await import(pathToFileURL(join(outdir, "stdin.mjs")).href);
+      const store = core.createObjectStoreInstance();
+      await store.save("T", "a", 1);
+      expect((await store.get("T", "a"))?.value).toBe(1);
+      expect(core.createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' }).kind).toBe("Memory");
+      const failure = (config: unknown) => {
+        try {
+          core.createObjectStoreInstance(config as never);
+        } catch (e) {
+          const { code, message, issues } = e as { code: string; message: string; issues?: unknown };
+          return { code, message, issues };
+        }
+        return undefined;
+      };
+      const dynamo = failure({ Type: "DynamoDB", aws_access_key_id: "A", aws_secret_access_key: "S", region_name: "eu-west-2" });
+      expect(dynamo?.code).toBe("UNSUPPORTED");
+      expect(dynamo?.message).toContain('import "@objstore/objstore/dynamodb"');
+      expect(failure({ Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: { cache: false } })?.message).toContain("@objstore/objstore/caching");
+      expect(failure({ Type: "Memory", extra: 1 })).toMatchObject({ code: "INVALID_CONFIG", issues: [{ path: "extra", message: "unknown key" }] });
+      expect(failure({ Type: "Nope" })?.issues).toEqual([{ path: "Type", message: expect.stringContaining("unknown Type; expected one of \"Memory\"") }]);
+      expect(failure(42)?.issues).toEqual([{ path: "", message: "expected an object with a Type" }]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("bundle of mod.ts and every driver with code splitting", () => {
   test("the entry chunk holds no backend but Memory; each backend is in another chunk", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "objstore-bundle-"));
     try {

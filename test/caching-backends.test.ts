@@ -5,6 +5,7 @@
 import { createClient } from "@libsql/client";
 import { afterAll } from "bun:test";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { removeTempDirs, tempDir } from "./file/runtime.ts";

@@ -1,6 +1,7 @@
 // Cache behaviour with a fake monotonic clock: hits, expiry, LRU order, culling, commits that
 // fail never reaching the cache, single-flight misses, disabled types, stats, config errors.
 import { describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, createObjectStoreInstance, type ObjectStore, WrongObjectVersionError } from "../mod.ts";
 import { type CachingDriver, cachingDriver } from "../src/composites/caching.ts";
 import type { CacheStats } from "../src/composites/cache-index.ts";

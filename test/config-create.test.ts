@@ -2,6 +2,7 @@
 // means Memory; an invalid config is a ConfigError; a driver that is not built yet is an
 // ObjectStoreError with code UNSUPPORTED and a plain message.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, createObjectStoreInstance, type ObjectStore, type StoreConfig } from "../mod.ts";
 import { thrownBy } from "./support/config.ts";
 

@@ -2,6 +2,7 @@
 // and wrong types are all listed at once, with dotted paths from the root; the LibSQL, cache
 // policy and override rules; configs that are not objects.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
 import { configError, dynamoInput as dynamo, issuePaths, seedPolicy as policy } from "./support/config.ts";
 

@@ -2,6 +2,7 @@
 // URL passwords) never appear in an error's message, issues or cause — also when the secret is
 // of the wrong type, the URL is invalid or unsupported, or the config fails for another reason.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, createObjectStoreInstance, parseStoreConfig, type StoreConfig } from "../mod.ts";
 import { configError } from "./support/config.ts";
 

@@ -2,6 +2,7 @@
 // (SEED-datastore-type-options.md): the seed's examples parse (except its mysql one, which is a
 // ConfigError naming the supported schemes), and Type names are exact and case-sensitive.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
 import { configError, issuePaths as paths, type Obj, parse, seedPolicy as policy } from "./support/config.ts";
 

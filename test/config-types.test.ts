@@ -2,6 +2,7 @@
 // (SEED-datastore-type-options.md): every config Type is accepted in its documented forms, with
 // its defaults filled in.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
 import { configError, dynamoInput as dynamo, issuePaths as paths, type Obj, parse, seedPolicy as policy } from "./support/config.ts";
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type DynamoDBConfig, type ObjectStore } from "../mod.ts";
 import { collect, expectError } from "./conformance/harness.ts";
 import { InvalidInputError, ObjectStoreError } from "../mod.ts";

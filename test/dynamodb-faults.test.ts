@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { BackendError, type DynamoDBConfig, ObjectExistsError, type ObjectStore, ObjectStoreError } from "../mod.ts";
 import { dynamodbDriver } from "../src/drivers/dynamodb/driver.ts";
 import { createStore } from "../src/store.ts";

@@ -1,3 +1,4 @@
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { dynamoConfig } from "./support/dynamodb-config.ts";

@@ -2,6 +2,7 @@
 // holds JSON text; absent, empty or blank means {"Type":"Memory"}; invalid JSON is a ConfigError
 // without `cause` (the parser's message quotes the input) and without the input's secrets.
 import { describe, test, expect } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, createObjectStoreFromEnv, type ObjectStore } from "../mod.ts";
 import { thrownBy } from "./support/config.ts";
 

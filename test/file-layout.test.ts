@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type FileSystem } from "../mod.ts";
 import { decodeName, nameOf } from "../src/drivers/file/names.ts";
 import { ODD_KEYS, ODD_TYPES } from "./conformance/input.ts";

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
+import "../src/drivers/register/all.ts";
 import { BackendError, ConfigError, createObjectStoreInstance, ObjectStoreError } from "../mod.ts";
 import { fileDriver } from "../src/drivers/file/driver.ts";
 import { createStore } from "../src/store.ts";

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type JsonValue } from "../mod.ts";
 import { fileSystem, removeTempDirs, runtime, spawnHelper, tempDir } from "./file/runtime.ts";
 

@@ -1,4 +1,5 @@
 import { afterAll } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { bindingName, fileSystem, removeTempDirs, tempDir } from "./file/runtime.ts";

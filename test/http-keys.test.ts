@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
 import { serveHandler } from "./http-live.ts";

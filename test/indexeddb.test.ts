@@ -1,6 +1,7 @@
 // The IndexedDB driver under fake-indexeddb (a fresh IDBFactory per store), on every runtime.
 // test/indexeddb-chromium.test.ts runs the same suite in a real Chromium.
 import { forceCloseDatabase, IDBFactory, IDBKeyRange, IDBObjectStore } from "fake-indexeddb";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { indexedDBCases } from "./browser/indexeddb-cases.ts";
 import { conformance } from "./conformance/mod.ts";

@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { type HranaServer, startHranaServer } from "./hrana/server.ts";

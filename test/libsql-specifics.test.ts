@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { ConfigError, createObjectStoreInstance, InvalidInputError, ObjectStoreError, type ObjectStore } from "../mod.ts";
 import { libsqlDriver } from "../src/drivers/libsql/driver.ts";
 import { createStore } from "../src/store.ts";

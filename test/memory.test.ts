@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 

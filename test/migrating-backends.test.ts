@@ -4,6 +4,7 @@
 import { createClient } from "@libsql/client";
 import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import type { MirrorFailure } from "../src/composites/migrating.ts";
 import { conformance } from "./conformance/mod.ts";

@@ -3,6 +3,7 @@
 // object in To.
 import { describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
+import "../src/drivers/register/all.ts";
 import { BackendError, createObjectStoreInstance, type ObjectStore, WrongObjectVersionError } from "../mod.ts";
 import { cachingDriver } from "../src/composites/caching.ts";
 import { libsqlDriver } from "../src/drivers/libsql/driver.ts";

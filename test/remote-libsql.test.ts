@@ -4,6 +4,7 @@
 // The whole suite runs on Bun only, for CI time (Remote over Memory runs it on every runtime,
 // and the libSQL driver has its own suite on every runtime); Deno and Node run one round trip.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import type { ObjectStore, StoreConfig } from "../mod.ts";
 import { createObjectStoreInstance, WrongObjectVersionError } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";

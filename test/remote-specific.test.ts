@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { BackendError, createObjectStoreInstance, InvalidInputError, ObjectExistsError, ObjectMissingError, type ObjectStore, WrongObjectVersionError } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
 import { expectError } from "./conformance/mod.ts";

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from "bun:test";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
 import { multiStoreServer } from "./http-live.ts";

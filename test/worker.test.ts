@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { dynamoConfig } from "./support/dynamodb-config.ts";
 import { type DynamoDBLocalHandle, useDynamoDBLocal } from "./support/dynamodb-local.ts";

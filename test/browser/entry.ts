@@ -5,6 +5,7 @@
  * `globalThis.objstoreTests` for test/indexeddb-chromium.test.ts to drive.
  * @module
  */
+import "../../src/drivers/register/all.ts";
 import { createObjectStoreInstance, type ObjectStore } from "../../mod.ts";
 import { conformance } from "../conformance/mod.ts";
 import { finish, listTests, runTest } from "./bun-test-shim.ts";

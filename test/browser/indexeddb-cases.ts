@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createStore as createKeyvalStore, get as keyvalGet } from "idb-keyval";
+import "../../src/drivers/register/all.ts";
 import { BackendError, createObjectStoreInstance, ObjectStoreError, WrongObjectVersionError } from "../../mod.ts";
 import type { CreateOptions, ObjectStore } from "../../mod.ts";
 import { type IndexedDBGlobals, indexedDBDriver } from "../../src/drivers/indexeddb/driver.ts";

@@ -2,6 +2,7 @@
  * Timings of the IndexedDB driver in the page (bench/indexeddb-chromium.ts prints them).
  * @module
  */
+import "../../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../../mod.ts";
 
 /** One measured operation: total ms and how many times it ran. */

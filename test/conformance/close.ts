@@ -1,5 +1,6 @@
 /** close(): every later call rejects with CLOSED; close is idempotent. @module */
 import { describe } from "bun:test";
+import "../../src/drivers/register/all.ts";
 import { ObjectStoreError, type ObjectStore } from "../../mod.ts";
 import { collect, expect, expectError, type Harness } from "./harness.ts";
 
@@ -65,7 +66,7 @@ export function closeCases(h: Harness): void {
       const store = await h.open();
       expect(typeof store.kind).toBe("string");
       expect([
-        "Memory", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "Remote", "Caching", "Migrating",
+        "Memory", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Caching", "Migrating",
       ]).toContain(store.kind);
     });
   });

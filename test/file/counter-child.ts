@@ -4,6 +4,7 @@
  * re-run on conflicts. Prints `done <increments>` and exits 0.
  */
 import process from "node:process";
+import "../../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../../mod.ts";
 import { fileSystem } from "./runtime.ts";
 

@@ -8,6 +8,7 @@
  * `{ id, key }` at the current version (or creates), a remove ignores a missing object.
  */
 import process from "node:process";
+import "../../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../../mod.ts";
 import { fileSystem } from "./runtime.ts";
 

@@ -4,6 +4,7 @@
  * Prints `ready` after the first commit.
  */
 import process from "node:process";
+import "../../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../../mod.ts";
 import { fileSystem } from "./runtime.ts";
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { createNodeFileSystem } from "../../adapters/fs/node.ts";
+import "../../src/drivers/register/all.ts";
 import type { FileSystem } from "../../mod.ts";
 
 declare const Deno: unknown;

@@ -1,5 +1,6 @@
 /** Helpers shared by the config and env tests. @module */
 import { expect } from "bun:test";
+import "../../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../../mod.ts";
 
 /** A DynamoDB config input with the required keys only (placeholder credentials). */

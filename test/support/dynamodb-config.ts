@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import "../../src/drivers/register/all.ts";
 import type { DynamoDBConfig } from "../../mod.ts";
 
 let counter = 0;

@@ -1,0 +1,14 @@
+/**
+ * Registers every driver that runs on any runtime (the runtime entry points import this; the
+ * ones that need a runtime service still need it injected).
+ *
+ * @module
+ */
+import "./denokv.ts";
+import "./dynamodb.ts";
+import "./file.ts";
+import "./indexeddb.ts";
+import "./libsql.ts";
+import "./remote.ts";
+import "./caching.ts";
+import "./migrating.ts";
