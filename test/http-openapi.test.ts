@@ -1,6 +1,7 @@
 // Issue 14 item 3: /openapi.json is a valid OpenAPI 3.1 document of every route, and real
 // responses (and the requests the Remote driver really sends) validate against it.
 import { beforeAll, describe, expect, test } from "bun:test";
+import "../src/drivers/register/remote.ts";
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createObjectStoreInstance } from "../mod.ts";

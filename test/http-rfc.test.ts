@@ -1,6 +1,7 @@
 // Issue 14 items 1, 2 and 4: ETags unique per incarnation with RFC 9110 comparisons, 412 for
 // If-None-Match: * on an existing object, Location on 201, Allow on every 405, /health and /ready.
 import { beforeEach, describe, expect, test } from "bun:test";
+import "../src/drivers/register/remote.ts";
 import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
 import { createStore } from "../src/store.ts";

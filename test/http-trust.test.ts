@@ -1,6 +1,7 @@
 // Issue 20: the server decides versions and stamps on every route an ordinary token may call;
 // tokens carry scopes (read, write, replicate); only replicate writes records verbatim.
 import { beforeEach, describe, expect, test } from "bun:test";
+import "../src/drivers/register/remote.ts";
 import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
 import { parseTokens } from "../src/http/auth.ts";
