@@ -16,7 +16,6 @@ export const nodeListen: Listen = (handler, { port, hostname }) =>
     const server = createAdaptorServer({
       fetch: (request: Request) => handler(request),
       hostname,
-      overrideGlobalObjects: false,
     }) as Server;
     server.on("clientError", answerMalformed);
     server.once("error", reject);

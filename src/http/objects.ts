@@ -58,9 +58,8 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
           throw e;
         }
         const object: StoredObject = { type, key, value, ...result };
-        const response = json(201, object, etag(result));
-        response.headers.set("Location", location(request.url));
-        return response;
+        // Headers go in at construction: touching `response.headers` later costs Node's fast path.
+        return json(201, object, etag(result), { Location: location(request.url) });
       }
       const result = typeof condition === "object" && condition.tag === undefined
         ? await store.save(type, key, value, condition.version) // bare version: one atomic step
@@ -121,15 +120,15 @@ function location(url: string): string {
 }
 
 /**
- * A JSON response, with an ETag when given.
+ * A JSON response, with an ETag and `extra` headers when given.
  *
  * @example
  * ```ts
  * return json(201, object, etag(object));
  * ```
  */
-export function json(status: number, body: unknown, tag?: string): Response {
-  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+export function json(status: number, body: unknown, tag?: string, extra?: Record<string, string>): Response {
+  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", ...extra };
   if (tag) headers.ETag = tag;
   return new Response(JSON.stringify(body), { status, headers });
 }
