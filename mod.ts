@@ -28,6 +28,8 @@ export {
   migrate,
   type MigrateOptions,
   type MigrationCheckpoint,
+  migrationIdentity,
+  type MigrationIdentity,
   type MigrationProgress,
   type MigrationResult,
   verify,
@@ -37,11 +39,13 @@ export {
 export type {
   CachePolicy,
   CachingConfig,
+  DenoKVConfig,
   DynamoDBConfig,
   IndexedDBConfig,
   LibSQLConfig,
   MemoryConfig,
   MigratingConfig,
+  MultiTenantConfig,
   RemoteConfig,
   SimpleFileStoreConfig,
   StoreConfig,
@@ -57,7 +61,11 @@ export {
   type ObjectStoreErrorCode,
   WrongObjectVersionError,
 } from "./src/errors.ts";
+export type { MultiTenantObjectStore } from "./src/multi-tenant.ts";
+export type { KvDatabase, OpenKv } from "./src/drivers/denokv/kv.ts";
 export type {
+  DoubleStringIndex,
+  GetOptions,
   JsonValue,
   ObjectStore,
   Page,

@@ -16,12 +16,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { bunListen } from "./serve/bun.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { bunFileSystem } from "./fs/bun.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 
 /** The services Bun provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: bunFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
@@ -48,7 +48,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 /**
- * Serves the HTTP API (DESIGN §5) on Bun: the store of `options.store`, else of
+ * Serves the HTTP API (docs/http.md) on Bun: the store of `options.store`, else of
  * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
  * Logs one line per request. `close()` stops listening; the store stays open.
  *

@@ -1,7 +1,8 @@
-#!/usr/bin/env bun
+#!/usr/bin/env node
 /**
- * The `objstore` command line: `serve` (the HTTP API, the project's main job), `migrate` and
- * `verify`. Runs on Bun, Deno (`deno run -A adapters/cli.ts`) and Node (`node --import tsx`).
+ * The `objstore` command line: `serve` (the HTTP API), `migrate` and `verify`. The npm package's
+ * bin (dist/bin/objstore.js) runs it on Node; `bun adapters/cli.ts` and
+ * `deno run -A adapters/cli.ts` run it on Bun and Deno (`bun run start`, `deno task start`).
  *
  *     objstore serve [--port <n>] [--host <h>] [--cors <origins>] [--quiet]
  *
@@ -10,9 +11,12 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { ObjectStore } from "../mod.ts";
 import { ObjectStoreError } from "../mod.ts";
+import { VERSION } from "../src/version.ts";
 import { describeConfig, type RunningServer, type ServeOptions } from "./serve/common.ts";
 
 declare const process: {
@@ -24,19 +28,31 @@ declare const process: {
 
 const USAGE = `usage: objstore <command> [options]
 
+Versioned JSON objects by type and key over Memory, libSQL, files, DynamoDB and more.
+
 commands:
-  serve     serve the HTTP API of a store (DESIGN §5)
-  migrate   copy every object from one store to another (objstore migrate --help)
-  verify    compare two stores (objstore verify --help)
+  serve     serve the HTTP API of a store (see docs/http.md)
+  migrate   copy every object from one store to another
+  verify    compare two stores object by object
 
 objstore serve [--port <n>] [--host <h>] [--cors <origin,...>] [--quiet]
-  --port   port to listen on (default $PORT, else 8787; 0 picks a free one)
-  --host   interface to bind (default $HOST, else 127.0.0.1)
-  --cors   allowed CORS origins, comma-separated, or * (default $CORS_ORIGINS, else off)
-  --quiet  no per-request log lines
-  The store comes from $APIAPP_OBJECTSTORECONFIG (JSON); unset means an embedded libSQL file
-  data/objstore.db (Memory while the LibSQL driver is not available). $API_TOKEN turns on
-  "Authorization: Bearer <token>" for /api/*. Stops cleanly on SIGINT/SIGTERM.`;
+  --port <n>      port to listen on (default $PORT, else 8787; 0 picks a free one)
+  --host <h>      interface to bind (default $HOST, else 127.0.0.1)
+  --cors <list>   allowed CORS origins, comma-separated, or * (default $CORS_ORIGINS, else off)
+  --quiet         no per-request log lines
+  The store comes from $APIAPP_OBJECTSTORECONFIG (JSON). Unset, it is an embedded libSQL file
+  data/objstore.db (needs the package @libsql/client; without it, a Memory store that is lost
+  on exit). $API_TOKEN requires "Authorization: Bearer <token>" on /api/*. Stops cleanly on
+  SIGINT/SIGTERM.
+
+objstore migrate --from <config> --to <config> [options]
+objstore verify  --from <config> --to <config> [options]
+  <config> is a store config as JSON text or the path of a JSON file;
+  objstore migrate --help and objstore verify --help list their options.
+
+options:
+  -h, --help      show this help
+  -v, --version   print the version`;
 
 /** The default store when APIAPP_OBJECTSTORECONFIG is unset: an embedded libSQL file. */
 export const DEFAULT_CONFIG = '{"Type":"LibSQL","url":"file:data/objstore.db"}';
@@ -54,26 +70,45 @@ async function runtime(): Promise<Runtime> {
 
 class UsageError extends Error {}
 
-function parseServeArgs(args: string[]): { port?: number; host?: string; cors?: string[]; quiet: boolean } {
-  const out: { port?: number; host?: string; cors?: string[]; quiet: boolean } = { quiet: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (name === "--quiet") out.quiet = true;
-    else if (name === "--port") {
-      const port = Number(value());
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer 0-65535");
-      out.port = port;
-    } else if (name === "--host") out.host = value();
-    else if (name === "--cors") out.cors = value().split(",").map((o) => o.trim()).filter(Boolean);
-    else throw new UsageError(`unknown option ${arg}`);
+interface ServeArgs {
+  port?: number;
+  host?: string;
+  cors?: string[];
+  quiet: boolean;
+}
+
+/** `serve`'s flags (node:util parseArgs); a wrong flag or value is a UsageError (exit code 2). */
+function parseServeArgs(args: string[]): ServeArgs {
+  let values: { port?: string; host?: string; cors?: string; quiet?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { port: { type: "string" }, host: { type: "string" }, cors: { type: "string" }, quiet: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  const out: ServeArgs = { quiet: values.quiet === true };
+  if (values.port !== undefined) {
+    const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer 0-65535");
+    out.port = port;
+  }
+  if (values.host !== undefined) out.host = values.host;
+  if (values.cors !== undefined) out.cors = values.cors.split(",").map((o) => o.trim()).filter(Boolean);
   return out;
+}
+
+/** Whether `@libsql/client` (an optional peer dependency, for the default file store) can be loaded. */
+async function hasLibsql(): Promise<boolean> {
+  try {
+    await import("@libsql/client");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `objstore serve`: resolves once the server is listening; stops on SIGINT/SIGTERM. */
@@ -83,13 +118,13 @@ export async function serveCommand(args: string[], env: Record<string, string | 
   let configText = env.APIAPP_OBJECTSTORECONFIG;
   let store: ObjectStore;
   if (configText === undefined || configText.trim() === "") {
-    try {
+    if (await hasLibsql()) {
       mkdirSync("data", { recursive: true });
       store = rt.createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: DEFAULT_CONFIG });
       configText = DEFAULT_CONFIG;
-    } catch (e) {
-      if (!(e instanceof ObjectStoreError && e.code === "UNSUPPORTED")) throw e;
-      console.log("objstore: the LibSQL driver is not available yet; serving a Memory store");
+    } else {
+      console.log("objstore: @libsql/client is not installed, so this is a Memory store (lost on exit); " +
+        "npm install @libsql/client for data/objstore.db, or set APIAPP_OBJECTSTORECONFIG");
       store = rt.createObjectStoreFromEnv({});
       configText = undefined;
     }
@@ -146,6 +181,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       case "help":
         console.log(USAGE);
         return 0;
+      case "--version":
+      case "-v":
+        console.log(VERSION);
+        return 0;
       default:
         console.error(command === undefined ? USAGE : `objstore: unknown command ${command}\n\n${USAGE}`);
         return 2;
@@ -158,7 +197,22 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
 }
 
-if (import.meta.main ?? (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/")))) {
+/**
+ * Whether this module is the program (not imported): `import.meta.main` where the runtime has it,
+ * else the script's real path (npm's bin is a symlink to it) against this module's.
+ */
+function isMain(): boolean {
+  if (typeof import.meta.main === "boolean") return import.meta.main;
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   const code = await main(process.argv.slice(2), process.env);
   if (code !== undefined) process.exit(code);
 }

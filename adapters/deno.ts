@@ -16,12 +16,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { denoFileSystem } from "./fs/deno.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: denoFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // Deno KV (`{"Type":"DenoKV"}`); `Deno.openKv` exists when Deno runs with --unstable-kv (or on Deploy).
   openKv: (path?: string) => {
     const open = (Deno as { openKv?: (path?: string) => Promise<unknown> }).openKv;
@@ -56,7 +56,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 /**
- * Serves the HTTP API (DESIGN §5) on Deno: the store of `options.store`, else of
+ * Serves the HTTP API (docs/http.md) on Deno: the store of `options.store`, else of
  * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
  * Logs one line per request. `close()` stops listening; the store stays open.
  *

@@ -16,12 +16,12 @@ import { type RunningServer, type ServeOptions, serveWith } from "./serve/common
 import { nodeListen } from "./serve/node.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { nodeFileSystem } from "./fs/node.ts";
-import { createClient as libsqlCreateClient } from "@libsql/client";
+import { nativeLibsqlCreateClient } from "./libsql-client.ts";
 
 /** The services Node provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: nodeFileSystem,
-  libsqlCreateClient,
+  libsqlCreateClient: nativeLibsqlCreateClient,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
@@ -48,7 +48,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
 export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
 
 /**
- * Serves the HTTP API (DESIGN §5) on Node: the store of `options.store`, else of
+ * Serves the HTTP API (docs/http.md) on Node: the store of `options.store`, else of
  * `env.APIAPP_OBJECTSTORECONFIG`; port/host/token from options, else PORT, HOST, API_TOKEN.
  * Logs one line per request. `close()` stops listening; the store stays open.
  *

@@ -1,5 +1,5 @@
 /**
- * objstore as a Cloudflare Worker: the HTTP API (DESIGN §5) over the store configured by the
+ * objstore as a Cloudflare Worker: the HTTP API (docs/http.md) over the store configured by the
  * `APIAPP_OBJECTSTORECONFIG` binding (JSON text, or a JSON object from `[vars]`). Memory,
  * Remote, DynamoDB and libSQL over HTTP work here (no file system, no native client).
  * `API_TOKEN` turns on the bearer token (`API_TOKENS`: several, with scopes); `CORS_ORIGINS` (comma-separated) turns on CORS.
@@ -18,6 +18,7 @@ import "../src/drivers/register/caching.ts";
 import "../src/drivers/register/dynamodb.ts";
 import "../src/drivers/register/libsql.ts";
 import "../src/drivers/register/migrating.ts";
+import "../src/drivers/register/multitenant.ts";
 import "../src/drivers/register/remote.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
 import type { ObjectStore } from "../mod.ts";

@@ -1,8 +1,8 @@
 /**
- * The quick-start example (`npm start` until the HTTP API lands): creates a store from
+ * The quick-start example (`bun examples/quickstart.ts`, or Node/Deno): creates a store from
  * APIAPP_OBJECTSTORECONFIG (Memory when unset), writes, updates, pages and prints.
  */
-import { createObjectStoreFromEnv, WrongObjectVersionError } from "../mod.ts";
+import { createObjectStoreFromEnv, WrongObjectVersionError } from "../adapters/node.ts";
 
 const store = createObjectStoreFromEnv(process.env);
 console.log(`store: ${store.kind}`);

@@ -1,5 +1,5 @@
 /**
- * The store config format (DESIGN §3), kept from object_store_abstraction:
+ * The store config format (docs/config.md), kept from object_store_abstraction:
  * `{"Type": "DynamoDB", ...}`, usually read from `APIAPP_OBJECTSTORECONFIG`.
  *
  * @module
@@ -39,6 +39,11 @@ export interface DynamoDBConfig {
   /** @default true */
   single_table_mode: boolean;
   objectPrefix?: string;
+  /**
+   * `"original"`: read and write the tables and items of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"IndexedDB"}` in the browser. */
@@ -67,6 +72,11 @@ export interface RemoteConfig {
   token?: string;
   /** Write records verbatim (versions and stamps kept), for a Migrating `To` or a migration job; needs a `replicate`-scope token. @default false */
   replication?: boolean;
+  /**
+   * Milliseconds one request may take (answer included); then the call fails with
+   * `BACKEND_UNAVAILABLE`. An integer from 1 to 2147483647. @default 30000
+   */
+  timeout?: number;
 }
 
 /** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */
@@ -99,6 +109,16 @@ export interface CachingConfig {
   ObjectTypeOverride?: Record<string, CachePolicy>;
 }
 
+/**
+ * `{"Type":"MultiTenant","stores":[{"tenantName":"acme","config":{…}}]}`: each tenant's objects in
+ * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
+ */
+export interface MultiTenantConfig {
+  Type: "MultiTenant";
+  /** At least one; tenant names are unique and follow the object-type rules. */
+  stores: { tenantName: string; config: StoreConfig }[];
+}
+
 /** Any store config, as {@link parseStoreConfig} returns it (defaults filled in). */
 export type StoreConfig =
   | MemoryConfig
@@ -109,4 +129,5 @@ export type StoreConfig =
   | DenoKVConfig
   | RemoteConfig
   | MigratingConfig
-  | CachingConfig;
+  | CachingConfig
+  | MultiTenantConfig;

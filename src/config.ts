@@ -5,6 +5,7 @@
  * @module
  */
 import * as v from "valibot";
+import { checkType } from "./validate.ts";
 import type { StoreConfig } from "./config-types.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 
@@ -65,6 +66,9 @@ const LibSQL = v.pipe(
   ),
 );
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
@@ -85,6 +89,7 @@ const DynamoDB = v.strictObject({
     true,
   ),
   objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z0-9_.-]{1,200}$/, "may only hold letters, digits, _ . and - (1 to 200)"))),
+  layout: v.optional(LAYOUT),
 });
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
@@ -100,6 +105,8 @@ const Remote = v.strictObject({
   url: httpUrl("of an objstore HTTP API"),
   token: v.optional(SECRET()),
   replication: v.optional(v.boolean("expected true or false")),
+  // setTimeout's limit: a longer wait would fire at once.
+  timeout: v.optional(v.pipe(integer(1, "must be more than 0 (milliseconds)"), v.maxValue(2_147_483_647, "must be at most 2147483647 (milliseconds)")), 30_000),
 });
 
 const Policy = v.pipe(
@@ -127,6 +134,33 @@ const Config: v.GenericSchema<unknown, StoreConfig> = v.lazy(() => StoreConfigSc
 
 const Migrating = v.strictObject({ Type: v.literal("Migrating"), From: Config, To: Config });
 
+// Tenant names follow the object-type rules (1-100 code points, no "_", no control characters).
+const TenantName = v.pipe(
+  v.string("expected a string"),
+  v.check((name) => {
+    try {
+      checkType(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be 1 to 100 characters without "_" or control characters (the object-type rules)'),
+);
+
+const MultiTenant = v.pipe(
+  v.strictObject({
+    Type: v.literal("MultiTenant"),
+    stores: v.pipe(
+      v.array(v.strictObject({ tenantName: TenantName, config: Config }), "expected a list of {tenantName, config}"),
+      v.minLength(1, "must list at least one store"),
+    ),
+  }),
+  v.forward(
+    v.check((c) => new Set(c.stores.map((s) => s.tenantName)).size === c.stores.length, "lists a tenantName twice"),
+    ["stores"],
+  ),
+);
+
 const Caching = v.pipe(
   v.strictObject({
     Type: v.literal("Caching"),
@@ -144,11 +178,11 @@ const Caching = v.pipe(
 
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching],
+  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -75,6 +75,9 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
   }
   const parsed = parseConfig(config ?? { Type: "Memory" });
+  // A store of stores (MultiTenant): its registration builds it from the stores inside.
+  const whole = parsed.Type === "Memory" ? undefined : registeredDriver(parsed.Type)?.createStore;
+  if (whole) return whole(parsed, (inner) => createObjectStoreInstance(inner, options));
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).

@@ -73,18 +73,26 @@ export class CommitConflict extends Error {
 }
 
 /**
+ * Options of a driver read. A driver that makes network calls passes `signal` to them and,
+ * when it aborts, rejects with `signal.reason`; others may ignore it (the store layer checks it).
+ */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
  * A backend. Records it returns belong to the caller (fresh copies); records it is given
  * belong to it. Drivers throw `ObjectStoreError`s (mapping their backend's errors in one place)
  * and `CommitConflict`.
  */
 export interface Driver {
   readonly kind: string;
-  get(type: string, key: string): Promise<DriverRecord | undefined>;
-  page(type: string, request: PageRequest): Promise<DriverPage>;
+  get(type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined>;
+  page(type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage>;
   /** Every record of a type matching `terms`, in key order, streamed. */
-  scan(type: string, terms: string[]): AsyncIterable<DriverRecord>;
+  scan(type: string, terms: string[], options?: CallOptions): AsyncIterable<DriverRecord>;
   /** Types holding at least one object, in any order. */
-  types(): Promise<string[]>;
+  types(options?: CallOptions): Promise<string[]>;
   /**
    * Applies every write or none, checking each `expect` inside the backend's atomic step.
    * A backend that sets stamps itself (Remote: the server's clock) writes the stored `created`

@@ -1,5 +1,5 @@
 /**
- * `page()` parameters, keyset cursors and the shape of a page (DESIGN §2.3), shared by the store
+ * `page()` parameters, keyset cursors and the shape of a page (docs/api.md), shared by the store
  * and its transactions.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Listing semantics (DESIGN §2.3): query terms, the typed sort order, keyset positions.
+ * Listing semantics (docs/api.md): query terms, the typed sort order, keyset positions.
  * Drivers that cannot push these down use {@link selectPage}; drivers that can must match it.
  *
  * @module
@@ -95,7 +95,7 @@ function rank(value: JsonValue | undefined): number {
   }
 }
 
-/** The typed order of DESIGN §2.3: missing/null < false < true < numbers < strings < arrays/objects. */
+/** The typed sort order (docs/api.md): missing/null < false < true < numbers < strings < arrays/objects. */
 export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined): number {
   const ra = rank(a);
   const rb = rank(b);

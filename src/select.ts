@@ -1,6 +1,6 @@
 /**
  * In-memory listing for drivers that cannot push a request down (and the reference for those
- * that can): filter, order, keyset, count and slice exactly as DESIGN §2.3 says.
+ * that can): filter, order, keyset, count and slice exactly as docs/api.md says.
  *
  * @module
  */

@@ -4,12 +4,14 @@
  *
  * @module
  */
-import { CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
+import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
 import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
+import { checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
 import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
-import type { JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
+import { checkTenantName, ownTypesOnly, tenantDriver } from "./tenants.ts";
+import type { DoubleStringIndex, GetOptions, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
 import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** Options of {@link createStore}; a subset of `CreateOptions`. */
@@ -36,11 +38,13 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   if (maxPagesize < 1) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid maxPagesize: must be at least 1");
 
   const backend = wrapDriver(driver);
+  // The store's listings show only its own types (no tenant's, no index: see tenants.ts).
+  const visible = ownTypesOnly(backend);
   let closing: Promise<void> | undefined;
   const checkOpen = () => {
     if (closing) throw new ObjectStoreError("CLOSED", "This store is closed");
   };
-  const ctx: StoreContext = { driver: backend, maxPagesize, stamp: () => now().toISOString(), checkOpen };
+  const ctx: StoreContext = { driver: visible, maxPagesize, stamp: () => now().toISOString(), checkOpen };
 
   /** Commits one write outside a transaction, turning a conflict into the matrix's error. */
   const commitOne = async (write: Write & { key: string }, what: string) => {
@@ -56,24 +60,30 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   const store: ObjectStore = {
     kind: driver.kind,
 
-    async get<T = JsonValue>(type: string, key: string) {
-      checkType(type), checkKey(key), checkOpen();
-      const record = await backend.get(type, key);
+    async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
+      checkType(type), checkKey(key);
+      const signal = checkSignal(checkOptions(options, "get options")?.signal, "get options");
+      checkOpen(), signal?.throwIfAborted();
+      const record = await untilAborted(backend.get(type, key, signal && { signal }), signal);
       return record && toStoredObject<T>(type, record, false);
     },
 
     async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
       checkType(type);
       const plan = planPage(params, maxPagesize);
-      checkOpen();
-      return buildPage(type, plan, await backend.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+      const signal = checkSignal(params?.signal, "page parameters");
+      checkOpen(), signal?.throwIfAborted();
+      const page = await untilAborted(backend.page(type, plan.request, signal && { signal }), signal);
+      return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
       checkType(type);
-      const terms = parseQuery(checkOptions(options, "scan options")?.query);
-      checkOpen();
-      for await (const record of backend.scan(type, terms)) {
+      const checked = checkOptions(options, "scan options");
+      const terms = parseQuery(checked?.query);
+      const signal = checkSignal(checked?.signal, "scan options");
+      checkOpen(), signal?.throwIfAborted();
+      for await (const record of iterateUntilAborted(backend.scan(type, terms, signal && { signal }), signal)) {
         checkOpen();
         yield toStoredObject<T>(type, record, false);
       }
@@ -81,18 +91,23 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
     async types() {
       checkOpen();
-      return (await backend.types()).sort(compareCodePoints);
+      return (await visible.types()).sort(compareCodePoints);
     },
 
     async transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
       if (typeof fn !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid transaction function: got ${describe(fn)}`);
-      const retries = checkCount(checkOptions(options, "transaction options")?.retries, "retries", 0);
+      const checked = checkOptions(options, "transaction options");
+      const retries = checkCount(checked?.retries, "retries", 0);
+      const signal = checkSignal(checked?.signal, "transaction options");
       for (let attempt = 0; ; attempt++) {
-        checkOpen();
-        const handle = openTransaction(ctx);
+        checkOpen(), signal?.throwIfAborted();
+        const handle = openTransaction(ctx, signal);
         try {
-          const result = await fn(handle.tx);
+          // An abort settles the transaction at once; its tx then rejects with CLOSED.
+          const result = await untilAborted(fn(handle.tx), signal);
           handle.end();
+          // The last moment to cancel: a commit that has started is never abandoned.
+          signal?.throwIfAborted();
           const writes = handle.staging.writes();
           if (writes.length > 0) await commitAll(writes);
           // A driver may store the backend's stamps in the records it committed (Remote: the server's clock).
@@ -106,7 +121,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       }
     },
 
-    async save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult> {
+    async save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult> {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       const copy = copyValue(value);
@@ -133,7 +148,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     },
 
     // Not mapped like save: fn saw a read, and losing the race against it is a version conflict.
-    update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult> {
+    update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult> {
       return store.transaction((tx) => tx.update(type, key, fn, version));
     },
 
@@ -156,6 +171,26 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     close() {
       closing ??= backend.close();
       return closing;
+    },
+
+    forTenant(name: string): ObjectStore {
+      checkTenantName(name);
+      checkOpen();
+      // Over the guarded driver: closing this store closes every tenant's view of it.
+      return createStore(tenantDriver(guardedDriver(backend, checkOpen), name), options);
+    },
+
+    doubleStringIndex(namespace: string): DoubleStringIndex {
+      checkType(namespace);
+      const run = <T>(fn: (index: DoubleStringIndex) => Promise<T>) => store.transaction((tx) => fn(tx.doubleStringIndex(namespace)));
+      return {
+        save: (a, b) => run((index) => index.save(a, b)),
+        getByA: (a) => run((index) => index.getByA(a)),
+        getByB: (b) => run((index) => index.getByB(b)),
+        removeByA: (a) => run((index) => index.removeByA(a)),
+        removeByB: (b) => run((index) => index.removeByB(b)),
+        truncate: () => run((index) => index.truncate()),
+      };
     },
   };
 
@@ -197,16 +232,16 @@ export function driverOf(store: ObjectStore): Driver | undefined {
 function guardedDriver(backend: Driver, checkOpen: () => void): Driver {
   return {
     kind: backend.kind,
-    get: async (type, key) => (checkOpen(), backend.get(type, key)),
-    page: async (type, request) => (checkOpen(), backend.page(type, request)),
-    async *scan(type, terms) {
+    get: async (type, key, options) => (checkOpen(), backend.get(type, key, options)),
+    page: async (type, request, options) => (checkOpen(), backend.page(type, request, options)),
+    async *scan(type, terms, options) {
       checkOpen();
-      for await (const record of backend.scan(type, terms)) {
+      for await (const record of backend.scan(type, terms, options)) {
         checkOpen();
         yield record;
       }
     },
-    types: async () => (checkOpen(), backend.types()),
+    types: async (options) => (checkOpen(), backend.types(options)),
     commit: async (writes) => (checkOpen(), backend.commit(writes)),
     ...(backend.replace ? { replace: async (type, key, version, record) => (checkOpen(), backend.replace!(type, key, version, record)) } : {}),
     close: () => backend.close(),
@@ -239,24 +274,28 @@ function conflictError(type: string, key: string, expect: Expect, current: strin
   return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
 }
 
-/** Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`. */
+/**
+ * Wraps unexpected driver failures as `BACKEND_ERROR`, keeping the original as `cause`; the
+ * reason of an aborted call's signal passes through as it is.
+ */
 function wrapDriver(driver: Driver): Driver {
-  const wrap = (e: unknown): never => {
+  const wrap = (e: unknown, options?: CallOptions): never => {
     if (e instanceof ObjectStoreError || e instanceof CommitConflict) throw e;
+    if (options?.signal?.aborted && e === options.signal.reason) throw e;
     throw new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
   };
   return {
     kind: driver.kind,
-    get: (type, key) => driver.get(type, key).catch(wrap),
-    page: (type, request) => driver.page(type, request).catch(wrap),
-    async *scan(type, terms) {
+    get: (type, key, options) => driver.get(type, key, options).catch((e) => wrap(e, options)),
+    page: (type, request, options) => driver.page(type, request, options).catch((e) => wrap(e, options)),
+    async *scan(type, terms, options) {
       try {
-        yield* driver.scan(type, terms);
+        yield* driver.scan(type, terms, options);
       } catch (e) {
-        wrap(e);
+        wrap(e, options);
       }
     },
-    types: () => driver.types().catch(wrap),
+    types: (options) => driver.types(options).catch((e) => wrap(e, options)),
     commit: (writes) => driver.commit(writes).catch(wrap),
     ...(driver.replace ? { replace: (type, key, version, record) => driver.replace!(type, key, version, record).catch(wrap) } : {}),
     close: () => driver.close().catch(wrap),

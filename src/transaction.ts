@@ -1,16 +1,19 @@
 /**
- * Transactions: writes are checked when staged (the save/remove matrix of DESIGN §2.1), reads
+ * Transactions: writes are checked when staged (the save/remove matrix of docs/api.md), reads
  * see them, and the commit hands the net write set to the driver's atomic step.
  *
  * @module
  */
 import type { Driver, DriverRecord } from "./driver.ts";
+import { transactionIndex } from "./dsi.ts";
+import { indexType } from "./tenants.ts";
 import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
 import { selectPage } from "./select.ts";
+import { anySignal, checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
 import { type Seen, Staging } from "./staging.ts";
-import type { JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
+import type { GetOptions, JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
 import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, nextVersion } from "./validate.ts";
 
 /** What a transaction needs from its store. */
@@ -32,22 +35,29 @@ export interface TransactionHandle {
   end(): void;
 }
 
-/** Creates a transaction over `ctx`; its writes stay staged until the caller commits them. */
-export function openTransaction(ctx: StoreContext): TransactionHandle {
+/**
+ * Creates a transaction over `ctx`; its writes stay staged until the caller commits them.
+ * `signal` (the transaction's) cancels every read it makes.
+ */
+export function openTransaction(ctx: StoreContext, signal?: AbortSignal): TransactionHandle {
   const staging = new Staging();
   const saved: [SaveResult, DriverRecord][] = [];
   const { driver } = ctx;
+  /** The signal of one read: the transaction's, and the call's own when it has one. */
+  const signalOf = (own: unknown, what: string) => anySignal([signal, checkSignal(own, what)]);
+  const get = (type: string, key: string, s: AbortSignal | undefined) => untilAborted(driver.get(type, key, s && { signal: s }), s);
+  const scan = (type: string, terms: string[], s: AbortSignal | undefined = signal) => iterateUntilAborted(driver.scan(type, terms, s && { signal: s }), s);
   let ended = false;
   const check = () => {
     if (ended) throw new ObjectStoreError("CLOSED", "This transaction has ended");
     ctx.checkOpen();
   };
 
-  const read = async (type: string, key: string): Promise<Seen> => {
+  const read = async (type: string, key: string, s: AbortSignal | undefined = signal): Promise<Seen> => {
     const staged = staging.lookup(type, key);
     if (staged) return staged;
     const epoch = staging.epoch(type);
-    const record = await driver.get(type, key);
+    const record = await get(type, key, s);
     return staging.lookup(type, key) ?? { record, stage: undefined, epoch };
   };
 
@@ -73,10 +83,10 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   };
 
   /** The type's objects as this transaction sees them, in key order. */
-  const merged = async (type: string, terms: string[]): Promise<DriverRecord[]> => {
+  const merged = async (type: string, terms: string[], s: AbortSignal | undefined): Promise<DriverRecord[]> => {
     const stage = staging.typeStage(type)!;
     const byKey = new Map<string, DriverRecord>();
-    if (!stage.truncated) for await (const record of driver.scan(type, [])) byKey.set(record.key, record);
+    if (!stage.truncated) for await (const record of scan(type, [], s)) byKey.set(record.key, record);
     for (const [key, { record }] of stage.keys) {
       if (record) byKey.set(key, record);
       else byKey.delete(key);
@@ -86,30 +96,36 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
   };
 
   const tx: Transaction = {
-    async get<T = JsonValue>(type: string, key: string) {
-      checkType(type), checkKey(key), check();
-      const { record } = await read(type, key);
+    async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
+      checkType(type), checkKey(key);
+      const s = signalOf(checkOptions(options, "get options")?.signal, "get options");
+      check(), s?.throwIfAborted();
+      const { record } = await read(type, key, s);
       return record && (toStoredObject(type, record, true) as StoredObject<T>);
     },
 
     async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
       checkType(type);
       const plan = planPage(params, ctx.maxPagesize);
-      check();
+      const s = signalOf(params?.signal, "page parameters");
+      check(), s?.throwIfAborted();
       if (!staging.typeStage(type)) {
-        return buildPage(type, plan, await driver.page(type, plan.request), (t, r) => toStoredObject<T>(t, r, false));
+        const page = await untilAborted(driver.page(type, plan.request, s && { signal: s }), s);
+        return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
       }
-      const records = await merged(type, []);
+      const records = await merged(type, [], s);
       const selected = selectPage(records, plan.request, (r) => r);
       return buildPage(type, plan, selected, (t, r) => toStoredObject<T>(t, r, true));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
       checkType(type);
-      const terms = parseQuery(checkOptions(options, "scan options")?.query);
-      check();
+      const checked = checkOptions(options, "scan options");
+      const terms = parseQuery(checked?.query);
+      const s = signalOf(checked?.signal, "scan options");
+      check(), s?.throwIfAborted();
       const stagedType = staging.typeStage(type) !== undefined;
-      const records = stagedType ? await merged(type, terms) : driver.scan(type, terms);
+      const records = stagedType ? await merged(type, terms, s) : scan(type, terms, s);
       for await (const record of records) {
         check();
         yield toStoredObject<T>(type, record, stagedType);
@@ -117,8 +133,8 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
     },
 
     async types() {
-      check();
-      const found = new Set(await driver.types());
+      check(), signal?.throwIfAborted();
+      const found = new Set(await untilAborted(driver.types(signal && { signal }), signal));
       for (const [type, stage] of staging.types) {
         if ([...stage.keys.values()].some((k) => k.record)) found.add(type);
         else if (stage.truncated || !(await hasUnstagedObject(type, stage.keys))) found.delete(type);
@@ -126,7 +142,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return [...found].sort(compareCodePoints);
     },
 
-    async save(type: string, key: string, value: JsonValue, version?: Version) {
+    async save<T = JsonValue>(type: string, key: string, value: T, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       const copy = copyValue(value);
@@ -136,7 +152,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       return put(type, key, seen, copy);
     },
 
-    async update(type: string, key: string, fn: UpdateFn, version?: Version) {
+    async update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version) {
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       if (typeof fn !== "function") {
@@ -145,7 +161,7 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       check();
       const seen = await read(type, key);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
-      const next = await fn(seen.record && cloneJson(seen.record.value));
+      const next = await fn((seen.record && cloneJson(seen.record.value)) as T | undefined);
       if (next === undefined) {
         throw new InvalidInputError("INVALID_VALUE", "Invalid value at $: the update function returned undefined");
       }
@@ -171,18 +187,29 @@ export function openTransaction(ctx: StoreContext): TransactionHandle {
       checkType(type), check();
       staging.truncate(type);
     },
+
+    doubleStringIndex(namespace: string) {
+      checkType(namespace);
+      return transactionIndex({
+        read,
+        put: (type, key, seen, value) => put(type, key, seen, value),
+        remove: (type, key, seen) => stage(type, key, seen, undefined),
+        truncate: (type) => staging.truncate(type),
+        check,
+      }, indexType(namespace));
+    },
   };
 
   /** Whether the backend holds an object of `type` that this transaction did not stage. */
   async function hasUnstagedObject(type: string, staged: Map<string, unknown>): Promise<boolean> {
-    for await (const record of driver.scan(type, [])) if (!staged.has(record.key)) return true;
+    for await (const record of scan(type, [])) if (!staged.has(record.key)) return true;
     return false;
   }
 
   return { tx, staging, saved, end: () => void (ended = true) };
 }
 
-/** The save/update part of the DESIGN §2.1 matrix for a write with a version (or a create). */
+/** The save/update part of the version matrix (docs/api.md) for a write with a version (or a create). */
 function checkMatrix(type: string, key: string, current: DriverRecord | undefined, expected: string | undefined, what: string) {
   if (!current) {
     if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);

@@ -46,6 +46,8 @@ export interface PageParams {
   sort?: string;
   /** The `next` of a previous page: continue after it (keyset paging). */
   cursor?: string;
+  /** Cancels the call: it then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** One page of objects. */
@@ -65,31 +67,77 @@ export interface RemoveOptions {
   ignoreMissing?: boolean;
 }
 
+/** Options of {@link ObjectStore.get}. */
+export interface GetOptions {
+  /** Cancels the call: it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Options of {@link ObjectStore.scan}. */
 export interface ScanOptions {
   /** Same rules as {@link PageParams.query}. */
   query?: string;
+  /** Cancels the scan: the next read rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link ObjectStore.transaction}. */
 export interface TransactionOptions {
   /** Re-run the whole function up to this many times on `WrongObjectVersionError`. @default 0 */
   retries?: number;
+  /**
+   * Cancels the transaction: it rejects with the signal's reason and commits nothing, unless
+   * its commit had already started (a commit under way is never abandoned, so its outcome is
+   * always known). The transaction's reads use it too.
+   */
+  signal?: AbortSignal;
 }
 
-/** The new value of an object, computed from the current one (`undefined` when missing). */
-export type UpdateFn = (current: JsonValue | undefined) => JsonValue | Promise<JsonValue>;
+/**
+ * The new value of an object, computed from the current one (`undefined` when missing). `T` is
+ * the caller's type for the value (not checked at run time).
+ */
+export type UpdateFn<T = JsonValue> = (current: T | undefined) => T | Promise<T>;
+
+/**
+ * A namespaced one-to-one map between strings A and B (the original's DoubleStringIndex).
+ * Saving (A, B) replaces both A's and B's earlier pairs in one commit. Strings may be empty and
+ * hold any text of at most 1,023 UTF-8 bytes without control characters.
+ *
+ * @example
+ * ```ts
+ * const emails = store.doubleStringIndex("Email");
+ * await emails.save("ann@example.com", "user-1");
+ * await emails.getByB("user-1"); // "ann@example.com"
+ * ```
+ */
+export interface DoubleStringIndex {
+  /** Maps `a` to `b` (and `b` to `a`), removing any earlier pair of either. */
+  save(a: string, b: string): Promise<void>;
+  /** The B of `a`, or `undefined`. */
+  getByA(a: string): Promise<string | undefined>;
+  /** The A of `b`, or `undefined`. */
+  getByB(b: string): Promise<string | undefined>;
+  /** Removes the pair of `a` (nothing when there is none). */
+  removeByA(a: string): Promise<void>;
+  /** Removes the pair of `b` (nothing when there is none). */
+  removeByB(b: string): Promise<void>;
+  /** Removes every pair of this namespace. */
+  truncate(): Promise<void>;
+}
 
 /** Reads and writes that are staged and committed atomically. Reads see the staged writes. */
 export interface Transaction {
-  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
   scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>>;
   types(): Promise<string[]>;
-  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
-  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult>;
+  update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult>;
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
   truncate(type: string): Promise<void>;
+  /** The DoubleStringIndex `namespace` (an object-type name), inside this transaction. */
+  doubleStringIndex(namespace: string): DoubleStringIndex;
 }
 
 /** A store of versioned JSON objects grouped by object type and key. */
@@ -97,7 +145,7 @@ export interface ObjectStore {
   /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
   readonly kind: string;
   /** The object, or `undefined` when there is none. */
-  get<T = JsonValue>(type: string, key: string): Promise<StoredObject<T> | undefined>;
+  get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;
   /** One page of a type's objects, filtered, sorted and counted. */
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
   /** Every object of a type in key order, streamed. */
@@ -106,14 +154,25 @@ export interface ObjectStore {
   types(): Promise<string[]>;
   /** Runs `fn` and commits its writes atomically; nothing is written if it throws. */
   transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R>;
-  /** Creates (no version) or replaces (current version) one object. */
-  save(type: string, key: string, value: JsonValue, version?: Version): Promise<SaveResult>;
+  /**
+   * Creates (no version) or replaces (current version) one object. `value` may be typed with the
+   * caller's own interface; it must hold JSON only (checked at run time: `INVALID_VALUE`).
+   */
+  save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult>;
   /** Stores `fn(current)`, conditional on the version read. */
-  update(type: string, key: string, fn: UpdateFn, version?: Version): Promise<SaveResult>;
+  update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult>;
   /** Removes one object. */
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
   /** Removes every object of a type. */
   truncate(type: string): Promise<void>;
   /** Releases the backend; later calls reject with code `CLOSED`. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The store of tenant `name` on the same backend: its types are its own, and it never sees,
+   * lists, counts or changes another tenant's objects or this store's. Tenant names follow the
+   * object-type rules. Closing it leaves this store open; closing this store closes it.
+   */
+  forTenant(name: string): ObjectStore;
+  /** The DoubleStringIndex `namespace` (an object-type name); each call is its own transaction. */
+  doubleStringIndex(namespace: string): DoubleStringIndex;
 }

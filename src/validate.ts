@@ -1,5 +1,5 @@
 /**
- * Input rules (DESIGN §2.4): object types, keys, values and versions.
+ * Input rules (docs/api.md): object types, keys, values and versions.
  * Values are validated and copied in one walk, so what is stored never aliases caller data.
  *
  * @module
@@ -55,7 +55,7 @@ function keyProblem(key: unknown): string | undefined {
 }
 
 /**
- * Normalises a version argument (DESIGN §2.1): `undefined` stays "no version"; a finite number
+ * Normalises a version argument (docs/api.md): `undefined` stays "no version"; a finite number
  * or a non-empty string becomes a string, compared as such (so `0` or `1.5` simply match no
  * object); anything else is `INVALID_ARGUMENT`.
  */
@@ -76,7 +76,7 @@ export function nextVersion(version: string): string | undefined {
 }
 
 /**
- * Validates `value` as JSON (DESIGN §2.4) and returns a deep copy of it.
+ * Validates `value` as JSON (docs/api.md) and returns a deep copy of it.
  * Throws `INVALID_VALUE` naming the path of the first bad part (`$.a.b[2]`).
  */
 export function copyValue(value: unknown): JsonValue {

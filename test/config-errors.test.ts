@@ -96,6 +96,10 @@ describe("wrong types and missing required keys", () => {
     expect(paths({ Type: "Remote" })).toEqual(["url"]);
     expect(paths({ Type: "Remote", url: 5 })).toEqual(["url"]);
     expect(paths({ Type: "Remote", url: "https://api.example.com", token: 5 })).toEqual(["token"]);
+    // timeout: ms per request, an integer from 1 to setTimeout's limit
+    for (const timeout of [0, -1, 1.5, "30000", null, 2_147_483_648, Infinity]) {
+      expect(paths({ Type: "Remote", url: "https://api.example.com", timeout })).toEqual(["timeout"]);
+    }
   });
 
   test("Migrating: From and To required", () => {

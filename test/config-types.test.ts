@@ -129,11 +129,13 @@ describe("Remote", () => {
     expect(parse({ Type: "Remote", url: "https://api.example.com" })).toEqual({
       Type: "Remote",
       url: "https://api.example.com",
+      timeout: 30_000,
     });
   });
-  test("url and token", () => {
-    const c = { Type: "Remote", url: "http://localhost:8787", token: "tok" };
+  test("url, token and timeout", () => {
+    const c = { Type: "Remote", url: "http://localhost:8787", token: "tok", timeout: 1 };
     expect(parse(c)).toEqual(c);
+    expect(parse({ ...c, timeout: 2_147_483_647 })).toEqual({ ...c, timeout: 2_147_483_647 });
   });
 });
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { migrateCommand, verifyCommand } from "../adapters/cli/migrate.ts";
 import { formatProgress } from "../adapters/cli/progress.ts";
 import { createObjectStoreInstance } from "../adapters/node.ts";
+import { migrationIdentity } from "../src/migrate/mod.ts";
 import { removeTempDirs, runtime, tempDir } from "./file/runtime.ts";
 
 afterAll(removeTempDirs);
@@ -89,11 +90,86 @@ describe("objstore migrate / verify", () => {
     await to.close();
     const dirty = await run(verifyCommand, ["--from", fromFile, "--to", s.to]);
     expect(dirty.code).toBe(1);
-    expect(dirty.out.split("\n").slice(0, 3)).toEqual(["missing\tEven\tk000002", "extra\tExtra\tx", "different\tOdd\tk000001"]);
+    expect(dirty.out.split("\n").slice(0, 3)).toEqual(["missing\tEven\tk000002", "extra\tExtra\tx", "newer\tOdd\tk000001"]);
+  });
+
+  test("an object newer in To: migrate and verify both exit 1 listing it the same way; migrate --prefer-from settles it", async () => {
+    const s = await stores(20);
+    expect((await run(migrateCommand, ["--from", s.from, "--to", s.to, "--quiet", "--checkpoint", s.checkpoint])).code).toBe(0);
+    const to = createObjectStoreInstance(JSON.parse(s.to));
+    await to.save("Odd", "k000003", { edited: "in To" }, 1);
+    await to.close();
+    const line = "newer\tOdd\tk000003";
+    const hint = "objstore migrate --prefer-from";
+    const migrated = await run(migrateCommand, ["--from", s.from, "--to", s.to, "--quiet", "--checkpoint", s.checkpoint]);
+    expect(migrated.code).toBe(1);
+    expect(migrated.out.split("\n")).toContain(line);
+    expect(migrated.out).toContain("newer in To 1");
+    expect(migrated.out).toContain(hint);
+    const verified = await run(verifyCommand, ["--from", s.from, "--to", s.to]);
+    expect(verified.code).toBe(1);
+    expect(verified.out.split("\n")).toContain(line);
+    expect(verified.out).toContain("1 newer in To");
+    expect(verified.out).toContain(hint);
+    const help = await run(migrateCommand, ["--help"]);
+    expect(help.out).toContain("--prefer-from");
+
+    const preferred = await run(migrateCommand, ["--from", s.from, "--to", s.to, "--quiet", "--prefer-from", "--checkpoint", s.checkpoint]);
+    expect(preferred.code).toBe(0);
+    expect(preferred.out).toContain("replaced 1 newer in To");
+    expect(preferred.out).not.toContain(line);
+    expect((await run(verifyCommand, ["--from", s.from, "--to", s.to])).code).toBe(0);
+  });
+
+  test("a config file edited between runs: the resume is refused, naming both stores; the same stores resume", async () => {
+    const s = await stores(40);
+    const fromFile = join(s.dir, "from.json"), toFile = join(s.dir, "to.json");
+    writeFileSync(fromFile, s.from);
+    writeFileSync(toFile, s.to);
+    // What an interrupted first run leaves behind (Even done, Odd half way).
+    const identity = await migrationIdentity(JSON.parse(s.from), JSON.parse(s.to));
+    writeFileSync(s.checkpoint, JSON.stringify({ done: ["Even"], type: "Odd", after: "k000019", processed: 30, identity }));
+    const elsewhere = JSON.stringify({ Type: "SimpleFileStore", BaseLocation: tempDir("objstore-cli-other-") });
+    writeFileSync(toFile, elsewhere); // the user points To at another store
+    const refused = await run(migrateCommand, ["--from", fromFile, "--to", toFile, "--quiet", "--checkpoint", s.checkpoint]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("belongs to another migration");
+    expect(refused.err).toContain(JSON.parse(s.to).BaseLocation);
+    expect(refused.err).toContain(JSON.parse(elsewhere).BaseLocation);
+    expect(refused.err).toContain("--checkpoint");
+    expect(existsSync(s.checkpoint)).toBe(true);
+    const untouched = createObjectStoreInstance(JSON.parse(elsewhere));
+    expect(await untouched.types()).toEqual([]); // nothing was written to the other store
+    await untouched.close();
+
+    // The same stores (key order and defaults aside) resume.
+    writeFileSync(toFile, JSON.stringify({ BaseLocation: JSON.parse(s.to).BaseLocation, Type: "SimpleFileStore" }));
+    const resumed = await run(migrateCommand, ["--from", fromFile, "--to", toFile, "--quiet", "--checkpoint", s.checkpoint]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain("(resumed)");
+  });
+
+  test("the checkpoint file names From and To, and holds no secret", async () => {
+    const s = await stores(60);
+    const from = JSON.stringify({ ...JSON.parse(s.from), authToken: "libsql-secret-token" });
+    const running = run(migrateCommand, ["--from", from, "--to", s.to, "--quiet", "--checkpoint", s.checkpoint, "--batch", "10", "--rate", "200"]);
+    let written = "";
+    let finished = false;
+    void running.finally(() => (finished = true));
+    while (!finished && !written) {
+      await new Promise((r) => setTimeout(r, 5));
+      if (existsSync(s.checkpoint)) written = readFileSync(s.checkpoint, "utf8");
+    }
+    expect((await running).code).toBe(0);
+    expect(written).not.toBe("");
+    const saved = JSON.parse(written);
+    expect(saved.identity.from).toContain('"authToken":"***"');
+    expect(saved.identity.to).toContain(JSON.parse(s.to).BaseLocation);
+    expect(written).not.toContain("libsql-secret-token");
   });
 
   test("progress: a bar with count, rate and ETA on a terminal, a plain line otherwise", () => {
-    const p = { type: "Person", processed: 2500, total: 10_000, rate: 1234.4, etaSeconds: 6.1, written: 2500, skipped: 0, repaired: 0, unresolved: 0 };
+    const p = { type: "Person", processed: 2500, total: 10_000, rate: 1234.4, etaSeconds: 6.1, written: 2500, skipped: 0, repaired: 0, unresolved: 0, newer: 0, replaced: 0 };
     const bar = formatProgress(p, true, 100);
     expect(bar.startsWith("[")).toBe(true);
     expect(bar).toContain("2500/10000 objects (25%), 1234/s, ETA 0:07, type Person");
@@ -103,12 +179,31 @@ describe("objstore migrate / verify", () => {
     expect(formatProgress({ ...p, etaSeconds: undefined }, false, 0)).toContain("ETA --:--");
   });
 
+  test("progress never passes 100%; a terminal of 0 (or unknown) columns still gets a readable bar", () => {
+    const p = { type: "Person", processed: 2600, total: 2500, rate: 100, etaSeconds: 0, written: 2600, skipped: 0, repaired: 0, unresolved: 0, newer: 0, replaced: 0 };
+    expect(formatProgress(p, false)).toBe("migrate: 2600/2600 objects (100%), 100/s, ETA 0:00, type Person");
+    for (const columns of [0, undefined, Number.NaN]) {
+      const bar = formatProgress({ ...p, processed: 1250 }, true, columns);
+      expect(bar).toMatch(/^\[#+\.+\] 1250\/2500 objects \(50%\), 100\/s, ETA 0:00, type Person/);
+      expect(bar.length).toBe(79);
+    }
+    const full = formatProgress(p, true, 0);
+    expect(full).toContain("(100%)");
+    expect(full).not.toContain(".]");
+    // A narrow terminal gets a line that fits (so \r can overwrite it), still with the percentage.
+    for (const columns of [20, 30, 50]) {
+      const line = formatProgress({ ...p, processed: 1250 }, true, columns);
+      expect(line.length).toBe(columns - 1);
+      expect(line).toContain("50%");
+    }
+  });
+
   test("a checkpoint of another migration is refused", async () => {
     const s = await stores(10);
     writeFileSync(s.checkpoint, JSON.stringify({ done: [], processed: 0, fingerprint: "other" }));
     const r = await run(migrateCommand, ["--from", s.from, "--to", s.to, "--checkpoint", s.checkpoint]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("checkpoint of another migration");
+    expect(r.err).toContain("belongs to another migration");
   });
 
   test("a migrate process killed mid-run resumes from its checkpoint file", async () => {

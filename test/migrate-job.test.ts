@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { migratingDriver } from "../src/composites/migrating.ts";
 import type { Driver, DriverRecord, PageRequest, Write } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
-import { contentHash, memoryCheckpointStore, migrate, verify } from "../src/migrate/mod.ts";
+import { contentHash, memoryCheckpointStore, migrate, migrationIdentity, verify } from "../src/migrate/mod.ts";
 import { throttle } from "../src/migrate/throttle.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { createStore } from "../src/store.ts";
@@ -67,14 +67,84 @@ describe("migrate", () => {
     expect(again).toMatchObject({ processed: 60, written: 0, skipped: 60, repaired: 0 });
   });
 
-  test("never overwrites a newer object in To", async () => {
+  test("never overwrites a newer object in To: migrate and verify both report it; preferFrom replaces it", async () => {
     const { from } = await filled(5, ["A"]);
     const to = memoryDriver();
     const newer = { ...(await from.get("A", "k00002"))!, value: "newer", version: "9" };
     await to.commit([{ op: "put", type: "A", key: "k00002", expect: { any: true }, record: newer }]);
+    const dry = await migrate({ from, to, dryRun: true });
+    expect(dry).toMatchObject({ newer: 1, newerInTo: [{ type: "A", key: "k00002" }] });
     const result = await migrate({ from, to });
     expect(await to.get("A", "k00002")).toEqual(newer);
-    expect(result.skipped).toBe(1);
+    expect(result).toMatchObject({ written: 4, skipped: 0, newer: 1, replaced: 0, newerInTo: [{ type: "A", key: "k00002" }] });
+    const checked = await verify({ from, to });
+    expect(checked).toMatchObject({ newer: 1, different: 0, differences: [{ type: "A", key: "k00002", kind: "newer" }] });
+    // Run again: still reported, never silently "done".
+    expect(await migrate({ from, to })).toMatchObject({ newer: 1, skipped: 4 });
+
+    expect(await migrate({ from, to, preferFrom: true, dryRun: true })).toMatchObject({ newer: 0, replaced: 1 });
+    expect(await to.get("A", "k00002")).toEqual(newer); // a dry run writes nothing
+    const preferred = await migrate({ from, to, preferFrom: true });
+    expect(preferred).toMatchObject({ newer: 0, replaced: 1, newerInTo: [] });
+    expect(await to.get("A", "k00002")).toEqual(await from.get("A", "k00002"));
+    expect(await verify({ from, to })).toMatchObject({ newer: 0, differences: [] });
+  });
+
+  test("an object that differs in To at the same version and stamps is copied from From", async () => {
+    const { from } = await filled(3, ["A"]);
+    const to = memoryDriver();
+    await migrate({ from, to });
+    const same = (await to.get("A", "k00001"))!;
+    await to.commit([{ op: "put", type: "A", key: "k00001", expect: { any: true }, record: { ...same, value: "tampered" } }]);
+    expect((await verify({ from, to })).differences).toEqual([{ type: "A", key: "k00001", kind: "different" }]);
+    expect(await migrate({ from, to })).toMatchObject({ written: 1, skipped: 2, newer: 0 });
+    expect((await verify({ from, to })).differences).toEqual([]);
+  });
+
+  test("a checkpoint records its From and To; a resume into other stores is refused, secrets never stored", async () => {
+    const { from } = await filled(100, ["A"]);
+    const to = memoryDriver();
+    const checkpoint = memoryCheckpointStore();
+    const configA = { Type: "Remote", url: "https://user:pw-secret@a.example", token: "tok-secret" } as const;
+    const configB = { Type: "Remote", url: "https://user:pw-secret@b.example", token: "tok-secret" } as const;
+    const identity = await migrationIdentity({ Type: "Memory" }, configA);
+    expect(identity.to).toBe('{"Type":"Remote","timeout":30000,"token":"***","url":"https://user:***@a.example"}');
+    // Defaults filled in and key order do not matter; a secret's change does.
+    expect((await migrationIdentity({ Type: "Memory" }, { token: "tok-secret", url: configA.url, Type: "Remote", timeout: 30000 })).fingerprint).toBe(identity.fingerprint);
+    expect((await migrationIdentity({ Type: "Memory" }, { ...configA, token: "other" })).fingerprint).not.toBe(identity.fingerprint);
+    const controller = new AbortController();
+    await expect(migrate({
+      from, to, batchSize: 10, checkpoint, identity, signal: controller.signal,
+      onProgress: (p) => void (p.processed >= 30 && controller.abort(new Error("killed"))),
+    })).rejects.toThrow("killed");
+    const saved = await checkpoint.load();
+    expect(saved?.identity).toEqual(identity);
+    expect(JSON.stringify(saved)).not.toMatch(/pw-secret|tok-secret/);
+
+    const other = await migrationIdentity({ Type: "Memory" }, configB);
+    const refused = await migrate({ from, to, checkpoint, identity: other }).catch((e) => e);
+    expect(refused).toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(refused.message).toContain("b.example");
+    expect(refused.message).toContain("a.example");
+    expect(refused.message).not.toMatch(/pw-secret|tok-secret/);
+    expect(await checkpoint.load()).toEqual(saved); // left as it was
+    // A checkpoint that names no stores (written before they were recorded) is refused too.
+    await checkpoint.save({ done: [], processed: 0 });
+    await expect(migrate({ from, to, checkpoint, identity })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await checkpoint.save(saved!);
+    expect(await migrate({ from, to, checkpoint, identity })).toMatchObject({ resumed: true, processed: 100 });
+  });
+
+  test("progress never passes the total, even when From grows during the run", async () => {
+    const { from, store } = await filled(40, ["A"]);
+    let added = 0;
+    const source = watched(from, async (_type, items) => {
+      if (items.length > 0 && added < 30) for (let i = 0; i < 10; i++) await store.save("A", `z${added++}`, i);
+    });
+    const seen: { processed: number; total: number }[] = [];
+    await migrate({ from: source.driver, to: memoryDriver(), batchSize: 10, onProgress: (p) => seen.push({ processed: p.processed, total: p.total }) });
+    expect(seen[seen.length - 1]!.processed).toBeGreaterThan(40);
+    for (const p of seen) expect(p.processed).toBeLessThanOrEqual(p.total);
   });
 
   test("an object removed during the run is not brought back", async () => {
@@ -209,7 +279,7 @@ describe("verify", () => {
       { type: "A", key: "k00003", kind: "different" },
       { type: "A", key: "k9", kind: "extra" },
     ]);
-    expect(result).toMatchObject({ missing: 1, extra: 1, different: 2, compared: 6 });
+    expect(result).toMatchObject({ missing: 1, extra: 1, different: 2, newer: 0, compared: 6 });
   });
 
   test("the content hash covers value, version, created and updated, not key order in objects", async () => {

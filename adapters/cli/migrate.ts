@@ -2,25 +2,43 @@
  * `objstore migrate` and `objstore verify`: the migration job and verify on the command line.
  *
  *     objstore migrate --from <config JSON or file> --to <config JSON or file>
- *                      [--rate <objects/s>] [--batch <n>] [--checkpoint <file>] [--dry-run] [--quiet]
+ *                      [--rate <objects/s>] [--batch <n>] [--checkpoint <file>] [--prefer-from]
+ *                      [--dry-run] [--quiet]
  *     objstore verify  --from <...> --to <...> [--batch <n>] [--max-listed <n>]
  *
  * Exit codes: 0 done (verify: no difference); 1 verify found differences, or migrate left
- * objects unresolved; 2 bad arguments or config; 3 a store failed; 130 interrupted (the
- * checkpoint is saved: run the same command again to resume).
+ * objects newer in To or unresolved; 2 bad arguments or config, or a checkpoint of other
+ * stores; 3 a store failed; 130 interrupted (the checkpoint is saved: run the same command
+ * again to resume).
  *
  * @module
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createObjectStoreInstance, type ObjectStore, type StoreConfig } from "../node.ts";
 import { driverOf } from "../../src/store.ts";
 import type { Driver } from "../../src/driver.ts";
-import { type CheckpointStore, migrate, type MigrationCheckpoint, type MigrationProgress, verify } from "../../src/migrate/mod.ts";
+import { type CheckpointStore, migrate, type MigrationCheckpoint, migrationIdentity, type MigrationProgress, type MigrationResult, type ObjectRef, verify } from "../../src/migrate/mod.ts";
 import { formatProgress } from "./progress.ts";
 
 const USAGE = `usage:
-  objstore migrate --from <config JSON or file> --to <config JSON or file> [--rate <objects/s>] [--batch <n>] [--checkpoint <file>] [--dry-run] [--quiet]
-  objstore verify --from <config JSON or file> --to <config JSON or file> [--batch <n>] [--max-listed <n>]`;
+  objstore migrate --from <config JSON or file> --to <config JSON or file> [--rate <objects/s>] [--batch <n>] [--checkpoint <file>] [--prefer-from] [--dry-run] [--quiet]
+  objstore verify --from <config JSON or file> --to <config JSON or file> [--batch <n>] [--max-listed <n>]
+
+  --from, --to     store configs, as JSON text or the name of a JSON file
+  --rate           most objects per second (default: no limit)
+  --batch          objects per round trip (default 500)
+  --checkpoint     progress file, to resume an interrupted run (default ${"objstore-migrate.checkpoint.json"});
+                   it records which From and To it belongs to, and a run with other stores refuses it
+  --prefer-from    replace objects that To holds in a newer version than From with From's; without
+                   it they are kept and listed as "newer", and migrate exits 1 (as verify does)
+  --dry-run        count what would change, write nothing
+  --quiet          no progress output
+  --max-listed     most differences listed by verify (default 1000; all are counted)
+
+exit codes: 0 done, no difference; 1 differences (verify) or objects newer in To or unresolved
+(migrate), each listed as "<kind>\t<type>\t<key>"; 2 bad arguments, config or checkpoint;
+3 a store failed; 130 interrupted (run the same command again to resume)`;
 
 const DEFAULT_CHECKPOINT = "objstore-migrate.checkpoint.json";
 
@@ -35,11 +53,12 @@ interface Args {
   checkpoint: string;
   dryRun: boolean;
   quiet: boolean;
+  preferFrom: boolean;
   maxListed?: number;
 }
 
 function parseArgs(args: string[], command: "migrate" | "verify"): Args {
-  const flags = new Set(command === "migrate" ? ["--dry-run", "--quiet"] : []);
+  const flags = new Set(command === "migrate" ? ["--dry-run", "--quiet", "--prefer-from"] : []);
   const valued = new Set(["--from", "--to", "--batch", ...(command === "migrate" ? ["--rate", "--checkpoint"] : ["--max-listed"])]);
   const seen = new Map<string, string>();
   if (args.includes("--help") || args.includes("-h")) throw new HelpRequested();
@@ -66,7 +85,7 @@ function parseArgs(args: string[], command: "migrate" | "verify"): Args {
   return {
     from, to, batch, rate: positive("--rate"), maxListed: positive("--max-listed"),
     checkpoint: seen.get("--checkpoint") ?? DEFAULT_CHECKPOINT,
-    dryRun: seen.has("--dry-run"), quiet: seen.has("--quiet"),
+    dryRun: seen.has("--dry-run"), quiet: seen.has("--quiet"), preferFrom: seen.has("--prefer-from"),
   };
 }
 
@@ -88,19 +107,22 @@ function readText(path: string, name: string): string {
   }
 }
 
-/** A checkpoint kept in a file (written to a temporary file, then renamed over it). */
-function fileCheckpoint(path: string, fingerprint: string): CheckpointStore {
+/**
+ * A checkpoint kept in a file (written to a temporary file, then renamed over it). Which
+ * stores it belongs to is checked by the job (the identity it records).
+ */
+function fileCheckpoint(path: string): CheckpointStore {
   return {
     async load() {
       if (!existsSync(path)) return undefined;
-      const saved = JSON.parse(readFileSync(path, "utf8")) as MigrationCheckpoint & { fingerprint?: string };
-      if (saved.fingerprint !== fingerprint) {
-        throw new UsageError(`${path} is the checkpoint of another migration (other --from/--to); remove it or pass --checkpoint`);
+      try {
+        return JSON.parse(readFileSync(path, "utf8")) as MigrationCheckpoint;
+      } catch {
+        throw new CheckpointError(`${path} is not a checkpoint file (not valid JSON)`);
       }
-      return saved;
     },
     async save(checkpoint) {
-      writeFileSync(`${path}.tmp`, JSON.stringify({ ...checkpoint, fingerprint }));
+      writeFileSync(`${path}.tmp`, JSON.stringify(checkpoint));
       renameSync(`${path}.tmp`, path);
     },
     async clear() {
@@ -109,21 +131,39 @@ function fileCheckpoint(path: string, fingerprint: string): CheckpointStore {
   };
 }
 
-async function fingerprintOf(from: string, to: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([from, to])));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+class CheckpointError extends Error {}
+
+/**
+ * The config with relative file paths made absolute, so a checkpoint names the same stores
+ * whatever directory a later run starts in (used for the checkpoint's identity only).
+ */
+function withAbsolutePaths(config: StoreConfig): StoreConfig {
+  const c = { ...config } as Record<string, unknown>;
+  if (c.Type === "SimpleFileStore" && typeof c.BaseLocation === "string") c.BaseLocation = resolve(c.BaseLocation);
+  for (const name of ["url", "connectionString"]) {
+    const url = c[name];
+    if (typeof url === "string" && /^file:(?!\/\/)/.test(url)) {
+      const [path, query] = url.slice("file:".length).split(/(?=\?)/, 2);
+      c[name] = `file:${resolve(path!)}${query ?? ""}`;
+    }
+  }
+  for (const name of ["From", "To", "Main", "Caching"]) {
+    if (c[name] && typeof c[name] === "object") c[name] = withAbsolutePaths(c[name] as StoreConfig);
+  }
+  return c as unknown as StoreConfig;
 }
 
 /** Opens both stores, runs `fn` on their drivers, closes them; maps failures to exit codes. */
-async function withStores(args: string[], command: "migrate" | "verify", fn: (a: Args, from: Driver, to: Driver) => Promise<number>): Promise<number> {
+async function withStores(args: string[], command: "migrate" | "verify", fn: (a: Args, from: Driver, to: Driver, configs: [StoreConfig, StoreConfig]) => Promise<number>): Promise<number> {
   let stores: ObjectStore[] = [];
   try {
     const parsed = parseArgs(args, command);
-    const from = createObjectStoreInstance(loadConfig(parsed.from, "--from"));
+    const fromConfig = loadConfig(parsed.from, "--from"), toConfig = loadConfig(parsed.to, "--to");
+    const from = createObjectStoreInstance(fromConfig);
     stores.push(from);
-    const to = createObjectStoreInstance(loadConfig(parsed.to, "--to"));
+    const to = createObjectStoreInstance(toConfig);
     stores.push(to);
-    return await fn(parsed, driverOf(from)!, driverOf(to)!);
+    return await fn(parsed, driverOf(from)!, driverOf(to)!, [fromConfig, toConfig]);
   } catch (e) {
     const error = e as { code?: string; message?: string; name?: string };
     if (e instanceof HelpRequested) {
@@ -132,6 +172,10 @@ async function withStores(args: string[], command: "migrate" | "verify", fn: (a:
     }
     if (e instanceof UsageError) {
       console.error(`objstore ${command}: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof CheckpointError) {
+      console.error(`objstore ${command}: ${error.message}`);
       return 2;
     }
     if (error.name === "AbortError") {
@@ -146,6 +190,16 @@ async function withStores(args: string[], command: "migrate" | "verify", fn: (a:
   }
 }
 
+/** What to do about objects newer in To: the same words from migrate and verify. */
+const NEWER_HINT = (count: number, listed = count) =>
+  `${count} object${count === 1 ? " is" : "s are"} newer in To than in From${listed < count ? ` (first ${listed} listed)` : ""}: ` +
+  `migrate keeps them; "objstore migrate --prefer-from" replaces them with From's`;
+
+/** Lists objects newer in To, one line each, as verify lists its differences. */
+function listNewer(objects: ObjectRef[]) {
+  for (const o of objects) console.log(`newer\t${o.type}\t${o.key}`);
+}
+
 /**
  * `objstore migrate`: copies From → To (see `migrate`), resumable through a checkpoint file.
  *
@@ -155,7 +209,7 @@ async function withStores(args: string[], command: "migrate" | "verify", fn: (a:
  * ```
  */
 export function migrateCommand(args: string[]): Promise<number> {
-  return withStores(args, "migrate", async (a, from, to) => {
+  return withStores(args, "migrate", async (a, from, to, [fromConfig, toConfig]) => {
     const controller = new AbortController();
     const stop = () => controller.abort(new DOMException("interrupted", "AbortError"));
     process.once("SIGINT", stop);
@@ -165,20 +219,31 @@ export function migrateCommand(args: string[]): Promise<number> {
     const onProgress = (p: MigrationProgress) => {
       if (a.quiet) return;
       const t = performance.now();
-      if (tty) process.stderr.write(`\r${formatProgress(p, true, process.stderr.columns ?? 80)}`);
+      if (tty) process.stderr.write(`\r${formatProgress(p, true, process.stderr.columns)}`);
       else if (t - lastLine >= 1000 || p.processed >= p.total) process.stderr.write(`${formatProgress(p, false, 0)}\n`), lastLine = t;
     };
     try {
-      const result = await migrate({
-        from, to, rate: a.rate, batchSize: a.batch, dryRun: a.dryRun, signal: controller.signal, onProgress,
-        checkpoint: a.dryRun ? undefined : fileCheckpoint(a.checkpoint, await fingerprintOf(a.from, a.to)),
-      });
+      const identity = await migrationIdentity(withAbsolutePaths(fromConfig), withAbsolutePaths(toConfig));
+      let result: MigrationResult;
+      try {
+        result = await migrate({
+          from, to, rate: a.rate, batchSize: a.batch, dryRun: a.dryRun, signal: controller.signal, onProgress,
+          preferFrom: a.preferFrom, identity, checkpoint: a.dryRun ? undefined : fileCheckpoint(a.checkpoint),
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code !== "INVALID_ARGUMENT" || !/checkpoint/.test(String((e as Error).message))) throw e;
+        throw new CheckpointError(`${a.checkpoint}: ${(e as Error).message}. ` +
+          `Remove the file to start this migration from the beginning (it never overwrites newer objects, so that is safe), or pass --checkpoint <another file>`);
+      }
       if (tty && !a.quiet) process.stderr.write("\n");
+      listNewer(result.newerInTo);
       const verb = a.dryRun ? "would write" : "written";
+      const replaced = a.preferFrom ? `, ${a.dryRun ? "would replace" : "replaced"} ${result.replaced} newer in To` : "";
       console.log(`${a.dryRun ? "dry run: " : ""}${result.processed} objects read in ${result.types.length} types; ${verb} ${result.written}, ` +
-        `already current ${result.skipped}, repaired ${result.repaired}, unresolved ${result.unresolved}` +
+        `already current ${result.skipped}, repaired ${result.repaired}${replaced}, newer in To ${result.newer}, unresolved ${result.unresolved}` +
         `${result.resumed ? " (resumed)" : ""} in ${(result.elapsedMs / 1000).toFixed(1)} s`);
-      return result.unresolved > 0 ? 1 : 0;
+      if (result.newer > 0) console.log(NEWER_HINT(result.newer, result.newerInTo.length));
+      return result.unresolved > 0 || result.newer > 0 ? 1 : 0;
     } finally {
       if (tty && !a.quiet) process.stderr.write("\n");
       process.off("SIGINT", stop);
@@ -200,9 +265,11 @@ export function verifyCommand(args: string[]): Promise<number> {
   return withStores(args, "verify", async (a, from, to) => {
     const result = await verify({ from, to, batchSize: a.batch, maxListed: a.maxListed });
     for (const d of result.differences) console.log(`${d.kind}\t${d.type}\t${d.key}`);
-    const count = result.missing + result.extra + result.different;
+    const count = result.missing + result.extra + result.different + result.newer;
     const listed = count > result.differences.length ? ` (first ${result.differences.length} listed)` : "";
-    console.log(`${result.compared} objects compared: ${result.missing} missing in To, ${result.extra} only in To, ${result.different} different${listed}`);
+    console.log(`${result.compared} objects compared: ${result.missing} missing in To, ${result.extra} only in To, ${result.different} different, ` +
+      `${result.newer} newer in To${listed}`);
+    if (result.newer > 0) console.log(NEWER_HINT(result.newer));
     return count > 0 ? 1 : 0;
   });
 }

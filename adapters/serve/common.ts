@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { ObjectStore } from "../../mod.ts";
-import { createApp } from "../../src/http/app.ts";
+import { type ObjectStore, ObjectStoreError } from "../../mod.ts";
 
 /** A request handler, as `fetch`-style servers take. */
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -65,11 +64,24 @@ export async function serveWith(binding: RuntimeBinding, options: ServeOptions =
   const token = options.token ?? (env.API_TOKEN || undefined);
   const tokens = options.tokens ?? (env.API_TOKENS || undefined);
   const cors = options.cors ?? (env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : undefined);
-  const handler = options.handler ?? createApp(store!, { token, tokens, cors, bodyLimit: options.bodyLimit }).fetch;
+  const handler = options.handler ?? (await httpApp()).createApp(store!, { token, tokens, cors, bodyLimit: options.bodyLimit }).fetch;
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const listener = await binding.listen(log ? logged(handler, log) : handler, { port, hostname });
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return { url: `http://${host}:${listener.port}`, port: listener.port, hostname, store, close: listener.close };
+}
+
+/**
+ * The HTTP app module, loaded when a server starts: it needs Hono, an optional peer dependency
+ * (the bin carries its own copy), so a program that only stores objects does not install it.
+ */
+async function httpApp(): Promise<typeof import("../../src/http/app.ts")> {
+  try {
+    return await import("../../src/http/app.ts");
+  } catch (error) {
+    if (!/hono/.test(String((error as Error)?.message))) throw error;
+    throw new ObjectStoreError("UNSUPPORTED", 'serve() needs the package hono: npm install hono', { cause: error });
+  }
 }
 
 /** Wraps a handler to log `METHOD /path STATUS 1.2ms` per request. */

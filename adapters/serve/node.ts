@@ -5,14 +5,24 @@
  *
  * @module
  */
-import { createAdaptorServer } from "@hono/node-server";
 import type { Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { ObjectStoreError } from "../../src/errors.ts";
 import type { Handler, Listen } from "./common.ts";
 
+async function nodeServer(): Promise<typeof import("@hono/node-server")> {
+  try {
+    return await import("@hono/node-server");
+  } catch (error) {
+    if (!/hono/.test(String((error as Error)?.message))) throw error;
+    throw new ObjectStoreError("UNSUPPORTED", "serve() on Node needs the package @hono/node-server: npm install @hono/node-server", { cause: error });
+  }
+}
+
 /** Listens with `@hono/node-server`; `close` stops listening and ends every open connection. */
-export const nodeListen: Listen = (handler, { port, hostname }) =>
-  new Promise((resolve, reject) => {
+export const nodeListen: Listen = async (handler, { port, hostname }) => {
+  const { createAdaptorServer } = await nodeServer();
+  return new Promise((resolve, reject) => {
     const server = createAdaptorServer({
       fetch: (request: Request) => handler(request),
       hostname,
@@ -31,6 +41,7 @@ export const nodeListen: Listen = (handler, { port, hostname }) =>
       });
     });
   });
+};
 
 /**
  * Node's default answer to a parse error is a 400 and an immediate close, which drops the

@@ -10,6 +10,7 @@
 import type { CachePolicy } from "../config-types.ts";
 import type { Driver, DriverRecord, Write } from "../driver.ts";
 import type { JsonValue, ObjectStore } from "../types.ts";
+import { untilAborted } from "../signal.ts";
 import { cloneJson } from "../validate.ts";
 import { type CacheStats, cacheIndex, type IndexEntry } from "./cache-index.ts";
 import { cachePolicies, type ResolvedPolicy } from "./cache-policy.ts";
@@ -157,15 +158,15 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   return {
     kind: "Caching",
 
-    async get(type, key) {
+    async get(type, key, options) {
       const policy = policyOf(type);
-      if (!policy.cache) return main.get(type, key);
+      if (!policy.cache) return main.get(type, key, options);
       if (!started) await start();
       const { entries, stats } = index.of(type);
       const entry = entries.get(key);
       if (entry) {
         if (now() - entry.at < policy.timeout) {
-          const cached = await cache.get(type, key);
+          const cached = await cache.get(type, key, options);
           const wrapped = cached?.value as unknown as Wrapped | undefined;
           if (cached && wrapped?.s === entry.seq && wrapped.i === instance && entries.get(key) === entry) {
             entries.delete(key);
@@ -179,13 +180,14 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         }
       }
       stats.misses++;
-      const record = await readThrough(type, key, policy);
+      // The read of Main is shared by concurrent misses, so one caller's signal only stops its own wait.
+      const record = await untilAborted(readThrough(type, key, policy), options?.signal);
       return record && { ...record, value: cloneJson(record.value) };
     },
 
-    page: (type, request) => main.page(type, request),
-    scan: (type, terms) => main.scan(type, terms),
-    types: () => main.types(),
+    page: (type, request, options) => main.page(type, request, options),
+    scan: (type, terms, options) => main.scan(type, terms, options),
+    types: (options) => main.types(options),
 
     async commit(writes) {
       if (!started) await start();

@@ -110,10 +110,10 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
 
   return {
     kind: "Migrating",
-    get: (type, key) => from.get(type, key),
-    page: (type, request) => from.page(type, request),
-    scan: (type, terms) => from.scan(type, terms),
-    types: () => from.types(),
+    get: (type, key, options) => from.get(type, key, options),
+    page: (type, request, options) => from.page(type, request, options),
+    scan: (type, terms, options) => from.scan(type, terms, options),
+    types: (options) => from.types(options),
 
     // Resolves once the mirror is done (or failed, or outlived `mirrorTimeout`); it never
     // rejects for To.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Driver, DriverPage, DriverRecord, PageRequest, Write } from "../driver.ts";
+import type { CallOptions, Driver, DriverPage, DriverRecord, PageRequest, Write } from "../driver.ts";
 
 /** Options of {@link lazyDriver}. */
 export interface LazyDriverOptions {
@@ -53,12 +53,12 @@ export function lazyDriver(kind: string, load: () => Promise<Driver>, options: L
 
   const driver: Driver = {
     kind,
-    get: async (type: string, key: string): Promise<DriverRecord | undefined> => (await loaded()).get(type, key),
-    page: async (type: string, request: PageRequest): Promise<DriverPage> => (await loaded()).page(type, request),
-    async *scan(type: string, terms: string[]): AsyncIterable<DriverRecord> {
-      yield* (await loaded()).scan(type, terms);
+    get: async (type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined> => (await loaded()).get(type, key, options),
+    page: async (type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage> => (await loaded()).page(type, request, options),
+    async *scan(type: string, terms: string[], options?: CallOptions): AsyncIterable<DriverRecord> {
+      yield* (await loaded()).scan(type, terms, options);
     },
-    types: async (): Promise<string[]> => (await loaded()).types(),
+    types: async (options?: CallOptions): Promise<string[]> => (await loaded()).types(options),
     commit: async (writes: Write[]): Promise<void> => (await loaded()).commit(writes),
     async close(): Promise<void> {
       closed = true;

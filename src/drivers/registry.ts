@@ -14,6 +14,7 @@
 import type { StoreConfig } from "../config-types.ts";
 import type { CreateOptions } from "../create.ts";
 import type { Driver } from "../driver.ts";
+import type { ObjectStore } from "../types.ts";
 
 /** What a driver's `create` gets besides its config. */
 export interface DriverContext {
@@ -37,6 +38,12 @@ export interface DriverDefinition {
    * program that imports no driver (Memory only) does not carry every backend's schema.
    */
   parseConfig(config: unknown): StoreConfig;
+  /**
+   * For a store made of whole stores (MultiTenant): builds the store itself, with `create`
+   * making each inner store. `create` (the driver) is then used only when the config is nested,
+   * where it throws.
+   */
+  createStore?(config: StoreConfig, create: (inner: StoreConfig) => ObjectStore): ObjectStore;
 }
 
 /** The module that registers each backend, named in the error when it was not imported. */
@@ -50,6 +57,7 @@ export const DRIVER_MODULES: Readonly<Record<string, string>> = {
   Remote: "@objstore/objstore/remote",
   Migrating: "@objstore/objstore/migrating",
   Caching: "@objstore/objstore/caching",
+  MultiTenant: "@objstore/objstore/multitenant",
 };
 
 const registered = new Map<string, DriverDefinition>();

@@ -1,17 +1,18 @@
 /**
  * The Remote driver: a store served by objstore's HTTP API (src/http), over `fetch` only.
  * Under `createStore`, the version rules, staging and cursors run client-side exactly as on any
- * driver; the server does the work of each primitive: `get` and `types` map to DESIGN's routes,
+ * driver; the server does the work of each primitive: `get` and `types` map to the documented routes,
  * `page`/`scan` to the record-level `POST /api/query`, and `commit` to one atomic
  * `POST /api/transactions` of record-level ops: the write and the version it expects, whose
  * stamps the server sets from its clock (with `replication`, records are kept verbatim).
  *
  * @module
  */
-import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, type Write } from "../driver.ts";
+import { type CallOptions, CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, type Write } from "../driver.ts";
 import { BackendError, InvalidInputError } from "../errors.ts";
 import { errorFromResponse } from "../http/errors.ts";
 import type { WireQuery, WireWrite } from "../http/records.ts";
+import { anySignal } from "../signal.ts";
 import type { StoredObject } from "../types.ts";
 
 /** Options of {@link remoteDriver}. */
@@ -30,7 +31,15 @@ export interface RemoteDriverOptions {
    * otherwise the server sets `created`/`updated` from its own clock. @default false
    */
   replication?: boolean;
+  /**
+   * Milliseconds one request may take, answer body included; then the call fails with
+   * `BACKEND_UNAVAILABLE` (a timed-out request is not retried). @default 30000
+   */
+  timeout?: number;
 }
+
+/** The largest timeout `setTimeout` can wait (about 24.8 days). */
+export const MAX_TIMEOUT = 2_147_483_647;
 
 /**
  * A driver that talks to an objstore HTTP API.
@@ -46,12 +55,38 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
   const doFetch = options.fetch ?? globalThis.fetch;
   if (typeof doFetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
   const scanBatch = options.scanBatch ?? 500;
+  const timeout = options.timeout ?? 30_000;
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT) {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Remote: timeout must be an integer from 1 to ${MAX_TIMEOUT} (milliseconds)`);
+  }
   const secretUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(base);
   const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
   const verbatim = options.replication === true ? { verbatim: true } : {};
 
+  /**
+   * One request and its whole answer, within `timeout` ms and until `signal` aborts. The body is
+   * read here, so a server that sends headers and then stalls times out too.
+   */
+  async function exchange(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
+    const timer = new AbortController();
+    const timedOut = new BackendError("BACKEND_UNAVAILABLE", `Remote: ${origin(base)} did not answer within ${timeout} ms`);
+    const id = setTimeout(() => timer.abort(timedOut), timeout);
+    try {
+      const response = await doFetch(url, { ...init, signal: anySignal([signal, timer.signal]) });
+      const text = await response.text();
+      const empty = response.status === 204 || response.status === 205 || response.status === 304;
+      return new Response(empty ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      if (timer.signal.aborted) throw timedOut;
+      throw e;
+    } finally {
+      clearTimeout(id);
+    }
+  }
+
   /** One request; returns the response when it is 2xx or `allow`ed, else throws the mapped error. */
-  async function call(method: string, path: string, body?: unknown, allow?: number): Promise<Response> {
+  async function call(method: string, path: string, body?: unknown, allow?: number, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { ...auth };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const text = body === undefined ? undefined : JSON.stringify(body);
@@ -59,9 +94,12 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
     const attempts = path === "/api/transactions" ? 1 : 3;
     let response: Response | undefined;
     for (let attempt = 1; !response; attempt++) {
+      signal?.throwIfAborted();
       try {
-        response = await doFetch(base + path, { method, headers, body: text });
+        response = await exchange(base + path, { method, headers, body: text }, signal);
       } catch (e) {
+        // The caller's abort, and a timeout (the server did not answer): neither is retried.
+        if (signal?.aborted || (e instanceof BackendError && e.code === "BACKEND_UNAVAILABLE")) throw e;
         // A URL with credentials may be quoted by the fetch error: then no cause (no secrets).
         if (attempt >= attempts) throw new BackendError("BACKEND_UNAVAILABLE", `Remote: cannot reach ${origin(base)}`, secretUrl ? undefined : { cause: e });
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
@@ -71,20 +109,20 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
     throw errorFromResponse(response.status, await response.json().catch(() => null));
   }
 
-  async function query(type: string, request: PageRequest): Promise<DriverPage> {
+  async function query(type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage> {
     const body: WireQuery = { type, ...request };
-    return (await call("POST", "/api/query", body)).json() as Promise<DriverPage>;
+    return (await call("POST", "/api/query", body, undefined, options?.signal)).json() as Promise<DriverPage>;
   }
 
   return {
     kind: "Remote",
 
-    async get(type, key) {
+    async get(type, key, options) {
       // "." and ".." cannot be path segments (URLs normalise them away): use the query form.
       const path = isDots(type) || isDots(key)
         ? `/api/object?type=${encodeURIComponent(type)}&key=${encodeURIComponent(key)}`
         : `/api/objects/${encodeURIComponent(type)}/${encodeURIComponent(key)}`;
-      const response = await call("GET", path, undefined, 404);
+      const response = await call("GET", path, undefined, 404, options?.signal);
       if (response.status === 404) {
         const body = await response.json().catch(() => null) as { error?: { code?: string } } | null;
         if (body?.error?.code === "OBJECT_MISSING") return undefined;
@@ -96,20 +134,20 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
 
     page: query,
 
-    async *scan(type, terms) {
+    async *scan(type, terms, options) {
       let after: string | undefined;
       for (;;) {
         const request: PageRequest = { terms, sort: [], offset: 0, limit: scanBatch, count: false };
         if (after !== undefined) request.after = { key: after, values: [] };
-        const { items } = await query(type, request);
+        const { items } = await query(type, request, options);
         for (const item of items) yield item;
         if (items.length < scanBatch) return;
         after = items[items.length - 1]!.key;
       }
     },
 
-    async types() {
-      return (await call("GET", "/api/types")).json() as Promise<string[]>;
+    async types(options) {
+      return (await call("GET", "/api/types", undefined, undefined, options?.signal)).json() as Promise<string[]>;
     },
 
     async commit(writes: Write[]) {

@@ -1,5 +1,5 @@
 /**
- * Errors on the wire (DESIGN §5): `{"error":{"code","message"}}` with the status for each code,
+ * Errors on the wire (docs/http.md): `{"error":{"code","message"}}` with the status for each code,
  * and the way back from a response to the library's error classes (used by the Remote driver).
  *
  * @module

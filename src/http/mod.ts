@@ -1,5 +1,5 @@
 /**
- * The HTTP API (DESIGN §5): `createApp(store, options)` returns a Hono app serving a store.
+ * The HTTP API (docs/http.md): `createApp(store, options)` returns a Hono app serving a store.
  *
  * @example
  * ```ts

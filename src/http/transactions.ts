@@ -1,5 +1,5 @@
 /**
- * `POST /api/transactions` (DESIGN §5): `{"writes":[...]}` committed atomically. DESIGN's
+ * `POST /api/transactions` (docs/http.md): `{"writes":[...]}` committed atomically. The documented
  * `save`/`remove` ops run as one store transaction; the record-level `put`/`delete`/`truncate`
  * ops (see records.ts) run as one driver commit. One request uses one family.
  *

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { MigrationIdentity } from "./identity.ts";
 
 /** Progress saved after every batch. */
 export interface MigrationCheckpoint {
@@ -13,6 +14,17 @@ export interface MigrationCheckpoint {
   after?: string;
   /** Objects read from From so far (for progress after a resume). */
   processed: number;
+  /** The From and To this checkpoint belongs to (a resume into other stores is refused). */
+  identity?: MigrationIdentity;
+  /** Objects found newer in To so far (kept, since `preferFrom` was not given), and the first of them. */
+  newer?: number;
+  newerInTo?: ObjectRef[];
+}
+
+/** One object, by type and key. */
+export interface ObjectRef {
+  type: string;
+  key: string;
 }
 
 /**

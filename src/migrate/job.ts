@@ -6,9 +6,12 @@
  */
 import { CommitConflict, type Driver, type DriverRecord, type Write } from "../driver.ts";
 import { commitNoOlder, isNewer, replacing, sameState } from "../composites/order.ts";
+import { InvalidInputError } from "../errors.ts";
 import { compareCodePoints } from "../query.ts";
-import type { CheckpointStore, MigrationCheckpoint } from "./checkpoint.ts";
+import { canonicalJson } from "./canonical.ts";
+import type { CheckpointStore, MigrationCheckpoint, ObjectRef } from "./checkpoint.ts";
 import { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
+import type { MigrationIdentity } from "./identity.ts";
 import { keyReader } from "./reader.ts";
 import { repairKey } from "./repair.ts";
 import { throttle } from "./throttle.ts";
@@ -33,6 +36,18 @@ export interface MigrateOptions {
   onProgress?: (progress: MigrationProgress) => void;
   /** Milliseconds, for rate and ETA. @default () => performance.now() */
   monotonicNow?: () => number;
+  /**
+   * Which From and To this run is (see `migrationIdentity`): saved in the checkpoint, and a
+   * saved checkpoint of other stores is refused (`INVALID_ARGUMENT`) instead of resumed.
+   */
+  identity?: MigrationIdentity;
+  /**
+   * Objects To holds in a newer state than From are replaced by From's (From is the source of
+   * truth). Without it they are kept, counted in `newer` and listed in `newerInTo`. @default false
+   */
+  preferFrom?: boolean;
+  /** Most objects listed in `newerInTo` (all are counted). @default 1000 */
+  maxListed?: number;
 }
 
 /** Counters of a migration run. */
@@ -47,12 +62,16 @@ export interface MigrationCounts {
   repaired: number;
   /** Objects that kept changing while being repaired (run again or verify). */
   unresolved: number;
+  /** Objects To holds in a newer state than From, kept (listed in `newerInTo`; `preferFrom` replaces them). */
+  newer: number;
+  /** Objects To held in a newer state than From, replaced by From's because of `preferFrom`. */
+  replaced: number;
 }
 
 /** What `onProgress` receives. */
 export interface MigrationProgress extends MigrationCounts {
   type: string;
-  /** Objects in From when the run started. */
+  /** Objects in From when the run started (raised to `processed` if more were read). */
   total: number;
   /** Objects per second in this run. */
   rate: number;
@@ -66,11 +85,14 @@ export interface MigrationResult extends MigrationCounts {
   elapsedMs: number;
   /** True when the run continued a saved checkpoint. */
   resumed: boolean;
+  /** The first `maxListed` objects counted in `newer`, in type and key order. */
+  newerInTo: ObjectRef[];
 }
 
 /**
  * Copies From → To. Never replaces a newer object in To (each write is conditional on the
- * version it saw, checked in To's atomic step), re-reads From after each batch so an object
+ * version it saw, checked in To's atomic step) unless `preferFrom`: such objects are counted
+ * in `newer` and listed, as verify lists them. Re-reads From after each batch so an object
  * removed during the run never comes back, and repairs objects that only To has.
  *
  * @example
@@ -79,16 +101,32 @@ export interface MigrationResult extends MigrationCounts {
  * ```
  */
 export async function migrate(options: MigrateOptions): Promise<MigrationResult> {
-  const { dryRun = false, signal } = options;
+  const { dryRun = false, signal, preferFrom = false, identity } = options;
+  const maxListed = options.maxListed ?? 1000;
   const from = driverOfEndpoint(options.from, "from");
   const to = driverOfEndpoint(options.to, "to");
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, options.rate ? Math.ceil(options.rate) : Infinity));
   const now = options.monotonicNow ?? (() => performance.now());
   const start = now();
   const saved = await options.checkpoint?.load();
+  if (saved && identity) checkIdentity(saved, identity);
   const state: MigrationCheckpoint = saved ?? { done: [], processed: 0 };
-  const counts: MigrationCounts = { processed: state.processed, written: 0, skipped: 0, repaired: 0, unresolved: 0 };
+  const counts: MigrationCounts = { processed: state.processed, written: 0, skipped: 0, repaired: 0, unresolved: 0, newer: 0, replaced: 0 };
   const startProcessed = state.processed;
+  // Newer objects found before a resume: checked again at the end (they may have been settled since).
+  const carried = state.newerInTo ?? [];
+  let carriedUnlisted = Math.max(0, (state.newer ?? 0) - carried.length);
+  const newerInTo: ObjectRef[] = [];
+  const noteNewer = (type: string, key: string) => {
+    counts.newer++;
+    if (newerInTo.length < maxListed) newerInTo.push({ type, key });
+  };
+  const checkpoint = (at: Partial<MigrationCheckpoint>) =>
+    options.checkpoint?.save({
+      done: state.done, ...at, processed: counts.processed,
+      ...(identity ? { identity } : {}),
+      newer: counts.newer + carried.length + carriedUnlisted, newerInTo: [...carried, ...newerInTo].slice(0, maxListed),
+    });
 
   const types = [...new Set([...(await from.types()), ...(await to.types())])].sort(compareCodePoints);
   let total = 0;
@@ -97,9 +135,25 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
 
   const repair = async (type: string, key: string) => {
     if (dryRun) return void counts.repaired++;
-    const outcome = await repairKey(from, to, type, key);
+    const outcome = await repairKey(from, to, type, key, 8, { preferFrom });
     if (outcome === "unresolved") counts.unresolved++;
+    else if (outcome === "newer") noteNewer(type, key);
     else if (outcome !== "same") counts.repaired++;
+  };
+
+  /**
+   * An object To held newer than From when the batch was read. Confirmed by reading To, then
+   * From: To ahead of a From read after it is not a mirror that landed meanwhile.
+   */
+  const settleNewer = async (type: string, key: string) => {
+    if (dryRun) return void (preferFrom ? counts.replaced++ : noteNewer(type, key));
+    const target = await to.get(type, key);
+    const source = await from.get(type, key);
+    if (!(target && source && isNewer(target, source))) return repair(type, key); // changed meanwhile
+    if (!preferFrom) return noteNewer(type, key);
+    const outcome = await repairKey(from, to, type, key, 8, { preferFrom });
+    if (outcome === "unresolved") counts.unresolved++;
+    else if (outcome !== "same") counts.replaced++;
   };
 
   /** Removes records From lacks from To, batched and conditional, then re-reads From over them. */
@@ -123,7 +177,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
   const progress = (type: string) => {
     const seconds = (now() - start) / 1000;
     const rate = seconds > 0 ? (counts.processed - startProcessed) / seconds : 0;
-    const left = Math.max(0, total - counts.processed);
+    // Objects created in From during the run can make the count pass the starting total: it grows with them.
+    total = Math.max(total, counts.processed);
+    const left = total - counts.processed;
     options.onProgress?.({ ...counts, type, total, rate, etaSeconds: rate > 0 ? left / rate : undefined });
   };
 
@@ -141,10 +197,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
       if (last === undefined && theirs.length === 0) break;
       const existing = new Map(theirs.map((r) => [r.key, r]));
       const writes: Write[] = [];
+      const newer: string[] = [];
       for (const record of records) {
         const current = existing.get(record.key);
         existing.delete(record.key);
-        if (current && !isNewer(record, current)) counts.skipped++;
+        const verdict = compare(record, current);
+        if (verdict === "same") counts.skipped++;
+        else if (verdict === "newer") newer.push(record.key);
         else writes.push({ op: "put", type, key: record.key, expect: replacing(current), record });
       }
       counts.processed += records.length;
@@ -155,20 +214,49 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
         counts.skipped += dropped;
         await recheck(from, type, new Map(writes.map((w) => [(w as { key: string }).key, (w as { record: DriverRecord }).record])), batchSize, repair);
       }
+      for (const key of newer) await settleNewer(type, key);
       // Objects only To has (removed from From during the run, or before with a failed mirror).
       if (existing.size > 0) await removeOrphans(type, [...existing.values()]);
       if (last === undefined) continue;
-      if (!dryRun) await options.checkpoint?.save({ done: state.done, type, after: last, processed: counts.processed });
+      if (!dryRun) await checkpoint({ type, after: last });
       progress(type);
       await pace(counts.processed - startProcessed);
     }
     state.done = [...state.done, type];
     state.type = state.after = undefined;
-    if (!dryRun) await options.checkpoint?.save({ done: state.done, processed: counts.processed });
+    if (!dryRun) await checkpoint({});
     progress(type);
   }
+  // Newer objects found before a resume are settled like the others; the unlisted ones cannot be.
+  for (const { type, key } of carried) await settleNewer(type, key);
+  counts.newer += carriedUnlisted;
+  carriedUnlisted = 0;
+  carried.length = 0;
   if (!dryRun) await options.checkpoint?.clear();
-  return { ...counts, types, elapsedMs: now() - start, resumed: saved !== undefined };
+  newerInTo.sort((a, b) => compareCodePoints(a.type, b.type) || compareCodePoints(a.key, b.key));
+  return { ...counts, types, elapsedMs: now() - start, resumed: saved !== undefined, newerInTo };
+}
+
+/**
+ * How To's record of a key stands against From's: `copy` (To lacks it, is behind, or differs at
+ * the same version: From is the truth), `same`, or `newer` (To is ahead of From).
+ */
+function compare(source: DriverRecord, target: DriverRecord | undefined): "copy" | "same" | "newer" {
+  if (!target || isNewer(source, target)) return "copy";
+  if (isNewer(target, source)) return "newer";
+  return sameState(source, target) && canonicalJson(source.value) === canonicalJson(target.value) ? "same" : "copy";
+}
+
+/** Refuses a checkpoint written for other stores (or by a version that did not record them). */
+function checkIdentity(saved: MigrationCheckpoint, identity: MigrationIdentity) {
+  if (saved.identity?.fingerprint === identity.fingerprint) return;
+  const was = saved.identity
+    ? `it was written for From ${saved.identity.from} and To ${saved.identity.to}`
+    : "it does not say which stores it was written for";
+  throw new InvalidInputError(
+    "INVALID_ARGUMENT",
+    `The saved checkpoint belongs to another migration: ${was}; this run is From ${identity.from} and To ${identity.to}`,
+  );
 }
 
 /**

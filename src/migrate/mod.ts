@@ -10,8 +10,9 @@
  *
  * @module
  */
-export { type CheckpointStore, memoryCheckpointStore, type MigrationCheckpoint } from "./checkpoint.ts";
+export { type CheckpointStore, memoryCheckpointStore, type MigrationCheckpoint, type ObjectRef } from "./checkpoint.ts";
 export { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
+export { migrationIdentity, type MigrationIdentity } from "./identity.ts";
 export { migrate, type MigrateOptions, type MigrationCounts, type MigrationProgress, type MigrationResult } from "./job.ts";
-export { repairKey, type RepairOutcome } from "./repair.ts";
+export { repairKey, type RepairOptions, type RepairOutcome } from "./repair.ts";
 export { contentHash, type Difference, verify, type VerifyOptions, type VerifyResult } from "./verify.ts";

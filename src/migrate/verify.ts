@@ -4,8 +4,9 @@
  * @module
  */
 import type { DriverRecord } from "../driver.ts";
-import type { JsonValue } from "../types.ts";
 import { compareCodePoints } from "../query.ts";
+import { isNewer } from "../composites/order.ts";
+import { canonicalJson } from "./canonical.ts";
 import { driverOfEndpoint, type Endpoint } from "./endpoints.ts";
 import { keyReader } from "./reader.ts";
 
@@ -13,8 +14,12 @@ import { keyReader } from "./reader.ts";
 export interface Difference {
   type: string;
   key: string;
-  /** `missing`: only in From; `extra`: only in To; `different`: content hashes differ. */
-  kind: "missing" | "extra" | "different";
+  /**
+   * `missing`: only in From; `extra`: only in To; `different`: content hashes differ (To is
+   * behind From, or differs at the same version); `newer`: To holds a newer state than From
+   * (migrate keeps it and reports it, unless told to prefer From).
+   */
+  kind: "missing" | "extra" | "different" | "newer";
 }
 
 /** Options of {@link verify}. */
@@ -36,6 +41,7 @@ export interface VerifyResult {
   missing: number;
   extra: number;
   different: number;
+  newer: number;
   /** The first `maxListed` differences, in type and key order. */
   differences: Difference[];
 }
@@ -55,7 +61,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const to = driverOfEndpoint(options.to, "to");
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const maxListed = options.maxListed ?? 1000;
-  const result: VerifyResult = { compared: 0, missing: 0, extra: 0, different: 0, differences: [] };
+  const result: VerifyResult = { compared: 0, missing: 0, extra: 0, different: 0, newer: 0, differences: [] };
   const note = (type: string, key: string, kind: Difference["kind"]) => {
     result[kind]++;
     if (result.differences.length < maxListed) result.differences.push({ type, key, kind });
@@ -80,7 +86,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
         keys.add(record.key);
         const pair = hashes[i];
         if (!pair) note(type, record.key, "missing");
-        else if (pair[0] !== pair[1]) note(type, record.key, "different");
+        else if (pair[0] !== pair[1]) note(type, record.key, isNewer(theirs.get(record.key)!, record) ? "newer" : "different");
       });
       for (const other of others) if (!keys.has(other.key)) note(type, other.key, "extra");
       result.compared += keys.size + others.filter((o) => !keys.has(o.key)).length;
@@ -104,12 +110,4 @@ export async function contentHash(record: DriverRecord): Promise<string> {
   let hex = "";
   for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
   return hex;
-}
-
-/** JSON with object keys in code-point order, so equal values hash equally on every backend. */
-function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const names = Object.keys(value).sort(compareCodePoints);
-  return `{${names.map((n) => `${JSON.stringify(n)}:${canonicalJson(value[n]!)}`).join(",")}}`;
 }

@@ -11,17 +11,20 @@
  * @module
  */
 import { describe } from "bun:test";
+import { cancelCases } from "./cancel.ts";
 import { closeCases } from "./close.ts";
 import { conflictCases } from "./conflicts.ts";
 import { copyCases } from "./copies.ts";
 import { cursorCases } from "./cursor.ts";
 import { differentialCases } from "./differential.ts";
+import { dsiCases } from "./dsi.ts";
 import { type ConformanceSettings, createHarness, type StoreFactory } from "./harness.ts";
 import { inputCases } from "./input.ts";
 import { pagingCases } from "./paging.ts";
 import { queryCases } from "./query.ts";
 import { scanCases } from "./scan.ts";
 import { sortCases } from "./sort.ts";
+import { tenantCases } from "./tenants.ts";
 import { transactionCases } from "./transactions.ts";
 import { typeCases } from "./types.ts";
 import { updateCases } from "./update.ts";
@@ -54,6 +57,9 @@ export function conformance(name: string, factory: StoreFactory, settings: Confo
     valueCases(h);
     scanCases(h);
     closeCases(h);
+    cancelCases(h);
     differentialCases(h);
+    tenantCases(h);
+    dsiCases(h);
   });
 }

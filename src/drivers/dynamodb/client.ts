@@ -7,6 +7,7 @@
  */
 import { AwsV4Signer } from "aws4fetch";
 import { BackendError } from "../../errors.ts";
+import { anySignal } from "../../signal.ts";
 
 /** Credentials, region and endpoint of a DynamoDB client. Secrets never leave the signer. */
 export interface DynamoClientOptions {
@@ -72,10 +73,12 @@ export const RETRYABLE = /^(Throttling|ProvisionedThroughputExceeded|(Request)?L
  */
 export const isCode = (e: unknown, code: string): e is DynamoError => (e as DynamoError)?.code === code;
 
-/** What {@link DynamoClient.call} reports besides the answer. */
+/** What {@link DynamoClient.call} reports besides the answer (and the caller's signal). */
 export interface CallInfo {
   /** True when an earlier attempt may have reached the server and been applied. */
   uncertain?: boolean;
+  /** Stops the call (the request and any retry), which then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** A DynamoDB JSON API client. */
@@ -111,7 +114,9 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
     backoff,
     async call(operation, input, info = {}) {
       const body = JSON.stringify(input);
+      const { signal } = info;
       for (let attempt = 1; ; attempt++) {
+        signal?.throwIfAborted();
         let failure: Error;
         try {
           const signed = await new AwsV4Signer({
@@ -123,7 +128,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
             service: "dynamodb",
             cache,
           }).sign();
-          const response = await send(signed.url, { method: "POST", headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+          const response = await send(signed.url, { method: "POST", headers: signed.headers, body, signal: anySignal([signal, AbortSignal.timeout(timeoutMs)]) });
           const text = await response.text();
           if (response.ok) return text ? JSON.parse(text) : {};
           const error = dynamoError(response.status, text);
@@ -132,6 +137,7 @@ export function dynamoClient(options: DynamoClientOptions): DynamoClient {
           else if (response.status != 429 && !RETRYABLE.test(error.code)) return Promise.reject(error); // not caught below
           failure = error;
         } catch (e) {
+          if (signal?.aborted) throw signal.reason;
           // The request may have reached the server before the connection failed. Keep the
           // error's name and message only: the request it may carry holds signatures.
           failure = new Error(String(e));

@@ -14,8 +14,8 @@
  * @module
  */
 import type { DynamoDBConfig } from "../../config-types.ts";
-import type { Driver } from "../../driver.ts";
-import { dynamoClient, type RetryPolicy } from "./client.ts";
+import type { CallOptions, Driver } from "../../driver.ts";
+import { type DynamoClient, dynamoClient, type RetryPolicy } from "./client.ts";
 import { decodeItem, type Item, keyOf, RECORD_PROJECTION } from "./codec.ts";
 import { commitWrites, replaceObject } from "./commit.ts";
 import { pageOf, queryPages, queryRecords, read } from "./listing.ts";
@@ -58,6 +58,11 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
   });
   const tables = createTables(client, config.objectPrefix ?? "", config.single_table_mode);
   const { main } = tables;
+  /** The client for one read: its calls carry the caller's signal. */
+  const reader = (options?: CallOptions): DynamoClient => {
+    const signal = options?.signal;
+    return signal ? { ...client, call: (operation, input, info = {}) => client.call(operation, input, Object.assign(info, { signal })) } : client;
+  };
   // Types this instance knows to be in the registry.
   const registered = new Set<string>();
   const register = async (types: string[]) => {
@@ -70,8 +75,8 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
   return {
     kind: "DynamoDB",
 
-    async get(type, key) {
-      const { Item } = await read<{ Item?: Item }>(client, "GetItem", {
+    async get(type, key, options) {
+      const { Item } = await read<{ Item?: Item }>(reader(options), "GetItem", {
         TableName: await tables.tableOf(type),
         Key: keyOf(type, key),
         ConsistentRead: true,
@@ -80,12 +85,12 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
       return Item && decodeItem(Item);
     },
 
-    async page(type, request) {
-      return pageOf(client, await tables.tableOf(type), type, request);
+    async page(type, request, options) {
+      return pageOf(reader(options), await tables.tableOf(type), type, request);
     },
 
-    async *scan(type, terms) {
-      yield* queryRecords(client, await tables.tableOf(type), type, { terms });
+    async *scan(type, terms, options) {
+      yield* queryRecords(reader(options), await tables.tableOf(type), type, { terms });
     },
 
     async types() {

@@ -1,8 +1,8 @@
 /**
  * The IndexedDB layout: one object store, primary key `[type, sortKey(key)]`, so one type is one
- * key range and its keys come back in DESIGN §2.3 order.
+ * key range and its keys come back in objstore's documented order (docs/api.md).
  *
- * IndexedDB compares strings by UTF-16 code unit; DESIGN §2.3 orders keys by code point. The two
+ * IndexedDB compares strings by UTF-16 code unit; objstore orders keys by code point (docs/api.md). The two
  * differ only where a surrogate pair (a code point above U+FFFF) meets a unit in U+E000–U+FFFF:
  * by code unit the pair sorts first, by code point last. {@link sortKey} maps code units so that
  * code-unit order of the result is code-point order of the input.

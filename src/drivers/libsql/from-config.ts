@@ -11,8 +11,12 @@ import { ObjectStoreError } from "../../errors.ts";
 import { lazyDriver } from "../lazy.ts";
 import type { LibsqlDriverOptions } from "./driver.ts";
 
-/** A `createClient` of `@libsql/client` (the native one from `@libsql/client`, or `@libsql/client/web`). */
-export type LibsqlCreateClient = (config: Config) => Client;
+/**
+ * A `createClient` of `@libsql/client` (the native one from `@libsql/client`, or
+ * `@libsql/client/web`), or a function resolving to a client (the runtime entry points import
+ * the native client on first use).
+ */
+export type LibsqlCreateClient = (config: Config) => Client | Promise<Client>;
 
 /** What the config needs from `CreateOptions`. */
 export interface LibsqlServices {
@@ -52,10 +56,19 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
   const options: LibsqlDriverOptions = {
     client: create !== undefined
       ? () => create(clientConfig)
-      : async () => (await import("@libsql/client/web")).createClient(clientConfig),
+      : async () => (await importWebClient()).createClient(clientConfig),
     wal: url.startsWith("file:") && !url.includes(":memory:"),
   };
   if (config.objectPrefix !== undefined) options.objectPrefix = config.objectPrefix;
   // The driver itself (and its SQL) is imported on first use.
   return lazyDriver("LibSQL", async () => (await import("./driver.ts")).libsqlDriver(options), { replace: true });
+}
+
+/** `@libsql/client/web`, an optional peer dependency: without it, `UNSUPPORTED` naming the package. */
+async function importWebClient(): Promise<typeof import("@libsql/client/web")> {
+  try {
+    return await import("@libsql/client/web");
+  } catch (error) {
+    throw new ObjectStoreError("UNSUPPORTED", "The LibSQL store needs the package @libsql/client: npm install @libsql/client", { cause: error });
+  }
 }

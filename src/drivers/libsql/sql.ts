@@ -1,5 +1,5 @@
 /**
- * SQL for reads, pushed down: `get`, `page` (query terms, DESIGN §2.3's typed sort, keyset
+ * SQL for reads, pushed down: `get`, `page` (query terms, the typed sort of docs/api.md, keyset
  * `after`, count, slice), `scan` batches and `types`. Every value is a bound parameter; only
  * quoted table names from schema.ts are spliced into SQL text.
  *

@@ -12,3 +12,4 @@ import "./libsql.ts";
 import "./remote.ts";
 import "./caching.ts";
 import "./migrating.ts";
+import "./multitenant.ts";

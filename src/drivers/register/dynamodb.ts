@@ -22,6 +22,9 @@ registerDriver({
   create(config, { options }) {
     const fetch = options.fetch ?? globalThis.fetch;
     const dynamo = config as DynamoDBConfig;
+    if (dynamo.layout === "original") {
+      return lazyDriver("DynamoDB", async () => (await import("../dynamodb/original.ts")).originalDynamoDriver({ config: dynamo, fetch }), { replace: false });
+    }
     return lazyDriver("DynamoDB", async () => (await import("../dynamodb/driver.ts")).dynamodbDriver({ config: dynamo, fetch }), { replace: true });
   },
 });
