@@ -20,6 +20,7 @@ export type { LibsqlCreateClient } from "./src/drivers/libsql/from-config.ts";
 export type { CacheStats, TypeCacheStats } from "./src/composites/cache-index.ts";
 export type { CachingObjectStore } from "./src/composites/caching.ts";
 export type { MigratingObjectStore, MirrorFailure, MirrorStats } from "./src/composites/migrating.ts";
+export type { OfflineConflict, OfflineObjectStore, OfflineStatus } from "./src/composites/offline/types.ts";
 export {
   type CheckpointStore,
   type Difference,
@@ -28,10 +29,12 @@ export {
   migrate,
   type MigrateOptions,
   type MigrationCheckpoint,
+  type MigrationCounts,
   migrationIdentity,
   type MigrationIdentity,
   type MigrationProgress,
   type MigrationResult,
+  type ObjectRef,
   verify,
   type VerifyOptions,
   type VerifyResult,
@@ -45,6 +48,7 @@ export type {
   LibSQLConfig,
   MemoryConfig,
   MigratingConfig,
+  OfflineConfig,
   MultiTenantConfig,
   RemoteConfig,
   SimpleFileStoreConfig,

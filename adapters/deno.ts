@@ -11,17 +11,20 @@
  * @module
  */
 import "../src/drivers/register/all.ts";
-import { type CreateOptions, ObjectStoreError } from "../mod.ts";
-import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
+import { type CreateOptions, type ObjectStore, type StoreConfig, ObjectStoreError } from "../mod.ts";
+import { type Handler, type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { denoListen } from "./serve/deno.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { denoFileSystem } from "./fs/deno.ts";
 import { nativeLibsqlCreateClient } from "./libsql-client.ts";
+import { sqlClientLoaders } from "./sql-clients.ts";
 
 /** The services Deno provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: denoFileSystem,
   libsqlCreateClient: nativeLibsqlCreateClient,
+  // mysql2 / postgres (optional peer dependencies), imported when a MySQL or PostgreSQL store is first used.
+  ...sqlClientLoaders,
   // Deno KV (`{"Type":"DenoKV"}`); `Deno.openKv` exists when Deno runs with --unstable-kv (or on Deploy).
   openKv: (path?: string) => {
     const open = (Deno as { openKv?: (path?: string) => Promise<unknown> }).openKv;
@@ -43,7 +46,7 @@ const bound: BoundConstructors = bindServices(services);
  * const store = createObjectStoreInstance({ Type: "Memory" });
  * ```
  */
-export const createObjectStoreInstance: BoundConstructors["createObjectStoreInstance"] = bound.createObjectStoreInstance;
+export const createObjectStoreInstance: (config?: StoreConfig | null, options?: CreateOptions) => ObjectStore = bound.createObjectStoreInstance;
 
 /**
  * `createObjectStoreFromEnv` with Deno's services.
@@ -53,7 +56,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
  * const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' });
  * ```
  */
-export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
+export const createObjectStoreFromEnv: (env: Record<string, string | undefined>, options?: CreateOptions) => ObjectStore = bound.createObjectStoreFromEnv;
 
 /**
  * Serves the HTTP API (docs/http.md) on Deno: the store of `options.store`, else of
@@ -70,7 +73,7 @@ export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromE
 export function serve(options?: ServeOptions): Promise<RunningServer> {
   return serveWith({ listen: denoListen, createFromEnv: createObjectStoreFromEnv }, options);
 }
-export type { RunningServer, ServeOptions };
+export type { Handler, RunningServer, ServeOptions };
 
 export { denoFileSystem } from "./fs/deno.ts";
 export * from "../mod.ts";

@@ -11,17 +11,20 @@
  * @module
  */
 import "../src/drivers/register/all.ts";
-import type { CreateOptions } from "../mod.ts";
-import { type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
+import type { CreateOptions, ObjectStore, StoreConfig } from "../mod.ts";
+import { type Handler, type RunningServer, type ServeOptions, serveWith } from "./serve/common.ts";
 import { nodeListen } from "./serve/node.ts";
 import { bindServices, type BoundConstructors } from "./bind-services.ts";
 import { nodeFileSystem } from "./fs/node.ts";
 import { nativeLibsqlCreateClient } from "./libsql-client.ts";
+import { sqlClientLoaders } from "./sql-clients.ts";
 
 /** The services Node provides to drivers; options passed by the caller win. */
 const services: CreateOptions = {
   fileSystem: nodeFileSystem,
   libsqlCreateClient: nativeLibsqlCreateClient,
+  // mysql2 / postgres (optional peer dependencies), imported when a MySQL or PostgreSQL store is first used.
+  ...sqlClientLoaders,
   // Each driver that needs a runtime service adds it here (fileSystem, libsqlCreateClient).
 };
 
@@ -35,7 +38,7 @@ const bound: BoundConstructors = bindServices(services);
  * const store = createObjectStoreInstance({ Type: "Memory" });
  * ```
  */
-export const createObjectStoreInstance: BoundConstructors["createObjectStoreInstance"] = bound.createObjectStoreInstance;
+export const createObjectStoreInstance: (config?: StoreConfig | null, options?: CreateOptions) => ObjectStore = bound.createObjectStoreInstance;
 
 /**
  * `createObjectStoreFromEnv` with Node's services.
@@ -45,7 +48,7 @@ export const createObjectStoreInstance: BoundConstructors["createObjectStoreInst
  * const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: '{"Type":"Memory"}' });
  * ```
  */
-export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromEnv"] = bound.createObjectStoreFromEnv;
+export const createObjectStoreFromEnv: (env: Record<string, string | undefined>, options?: CreateOptions) => ObjectStore = bound.createObjectStoreFromEnv;
 
 /**
  * Serves the HTTP API (docs/http.md) on Node: the store of `options.store`, else of
@@ -62,7 +65,7 @@ export const createObjectStoreFromEnv: BoundConstructors["createObjectStoreFromE
 export function serve(options?: ServeOptions): Promise<RunningServer> {
   return serveWith({ listen: nodeListen, createFromEnv: createObjectStoreFromEnv }, options);
 }
-export type { RunningServer, ServeOptions };
+export type { Handler, RunningServer, ServeOptions };
 
 export { nodeFileSystem } from "./fs/node.ts";
 export * from "../mod.ts";

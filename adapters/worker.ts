@@ -15,6 +15,7 @@
  * @module
  */
 import "../src/drivers/register/caching.ts";
+import "../src/drivers/register/d1.ts";
 import "../src/drivers/register/dynamodb.ts";
 import "../src/drivers/register/libsql.ts";
 import "../src/drivers/register/migrating.ts";
@@ -22,14 +23,19 @@ import "../src/drivers/register/multitenant.ts";
 import "../src/drivers/register/remote.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
 import type { ObjectStore } from "../mod.ts";
+import type { D1DatabaseLike } from "../src/drivers/d1/driver.ts";
 import { createApp } from "../src/http/app.ts";
 import { errorResponse } from "../src/http/errors.ts";
 
 /** The bindings the Worker reads. */
 export interface WorkerEnv {
+  /** The store config: JSON text, or an object from `[vars]`. @default Memory */
   APIAPP_OBJECTSTORECONFIG?: string | Record<string, unknown>;
+  /** When set, `/api/*` needs `Authorization: Bearer <token>`. */
   API_TOKEN?: string;
+  /** Scoped tokens, `token:scope` comma-separated (scopes `read`, `write`, `replicate`). */
   API_TOKENS?: string;
+  /** Allowed CORS origins, comma-separated, or `*`. @default CORS off */
   CORS_ORIGINS?: string;
 }
 
@@ -46,7 +52,9 @@ function appFor(env: WorkerEnv): Served {
   const configText = typeof config === "object" && config !== null ? JSON.stringify(config) : config;
   const signature = JSON.stringify([configText ?? "", env.API_TOKEN ?? "", env.API_TOKENS ?? "", env.CORS_ORIGINS ?? ""]);
   if (served?.signature === signature) return served;
-  const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: configText });
+  // A D1 config names its binding; the Worker's env holds it (resolved when the store is made).
+  const bindings = env as unknown as Record<string, unknown>;
+  const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: configText }, { d1: (name) => bindings[name] as D1DatabaseLike | undefined });
   const cors = env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : undefined;
   const app = createApp(store, { token: env.API_TOKEN || undefined, tokens: env.API_TOKENS || undefined, cors });
   served = { signature, store, fetch: (request) => app.fetch(request) };

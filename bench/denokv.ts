@@ -97,6 +97,7 @@ const cases: { name: string; run: Record<Side, () => Promise<unknown>> }[] = [
     },
   },
   { name: "page, offset 0 (100, with total)", run: { objstore: () => store.page(TYPE, { pagesize: 100 }), raw: () => rawPage(undefined, true) } },
+  { name: "page, offset 0 (100, total: false)", run: { objstore: () => store.page(TYPE, { pagesize: 100, total: false }), raw: () => rawPage(undefined, false) } },
   { name: `cursor page at ${DEPTH.toLocaleString("en")} (100)`, run: { objstore: () => store.page(TYPE, { cursor: deepCursor, pagesize: 100 }), raw: () => rawPage(deepKey) } },
 ];
 

@@ -8,11 +8,13 @@
  *
  * Operations (same DynamoDB calls on both sides, strongly consistent reads):
  * - get: GetItem of a random one of the seeded objects;
- * - save (create): one conditional PutItem (attribute_not_exists);
- * - save with version: one conditional UpdateItem (ver = :v) setting everything but `created`,
- *   which it returns (ALL_OLD: `created` is never updated);
+ * - save (create): one TransactWriteItems of one conditional Put (attribute_not_exists) with a
+ *   ClientRequestToken (so a retry after a lost answer is idempotent);
+ * - save with version: GetItem (for `created`), then a TransactWriteItems of one Put (ver = :v);
  * - page: the first 20 in key order with the total: Query (Limit 20) and Query Select COUNT in parallel;
- * - remove: one conditional DeleteItem.
+ * - remove: one TransactWriteItems of one conditional Delete.
+ * The "plain" rows are the SDK making the single-item calls the driver made before (conditional
+ * PutItem / UpdateItem / DeleteItem), for the cost of the transactional form.
  */
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -22,6 +24,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import "../src/drivers/register/all.ts";
@@ -71,6 +74,9 @@ try {
 
   let oCreated = 0;
   let sCreated = 0;
+  let pCreated = 0;
+  const transact = (item: Record<string, unknown>) =>
+    sdk.send(new TransactWriteItemsCommand({ TransactItems: [item] as never, ClientRequestToken: crypto.randomUUID() }));
   const versions: string[] = [];
   const sdkVersions: string[] = [];
   const ops: Record<string, { objstore: () => Promise<unknown>; sdk: () => Promise<unknown> }> = {
@@ -80,17 +86,53 @@ try {
     },
     "save (create)": {
       objstore: () => store.save(TYPE, `new-o-${oCreated++}`, valueOf(oCreated)),
-      sdk: () => sdk.send(new PutItemCommand({ TableName: table, Item: sdkItem(`new-s-${sCreated++}`, "1"), ConditionExpression: "attribute_not_exists(pk)" })),
+      sdk: () => transact({ Put: { TableName: table, Item: sdkItem(`new-s-${sCreated++}`, "1"), ConditionExpression: "attribute_not_exists(pk)" } }),
+    },
+    "plain PutItem create (SDK; the driver's call before)": {
+      objstore: () => sdk.send(new PutItemCommand({ TableName: table, Item: sdkItem(`new-p-${pCreated++}`, "1"), ConditionExpression: "attribute_not_exists(pk)" })),
+      sdk: () => sdk.send(new PutItemCommand({ TableName: table, Item: sdkItem(`new-p-${pCreated++}`, "1"), ConditionExpression: "attribute_not_exists(pk)" })),
     },
     "save with version": {
       objstore: async () => {
-        const i = 2 * Math.floor((Math.random() * OBJECTS) / 2); // even keys; the SDK side takes odd ones
+        const i = 4 * Math.floor((Math.random() * OBJECTS) / 4); // keys 0 mod 4; the SDK side takes 1 mod 4, the plain rows 2 and 3
         versions[i] = (await store.save(TYPE, key(i), valueOf(i), versions[i] ?? "1")).version;
       },
       sdk: async () => {
-        const i = 2 * Math.floor((Math.random() * OBJECTS) / 2) + 1;
-        // The call the driver makes: one conditional UpdateItem that keeps `cre` and returns it.
+        const i = 4 * Math.floor((Math.random() * OBJECTS) / 4) + 1;
+        // The calls the driver makes: a read for `cre`, then a conditional transactional put.
         const version = sdkVersions[i] ?? "1";
+        const item = sdkItem(key(i), String(Number(version) + 1));
+        const { Item } = await sdk.send(new GetItemCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true }));
+        if (Item?.ver?.S !== version) throw new Error("unexpected version");
+        await transact({ Put: { TableName: table, Item: { ...item, cre: Item.cre! }, ConditionExpression: "ver = :v", ExpressionAttributeValues: { ":v": S(version) } } });
+        sdkVersions[i] = item.ver!.S!;
+      },
+    },
+    "plain UpdateItem save with version (SDK; the driver's call before)": {
+      objstore: () => plainUpdate(0),
+      sdk: () => plainUpdate(1),
+    },
+    "page (20, key order, total)": {
+      objstore: () => store.page(TYPE, { pagesize: 20 }),
+      sdk: () => {
+        const q = { TableName: table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S(TYPE) }, ConsistentRead: true };
+        return Promise.all([sdk.send(new QueryCommand({ ...q, Limit: 20 })), sdk.send(new QueryCommand({ ...q, Select: "COUNT" }))]);
+      },
+    },
+    remove: {
+      objstore: () => store.remove(TYPE, `new-o-${--oCreated}`),
+      sdk: () => transact({ Delete: { TableName: table, Key: { pk: S(TYPE), sk: S(`new-s-${--sCreated}`) }, ConditionExpression: "attribute_exists(pk)" } }),
+    },
+    "plain DeleteItem remove (SDK; the driver's call before)": {
+      objstore: () => sdk.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(`new-p-${--pCreated}`) }, ConditionExpression: "attribute_exists(pk)" })),
+      sdk: () => sdk.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(`new-p-${--pCreated}`) }, ConditionExpression: "attribute_exists(pk)" })),
+    },
+  };
+  // The single-item versioned save the driver made before: one conditional UpdateItem keeping `cre`.
+  const plainVersions: string[] = [];
+  async function plainUpdate(side: number) {
+    const i = 4 * Math.floor((Math.random() * OBJECTS) / 4) + 2 + side;
+    const version = plainVersions[i] ?? "1";
         const item = sdkItem(key(i), String(Number(version) + 1));
         const answer = await sdk.send(new UpdateItemCommand({
           TableName: table,
@@ -102,21 +144,8 @@ try {
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }));
         if (!answer.Attributes?.cre) throw new Error("no created stamp in the answer");
-        sdkVersions[i] = item.ver!.S!;
-      },
-    },
-    "page (20, key order, total)": {
-      objstore: () => store.page(TYPE, { pagesize: 20 }),
-      sdk: () => {
-        const q = { TableName: table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": S(TYPE) }, ConsistentRead: true };
-        return Promise.all([sdk.send(new QueryCommand({ ...q, Limit: 20 })), sdk.send(new QueryCommand({ ...q, Select: "COUNT" }))]);
-      },
-    },
-    remove: {
-      objstore: () => store.remove(TYPE, `new-o-${--oCreated}`),
-      sdk: () => sdk.send(new DeleteItemCommand({ TableName: table, Key: { pk: S(TYPE), sk: S(`new-s-${--sCreated}`) }, ConditionExpression: "attribute_exists(pk)" })),
-    },
-  };
+    plainVersions[i] = item.ver!.S!;
+  }
 
   const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
   const rows: string[] = [];
@@ -160,7 +189,7 @@ try {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const DRIVER = `export { dynamodbDriver } from "./src/drivers/dynamodb/driver.ts";`;
   const STORE = `export { createStore } from "./src/store.ts";`;
-  const SDK_COMMANDS = `export { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand, DeleteItemCommand, QueryCommand, TransactWriteItemsCommand, BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";`;
+  const SDK_COMMANDS = `export { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, TransactWriteItemsCommand, BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";`;
   const driver = await bundle(DRIVER);
   const storeOnly = await bundle(STORE);
   const withStore = await bundle(STORE + DRIVER);
@@ -175,11 +204,11 @@ try {
   row("the store layer + the DynamoDB driver", withStore);
   row("**what the driver adds (driver + aws4fetch)**", added);
   row("the driver + aws4fetch alone, with the core helpers it imports", driver);
-  row("`@aws-sdk/client-dynamodb`, the 10 commands the driver uses", sdkCommands);
+  row("`@aws-sdk/client-dynamodb`, the 7 commands the driver uses", sdkCommands);
   row("`@aws-sdk/client-dynamodb`, the aggregated `DynamoDB` client", sdkAll);
-  row("`@aws-sdk/client-dynamodb`, the 10 commands, `--platform=node`", sdkNode);
+  row("`@aws-sdk/client-dynamodb`, the 7 commands, `--platform=node`", sdkNode);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
-  console.log(`\nSDK (10 commands) / what the driver adds: ${ratio(sdkCommands.gzip, added.gzip)}; / the driver alone with its core helpers: ${ratio(sdkCommands.gzip, driver.gzip)}; aggregated client / what the driver adds: ${ratio(sdkAll.gzip, added.gzip)}`);
+  console.log(`\nSDK (7 commands) / what the driver adds: ${ratio(sdkCommands.gzip, added.gzip)}; / the driver alone with its core helpers: ${ratio(sdkCommands.gzip, driver.gzip)}; aggregated client / what the driver adds: ${ratio(sdkAll.gzip, added.gzip)}`);
   await store.close();
   sdk.destroy();
 } finally {

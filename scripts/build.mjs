@@ -7,7 +7,7 @@
 //   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot);
 //   3. dist/bin/objstore.js: the `objstore` command for Node (adapters/cli.ts), bundled by
 //      esbuild with Hono and valibot inside, so `npx @objstore/objstore serve` needs nothing but
-//      Node; optional driver clients (@libsql/client) stay external.
+//      Node; optional driver clients (@libsql/client, mysql2, postgres) stay external.
 // JSR publishes the TypeScript sources (deno.json), not dist/.
 //
 //   node scripts/build.mjs
@@ -54,7 +54,7 @@ export async function build() {
     target: "node20",
     sourcemap: false, // the bin bundles Hono and valibot: maps would triple the install
     minify: true,
-    external: ["@libsql/client", "@libsql/client/*", "libsql", "@deno/kv"],
+    external: ["@libsql/client", "@libsql/client/*", "libsql", "@deno/kv", "mysql2", "mysql2/*", "postgres"],
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
   });

@@ -7,37 +7,56 @@
 
 /** `{"Type":"Memory"}`: objects live in this process. */
 export interface MemoryConfig {
+  /** The store type. */
   Type: "Memory";
 }
 
 /** `{"Type":"LibSQL","url":...}` or the seed's `{"Type":"SQLAlchemy","connectionString":...}`. */
 export interface LibSQLConfig {
+  /** The store type (`SQLAlchemy` is the original's name for the same store). */
   Type: "LibSQL" | "SQLAlchemy";
   /** `file:`, `:memory:`, `libsql://`, `http(s)://` or `ws(s)://` (exactly one of this and `url`). */
   connectionString?: string;
+  /** `file:`, `:memory:`, `libsql://`, `http(s)://` or `ws(s)://` (exactly one of this and `connectionString`). */
   url?: string;
+  /** Auth token for libsql:// / HTTP servers (Turso, sqld). Never logged. */
   authToken?: string;
-  /** Table-name prefix (an identifier). */
+  /** Table-name prefix (an identifier; "" only with the original layout, its default). */
   objectPrefix?: string;
+  /** `"original"`: the Python original's SQLAlchemy tables (`<prefix>_objData`, MySQL/MariaDB and SQLite). @default "objstore" */
+  layout?: "objstore" | "original";
 }
 
 /** `{"Type":"SimpleFileStore","BaseLocation":"/var/datastore"}` (no trailing slash). */
 export interface SimpleFileStoreConfig {
+  /** The store type. */
   Type: "SimpleFileStore";
+  /** An existing, writable directory (no trailing `/` or `\`); one folder per object type inside. */
   BaseLocation: string;
+  /**
+   * `"original"`: read and write the folders and files of the Python original
+   * (object_store_abstraction), to migrate a running deployment. @default "objstore"
+   */
+  layout?: "objstore" | "original";
 }
 
 /** The seed's DynamoDB config. */
 export interface DynamoDBConfig {
+  /** The store type. */
   Type: "DynamoDB";
+  /** AWS access key id. */
   aws_access_key_id: string;
+  /** AWS secret access key. Never logged. */
   aws_secret_access_key: string;
+  /** AWS session token, for temporary credentials. */
   aws_session_token?: string;
+  /** AWS region, e.g. `eu-west-2`. */
   region_name: string;
   /** An http(s) URL, or "None" for AWS's endpoint of the region. @default "None" */
   endpoint_url: string;
-  /** @default true */
+  /** One table for every object type (`true`) or one table per type. @default true */
   single_table_mode: boolean;
+  /** Table-name prefix (letters, digits, `_ . -`). */
   objectPrefix?: string;
   /**
    * `"original"`: read and write the tables and items of the Python original
@@ -48,8 +67,9 @@ export interface DynamoDBConfig {
 
 /** `{"Type":"IndexedDB"}` in the browser. */
 export interface IndexedDBConfig {
+  /** The store type. */
   Type: "IndexedDB";
-  /** @default "objstore" */
+  /** The IndexedDB database name. @default "objstore" */
   dbName: string;
 }
 
@@ -58,6 +78,7 @@ export interface IndexedDBConfig {
  * opens it with `Deno.openKv(path)`; elsewhere pass `CreateOptions.openKv`.
  */
 export interface DenoKVConfig {
+  /** The store type. */
   Type: "DenoKV";
   /** A file, `:memory:` or a database URL. @default the default database (on Deno Deploy: the app's) */
   path?: string;
@@ -65,10 +86,25 @@ export interface DenoKVConfig {
   objectPrefix?: string;
 }
 
+/**
+ * `{"Type":"D1","binding":"DB"}`: a Cloudflare D1 database. In a Worker,
+ * `@objstore/objstore/worker` takes the binding from `env`; elsewhere pass `CreateOptions.d1`.
+ */
+export interface D1Config {
+  Type: "D1";
+  /** The name of the D1 binding in the Worker's `env` (wrangler.toml `binding`). @default "DB" */
+  binding: string;
+  /** Table-name prefix (an identifier). @default "objstore" */
+  objectPrefix?: string;
+}
+
 /** An objstore HTTP API as the store. */
 export interface RemoteConfig {
+  /** The store type. */
   Type: "Remote";
+  /** The base URL of an objstore HTTP API. */
   url: string;
+  /** Bearer token the server asks for (`API_TOKEN`). Never logged. */
   token?: string;
   /** Write records verbatim (versions and stamps kept), for a Migrating `To` or a migration job; needs a `replicate`-scope token. @default false */
   replication?: boolean;
@@ -81,13 +117,17 @@ export interface RemoteConfig {
 
 /** Live migration: reads from `From`, writes to `From` then mirrors to `To`. */
 export interface MigratingConfig {
+  /** The store type. */
   Type: "Migrating";
+  /** The store read from, and written first (the source of truth). */
   From: StoreConfig;
+  /** The store each commit is mirrored to (the migration target). */
   To: StoreConfig;
 }
 
 /** A cache policy of the Caching store. */
 export interface CachePolicy {
+  /** Whether objects of this type are cached. */
   cache: boolean;
   /** Entries per type above which the least recently used are evicted (≥ 2). */
   maxCacheSize?: number;
@@ -99,14 +139,31 @@ export interface CachePolicy {
 
 /** A read-through cache in front of `Main`. */
 export interface CachingConfig {
+  /** The store type. */
   Type: "Caching";
+  /** The store behind the cache. */
   Main: StoreConfig;
   /** The cache store. @default {"Type":"Memory"} (parseStoreConfig fills it in) */
   Caching?: StoreConfig;
+  /** The policy of every type without an override. */
   DefaultPolicy: CachePolicy;
+  /** Policies per object type, overriding `DefaultPolicy` (alias `ObjectTypeOverride`). */
   TablePolicyOverride?: Record<string, CachePolicy>;
   /** Alias of `TablePolicyOverride` (give one of them). */
   ObjectTypeOverride?: Record<string, CachePolicy>;
+}
+
+/** A local-first replica of `Types` of `Main` kept in `Local`, writable offline. */
+export interface OfflineConfig {
+  Type: "Offline";
+  /** The store of record (typically Remote). */
+  Main: StoreConfig;
+  /** Where the replica and the outbox live (typically IndexedDB). */
+  Local: StoreConfig;
+  /** The object types replicated into Local (at least one). */
+  Types: string[];
+  /** Milliseconds between background syncs; 0 turns them off. @default 30000 */
+  SyncInterval: number;
 }
 
 /**
@@ -114,6 +171,7 @@ export interface CachingConfig {
  * a store of its own; `getStore(tenantName)` (or `forTenant`) gives it.
  */
 export interface MultiTenantConfig {
+  /** The store type. */
   Type: "MultiTenant";
   /** At least one; tenant names are unique and follow the object-type rules. */
   stores: { tenantName: string; config: StoreConfig }[];
@@ -127,7 +185,9 @@ export type StoreConfig =
   | DynamoDBConfig
   | IndexedDBConfig
   | DenoKVConfig
+  | D1Config
   | RemoteConfig
   | MigratingConfig
   | CachingConfig
+  | OfflineConfig
   | MultiTenantConfig;

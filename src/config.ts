@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import { checkType } from "./validate.ts";
 import type { StoreConfig } from "./config-types.ts";
+import { parseServerUrl, SERVER_SCHEMES, serverDialectOf } from "./drivers/sql/url.ts";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 
 const nonEmpty = () => v.pipe(v.string("expected a string"), v.minLength(1, "must not be empty"));
@@ -19,6 +20,31 @@ const libsqlUrl = () =>
     v.string("expected a string"),
     v.check(hasSupportedScheme, (issue) => `unsupported URL scheme ${JSON.stringify(schemeOf(issue.input as string))}; supported: ${SUPPORTED}`),
     v.check((url) => url === ":memory:" || !hasSupportedScheme(url) || isUrl(url), "is not a valid URL"),
+  );
+
+const SQLALCHEMY_SUPPORTED = `${[...SERVER_SCHEMES.mysql, ...SERVER_SCHEMES.postgres].map((s) => `${s}//`).join(", ")}, sqlite:///path, sqlite://, ${SUPPORTED}`;
+
+/**
+ * The seed's SQLAlchemy URLs: MySQL/MariaDB and PostgreSQL servers (checked by parseServerUrl),
+ * `sqlite:///path` and `sqlite://`, and every libSQL URL.
+ */
+const sqlalchemyUrl = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const url = dataset.value;
+      if (serverDialectOf(url) !== undefined) {
+        const parsed = parseServerUrl(url);
+        if (Array.isArray(parsed)) for (const message of parsed) addIssue({ message });
+      } else if (url.startsWith("sqlite:")) {
+        if (!/^sqlite:\/\/(\/.+)?$/.test(url)) addIssue({ message: "a sqlite URL is sqlite:///relative/path, sqlite:////absolute/path or sqlite:// (in memory)" });
+      } else if (!hasSupportedScheme(url)) {
+        addIssue({ message: `unsupported URL scheme ${JSON.stringify(schemeOf(url))}; supported: ${SQLALCHEMY_SUPPORTED}` });
+      } else if (url !== ":memory:" && !isUrl(url)) {
+        addIssue({ message: "is not a valid URL" });
+      }
+    }),
   );
 
 function hasSupportedScheme(url: string): boolean {
@@ -48,30 +74,56 @@ const httpUrl = (what: string) =>
 const integer = (min: number, message: string) =>
   v.pipe(v.number("expected a number"), v.integer("must be an integer"), v.minValue(min, message));
 
+/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
+const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+
 const Memory = v.strictObject({ Type: v.literal("Memory") });
+
+const objectPrefix = () =>
+  v.optional(
+    v.pipe(v.string("expected a string"), v.regex(/^([A-Za-z][A-Za-z0-9_]{0,62})?$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
+  );
+
+/** An empty prefix names the original layout's tables `_objData`, `_ver`, `_idxData`; objstore's own tables need one. */
+const EMPTY_PREFIX = 'may be empty only with "layout": "original"';
+
+const oneUrl = <T extends { connectionString?: string; url?: string }>() =>
+  v.check<T, string>((c) => (c.connectionString === undefined) !== (c.url === undefined), "give exactly one of connectionString or url");
 
 const LibSQL = v.pipe(
   v.strictObject({
-    Type: v.picklist(["LibSQL", "SQLAlchemy"]),
+    Type: v.literal("LibSQL"),
     connectionString: v.optional(libsqlUrl()),
     url: v.optional(libsqlUrl()),
     authToken: v.optional(SECRET()),
-    objectPrefix: v.optional(
-      v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must be an identifier: a letter, then letters, digits or _ (at most 63)")),
-    ),
+    objectPrefix: objectPrefix(),
+    layout: v.optional(LAYOUT),
   }),
-  v.check(
-    (c) => (c.connectionString === undefined) !== (c.url === undefined),
-    "give exactly one of connectionString or url",
-  ),
+  oneUrl(),
+  v.forward(v.check((c) => c.objectPrefix !== "" || c.layout === "original", EMPTY_PREFIX), ["objectPrefix"]),
 );
 
-/** `"original"`: the tables, items or files the Python original writes (see docs/original.md). */
-const LAYOUT = v.picklist(["objstore", "original"], 'must be "objstore" or "original"');
+const SQLAlchemy = v.pipe(
+  v.strictObject({
+    Type: v.literal("SQLAlchemy"),
+    connectionString: v.optional(sqlalchemyUrl()),
+    url: v.optional(sqlalchemyUrl()),
+    authToken: v.optional(SECRET()),
+    objectPrefix: objectPrefix(),
+    layout: v.optional(LAYOUT),
+  }),
+  oneUrl(),
+  v.forward(v.check((c) => c.objectPrefix !== "" || c.layout === "original", EMPTY_PREFIX), ["objectPrefix"]),
+  v.forward(
+    v.check((c) => c.authToken === undefined || serverDialectOf(c.connectionString ?? c.url ?? "") === undefined, "applies to libSQL URLs only; a server URL carries its own user and password"),
+    ["authToken"],
+  ),
+);
 
 const SimpleFileStore = v.strictObject({
   Type: v.literal("SimpleFileStore"),
   BaseLocation: v.pipe(nonEmpty(), v.check((p) => !/[/\\]$/.test(p), "must not end with / or \\")),
+  layout: v.optional(LAYOUT),
 });
 
 const DynamoDB = v.strictObject({
@@ -93,6 +145,12 @@ const DynamoDB = v.strictObject({
 });
 
 const IndexedDB = v.strictObject({ Type: v.literal("IndexedDB"), dbName: v.optional(nonEmpty(), "objstore") });
+
+const D1 = v.strictObject({
+  Type: v.literal("D1"),
+  binding: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "must be a binding name such as DB")), "DB"),
+  objectPrefix: v.optional(v.pipe(v.string("expected a string"), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be an identifier (letters, digits, _; 1 to 63)"))),
+});
 
 const DenoKV = v.strictObject({
   Type: v.literal("DenoKV"),
@@ -176,13 +234,36 @@ const Caching = v.pipe(
   ),
 );
 
+const typeName = () =>
+  v.pipe(
+    v.string("expected a string"),
+    v.check(isObjectType, "must be an object type: 1 to 100 characters, no _, no control characters or lone surrogates"),
+  );
+
+function isObjectType(type: string): boolean {
+  try {
+    checkType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Offline = v.strictObject({
+  Type: v.literal("Offline"),
+  Main: Config,
+  Local: Config,
+  Types: v.pipe(v.array(typeName(), "expected an array of object types"), v.minLength(1, "must list at least one object type")),
+  SyncInterval: v.optional(integer(0, "must be at least 0 (milliseconds; 0 turns background syncs off)"), 30_000),
+});
+
 const StoreConfigSchema = v.variant(
   "Type",
-  [Memory, LibSQL, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, Remote, Migrating, Caching, MultiTenant],
+  [Memory, LibSQL, SQLAlchemy, SimpleFileStore, DynamoDB, IndexedDB, DenoKV, D1, Remote, Migrating, Caching, MultiTenant, Offline],
   "expected an object with a Type",
 ) as unknown as v.GenericSchema<unknown, StoreConfig>;
 
-const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Migrating", "Caching", "MultiTenant"';
+const TYPES = '"Memory", "SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"';
 
 /**
  * Validates a store config and returns it with defaults filled in. Throws {@link ConfigError}

@@ -4,11 +4,16 @@
  * @module
  */
 import type { MigratingDriver, MirrorFailure } from "./composites/migrating.ts";
+import type { OfflineDriver } from "./composites/offline/driver.ts";
+import type { OfflineConflict, OfflineStatus } from "./composites/offline/types.ts";
 import type { StoreConfig } from "./config-types.ts";
 import type { Driver } from "./driver.ts";
 import type { OpenKv } from "./drivers/denokv/kv.ts";
+import type { D1DatabaseLike } from "./drivers/d1/driver.ts";
 import type { IndexedDBGlobals } from "./drivers/indexeddb/driver.ts";
 import type { LibsqlCreateClient } from "./drivers/libsql/from-config.ts";
+import type { Mysql2Module } from "./drivers/sql/mysql-client.ts";
+import type { PostgresFactory } from "./drivers/sql/postgres-client.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./drivers/registry.ts";
 import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
@@ -28,6 +33,10 @@ export interface CreateOptions {
    * @default none (only counted)
    */
   onMirrorError?: (failure: MirrorFailure) => void;
+  /** Called for every conflict an Offline store finds when it replays its outbox. @default none */
+  onConflict?: (conflict: OfflineConflict) => void;
+  /** Called whenever an Offline store's status changes. @default none */
+  onStatus?: (status: OfflineStatus) => void;
   /** Largest page size; larger requests are clamped. @default 100 */
   maxPagesize?: number;
   /** `fetch` for drivers that speak HTTP. @default globalThis.fetch */
@@ -48,10 +57,28 @@ export interface CreateOptions {
    */
   libsqlCreateClient?: LibsqlCreateClient;
   /**
+   * Loads `mysql2/promise` for `{"Type":"SQLAlchemy"}` with a MySQL/MariaDB URL. The runtime
+   * entry points inject `() => import("mysql2/promise")` (install `mysql2`).
+   * @default none (MySQL URLs then throw UNSUPPORTED)
+   */
+  loadMysql2?: () => Promise<Mysql2Module>;
+  /**
+   * Loads postgres.js (`postgres`) for `{"Type":"SQLAlchemy"}` with a PostgreSQL URL. The runtime
+   * entry points inject `async () => (await import("postgres")).default` (install `postgres`).
+   * @default none (PostgreSQL URLs then throw UNSUPPORTED)
+   */
+  loadPostgres?: () => Promise<PostgresFactory>;
+  /**
    * Opens Deno KV for `{"Type":"DenoKV"}`: `Deno.openKv`, which `@objstore/objstore/deno` injects,
    * or `openKv` of the npm package `@deno/kv` on Node. @default none (DenoKV then throws UNSUPPORTED)
    */
   openKv?: OpenKv;
+  /**
+   * The D1 database for `{"Type":"D1"}`: the binding itself, or a function from the config's
+   * `binding` name to it. `@objstore/objstore/worker` passes the Worker's `env` bindings.
+   * @default none (D1 then throws UNSUPPORTED)
+   */
+  d1?: D1DatabaseLike | ((binding: string) => D1DatabaseLike | undefined);
 }
 
 /** The name of the environment variable holding the store config (JSON text). */
@@ -80,6 +107,11 @@ export function createObjectStoreInstance(config?: StoreConfig | null, options: 
   if (whole) return whole(parsed, (inner) => createObjectStoreInstance(inner, options));
   const driver = driverFor(parsed, options);
   const store = createStore(driver, options);
+  // The Offline store's own calls (OfflineObjectStore).
+  if (driver.kind === "Offline") {
+    const { sync, status, conflicts, resolve } = driver as OfflineDriver;
+    return Object.assign(store, { sync, status, conflicts, resolve });
+  }
   // Composites have counters: `stats()` on the store (CachingObjectStore, MigratingObjectStore).
   if ("stats" in driver && typeof driver.stats === "function") {
     const stats = (driver as MigratingDriver).stats.bind(driver);

@@ -37,6 +37,7 @@ export class ObjectStoreError extends Error {
   /** Stable machine-readable code. */
   readonly code: ObjectStoreErrorCode;
 
+  /** Creates an error with a stable `code` and, where one exists, the original error as `cause`. */
   constructor(code: ObjectStoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -54,6 +55,7 @@ export class ObjectStoreError extends Error {
  * ```
  */
 export class WrongObjectVersionError extends ObjectStoreError {
+  /** Creates the error; `message` names the object and versions. */
   constructor(message: string) {
     super("WRONG_OBJECT_VERSION", message);
     this.name = "WrongObjectVersionError";
@@ -69,6 +71,7 @@ export class WrongObjectVersionError extends ObjectStoreError {
  * ```
  */
 export class ObjectExistsError extends ObjectStoreError {
+  /** Creates the error; `message` names the object. */
   constructor(message: string) {
     super("OBJECT_EXISTS", message);
     this.name = "ObjectExistsError";
@@ -84,6 +87,7 @@ export class ObjectExistsError extends ObjectStoreError {
  * ```
  */
 export class ObjectMissingError extends ObjectStoreError {
+  /** Creates the error; `message` names the object. */
   constructor(message: string) {
     super("OBJECT_MISSING", message);
     this.name = "ObjectMissingError";
@@ -99,6 +103,7 @@ export class ObjectMissingError extends ObjectStoreError {
  * ```
  */
 export class InvalidInputError extends ObjectStoreError {
+  /** Creates the error with its code and a message naming what is wrong. */
   constructor(
     code: "INVALID_OBJECT_TYPE" | "INVALID_KEY" | "INVALID_VALUE" | "INVALID_ARGUMENT",
     message: string,
@@ -128,6 +133,7 @@ export class ConfigError extends ObjectStoreError {
   /** Every problem found, with its path. */
   readonly issues: ConfigIssue[];
 
+  /** Creates the error listing every problem of the config. */
   constructor(issues: ConfigIssue[]) {
     super("INVALID_CONFIG", `Invalid store config: ${issues.map(formatIssue).join("; ")}`);
     this.issues = issues;
@@ -149,6 +155,7 @@ function formatIssue(issue: ConfigIssue): string {
  * ```
  */
 export class BackendError extends ObjectStoreError {
+  /** Creates the error with its code, a message and the backend's original error as `cause`. */
   constructor(
     code: "BACKEND_UNAVAILABLE" | "BACKEND_ERROR",
     message: string,

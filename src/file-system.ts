@@ -12,6 +12,7 @@
 
 /** What {@link FileSystem.stat} reports. */
 export interface FileInfo {
+  /** What the path is. */
   kind: "file" | "directory" | "other";
   /** Last modification, ms since the epoch. */
   mtimeMs: number;
@@ -41,6 +42,14 @@ export interface FileSystem {
   writeText(path: string, text: string, options?: { sync?: boolean; exclusive?: boolean }): Promise<boolean>;
   /** Atomically renames `from` to `to`, replacing `to` if it exists. */
   rename(from: string, to: string): Promise<void>;
+  /**
+   * Makes `path` a hard link to the existing file `existing`, atomically: resolves `false`
+   * (changing nothing) when `path` already exists, `true` otherwise. The commit lock is taken
+   * this way, so it holds its owner's token from the instant it exists.
+   */
+  link(existing: string, path: string): Promise<boolean>;
+  /** Sets a file's modification time to now (the lock's heartbeat); `false` when it does not exist. */
+  touch(path: string): Promise<boolean>;
   /** Deletes a file; `false` when it did not exist. */
   remove(path: string): Promise<boolean>;
   /** Creates a directory and its missing parents; fine when it exists. */
@@ -62,9 +71,16 @@ export interface FileSystem {
   syncDir(path: string): Promise<void>;
   /** This process's id. */
   readonly pid: number;
-  /** This machine's host name (locks from other hosts cannot be checked for liveness). */
+  /** This machine's host name (shown in lock messages). */
   readonly hostname: string;
-  /** True when a process with this id is running on this machine. */
+  /**
+   * Where this process's id means this process: one value per boot and PID namespace (on Linux
+   * the boot id plus `/proc/self/ns/pid`), `undefined` where that cannot be known. A lock whose
+   * holder has the same scope is broken as soon as its pid is gone; any other waits for its
+   * heartbeat to stop (hosts, containers and PID namespaces share a host name and pids).
+   */
+  readonly processScope?: string;
+  /** True when a process with this id is running in this process's {@link processScope}. */
   isProcessAlive(pid: number): boolean;
 }
 

@@ -26,8 +26,12 @@ export function planPage(params: PageParams | undefined, maxPagesize: number): P
   const pagesize = Math.min(checkCount(params.pagesize, "pagesize", 100), maxPagesize);
   let terms = parseQuery(params.query);
   let sort = parseSort(params.sort);
+  const total = params.total === undefined ? true : params.total;
+  if (typeof total !== "boolean") throw badArgument(`total: expected a boolean, got ${describe(total)}`);
   if (params.cursor === undefined) {
-    return { request: { terms, sort, offset, limit: pagesize, count: true }, offset, pagesize, byCursor: false };
+    // Without a count, one extra item tells whether more follow.
+    const request = { terms, sort, offset, limit: total ? pagesize : pagesize + 1, count: total };
+    return { request, offset, pagesize, byCursor: false };
   }
   if (params.offset !== undefined && offset !== 0) throw badArgument("offset cannot be combined with a cursor");
   const cursor = decodeCursor(params.cursor);
@@ -58,11 +62,11 @@ export function buildPage<T>(
 ): Page<T> {
   const { request, pagesize } = plan;
   const records = driverPage.items.slice(0, pagesize);
-  const more = plan.byCursor
-    ? driverPage.items.length > pagesize
-    : plan.offset + records.length < driverPage.total;
+  const more = request.count
+    ? plan.offset + records.length < driverPage.total
+    : driverPage.items.length > pagesize;
   const page: Page<T> = {
-    pagination: { offset: plan.offset, pagesize, total: plan.byCursor ? -1 : driverPage.total },
+    pagination: { offset: plan.offset, pagesize, total: request.count ? driverPage.total : -1 },
     result: records.map((record) => toObject(type, record)),
   };
   const last = records[records.length - 1];
@@ -94,7 +98,7 @@ function decodeCursor(cursor: unknown): Cursor {
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes));
   } catch {
     throw badCursor();
   }

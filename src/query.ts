@@ -13,13 +13,28 @@ export interface SortField {
   desc: boolean;
 }
 
-/** Splits a query into lower-cased terms; blank means none (everything matches). */
+/**
+ * Most distinct query terms a listing may have, on every backend (DynamoDB's 4 KB expression
+ * limit fails at ~85 terms).
+ */
+export const MAX_QUERY_TERMS = 32;
+/** Most sort fields a listing may have, on every backend (SQLite's parser fails at 16 with a cursor). */
+export const MAX_SORT_FIELDS = 10;
+
+/**
+ * Splits a query into lower-cased terms, repeats dropped; blank means none (everything matches).
+ * More than {@link MAX_QUERY_TERMS} distinct terms is `INVALID_ARGUMENT`.
+ */
 export function parseQuery(query: unknown): string[] {
   if (query === undefined) return [];
   if (typeof query !== "string") {
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid query: expected a string");
   }
-  return query.toLowerCase().split(/\s+/u).filter((term) => term !== "");
+  const terms = [...new Set(query.toLowerCase().split(/\s+/u).filter((term) => term !== ""))];
+  if (terms.length > MAX_QUERY_TERMS) {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query: ${terms.length} distinct terms, at most ${MAX_QUERY_TERMS} are allowed`);
+  }
+  return terms;
 }
 
 /**
@@ -36,12 +51,17 @@ export function matchesTerms(text: string, terms: readonly string[]): boolean {
   return true;
 }
 
-/** Parses `field`, `field:asc`, `field:desc` lists; throws `INVALID_ARGUMENT` on anything else. */
+/**
+ * Parses `field`, `field:asc`, `field:desc` lists; throws `INVALID_ARGUMENT` on anything else,
+ * and on more than {@link MAX_SORT_FIELDS} fields.
+ */
 export function parseSort(sort: unknown): SortField[] {
   if (sort === undefined) return [];
   if (typeof sort !== "string") throw badSort("expected a string");
   if (sort === "") return [];
-  return sort.split(",").map((segment) => {
+  const segments = sort.split(",");
+  if (segments.length > MAX_SORT_FIELDS) throw badSort(`${segments.length} fields, at most ${MAX_SORT_FIELDS} are allowed`);
+  return segments.map((segment) => {
     const parts = segment.split(":");
     const field = parts[0]!;
     if (field === "") throw badSort(`empty field in ${JSON.stringify(sort)}`);
@@ -81,6 +101,28 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/**
+ * A string whose UTF-16 code-unit order (JavaScript's `<`) is the code-point order of `key`:
+ * units U+E000–U+FFFF move down by 0x800, surrogates up by 0x2000. Keys without units from
+ * U+D800 up (nearly all) come back unchanged, so ordering by it costs no memory.
+ *
+ * @example
+ * ```ts
+ * orderKey("\u{1F600}") > orderKey("\uFFFF"); // true, as U+1F600 > U+FFFF
+ * ```
+ */
+export function orderKey(key: string): string {
+  let i = 0;
+  while (i < key.length && key.charCodeAt(i) < 0xd800) i++;
+  if (i === key.length) return key;
+  let out = key.slice(0, i);
+  for (; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    out += String.fromCharCode(unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
+  }
+  return out;
+}
+
 function rank(value: JsonValue | undefined): number {
   if (value === undefined || value === null) return 0;
   switch (typeof value) {
@@ -97,6 +139,7 @@ function rank(value: JsonValue | undefined): number {
 
 /** The typed sort order (docs/api.md): missing/null < false < true < numbers < strings < arrays/objects. */
 export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined): number {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
@@ -128,6 +171,30 @@ export function positionOf(key: string, value: JsonValue, sort: readonly SortFie
     key,
     values: sort.map((s) => (fields && Object.hasOwn(fields, s.field) ? fields[s.field]! : null)),
   };
+}
+
+/**
+ * Orders the object (`key`, `value`) against `position` under `sort`, as
+ * {@link comparePositions} would with the object's position, without building it.
+ */
+export function compareToPosition(key: string, value: JsonValue, position: Position, sort: readonly SortField[]): number {
+  const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  for (let i = 0; i < sort.length; i++) {
+    const s = sort[i]!;
+    const c = compareValues(fieldOf(fields, s.field), position.values[i]);
+    if (c !== 0) return s.desc ? -c : c;
+  }
+  return compareCodePoints(key, position.key);
+}
+
+/** An own field of `fields` (null when missing); a primitive found is always own (prototypes hold none). */
+function fieldOf(fields: { [key: string]: JsonValue } | undefined, name: string): JsonValue {
+  if (!fields) return null;
+  const found = fields[name];
+  if (found === undefined) return null;
+  const kind = typeof found;
+  if (kind === "number" || kind === "string" || kind === "boolean" || found === null) return found;
+  return Object.hasOwn(fields, name) ? found : null;
 }
 
 /** Orders two positions under `sort`; ties fall back to key order, always ascending. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DriverRecord, PageRequest } from "./driver.ts";
-import { comparePositions, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
+import { comparePositions, compareToPosition, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
 
 /** Up to this many results (offset + limit) are kept in a bounded sorted buffer, not a full sort. */
 const BOUNDED = 1000;
@@ -60,11 +60,15 @@ export function pagePicker<E>(
       if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) return;
       total++;
       const record = recordOf(entry);
+      if (after && compareToPosition(record.key, record.value, after, sort) <= 0) return;
+      // Most entries of a big type lose against the worst kept one: decided without building a position.
+      if (bounded && kept.length >= wanted) {
+        if (wanted === 0 || compareToPosition(record.key, record.value, kept[kept.length - 1]!.position, sort) >= 0) return;
+      }
       const ranked = { entry, position: positionOf(record.key, record.value, sort) };
-      if (after && comparePositions(ranked.position, after, sort) <= 0) return;
       if (!bounded) {
         kept.push(ranked);
-      } else if (kept.length < wanted || (wanted > 0 && compare(ranked, kept[kept.length - 1]!) < 0)) {
+      } else {
         kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
         if (kept.length > wanted) kept.pop();
       }

@@ -10,6 +10,11 @@ import type { DriverRecord, Expect, Write } from "./driver.ts";
 export interface KeyStage {
   readonly expect: Expect;
   readonly record: DriverRecord | undefined;
+  /**
+   * Staged by a create of a key this transaction never read: only the commit's condition
+   * (the key is absent) checked it, so a conflict there is the create's `OBJECT_EXISTS`.
+   */
+  readonly blind?: true;
 }
 
 /** The staged state of one type. */
@@ -32,6 +37,8 @@ export interface Seen {
 /** All staged writes of a transaction. */
 export class Staging {
   readonly types: Map<string, TypeStage> = new Map();
+  /** Keys (`type\nkey`) this transaction read from the backend. */
+  readonly #read = new Set<string>();
 
   typeStage(type: string): TypeStage | undefined {
     return this.types.get(type);
@@ -65,7 +72,38 @@ export class Staging {
     // The first write of a key is conditional on what the backend held; later ones inherit that.
     const expect: Expect = seen.stage?.expect ??
       (stage.truncated ? { absent: true } : seen.record ? { version: seen.record.version } : { absent: true });
-    stage.keys.set(key, { expect, record });
+    stage.keys.set(key, seen.stage?.blind ? { expect, record, blind: true } : { expect, record });
+  }
+
+  /** Notes that the transaction read `key` from the backend. */
+  noteRead(type: string, key: string): void {
+    this.#read.add(`${type}\n${key}`);
+  }
+
+  /**
+   * Whether a create of `key` can skip its read: the transaction never read or staged the key
+   * and did not truncate its type, so the backend's state is what the commit's condition checks.
+   */
+  canCreateBlind(type: string, key: string): boolean {
+    return this.lookup(type, key) === undefined && !this.#read.has(`${type}\n${key}`);
+  }
+
+  /** Stages a create of a key this transaction never read: the commit checks it is absent. */
+  stageBlind(type: string, key: string, record: DriverRecord): void {
+    let stage = this.types.get(type);
+    if (!stage) this.types.set(type, stage = { truncated: false, epoch: 0, keys: new Map() });
+    stage.keys.set(key, { expect: { absent: true }, record, blind: true });
+  }
+
+  /** Keys of `type` staged with a record by a create checked only at commit. */
+  blindKeys(type: string): string[] {
+    const keys = this.types.get(type)?.keys;
+    return keys ? [...keys].filter(([, k]) => k.blind && k.record).map(([key]) => key) : [];
+  }
+
+  /** Whether the staged write of `key` is (based on) a create checked only at commit. */
+  isBlind(type: string, key: string): boolean {
+    return this.types.get(type)?.keys.get(key)?.blind === true;
   }
 
   truncate(type: string): void {

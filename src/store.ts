@@ -7,6 +7,7 @@
 import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
 import { BackendError, InvalidInputError, ObjectExistsError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
+import type { Staging } from "./staging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
 import { checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
 import { checkOptions, checkRemoveOptions, openTransaction, type StoreContext, toStoredObject } from "./transaction.ts";
@@ -109,7 +110,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
           // The last moment to cancel: a commit that has started is never abandoned.
           signal?.throwIfAborted();
           const writes = handle.staging.writes();
-          if (writes.length > 0) await commitAll(writes);
+          if (writes.length > 0) await commitAll(writes, handle.staging);
           // A driver may store the backend's stamps in the records it committed (Remote: the server's clock).
           for (const [saved, record] of handle.saved) (saved.created = record.created), (saved.updated = record.updated);
           return result;
@@ -196,13 +197,19 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
   drivers.set(store, guardedDriver(backend, checkOpen));
 
-  async function commitAll(writes: Write[]) {
+  async function commitAll(writes: Write[], staging: Staging) {
     checkOpen();
     try {
       await backend.commit(writes);
     } catch (e) {
       if (!(e instanceof CommitConflict)) throw e;
       const write = writes[e.index];
+      // A create of a key the transaction never read was checked only here: it is that create's error.
+      if (write?.op === "put" && e.current !== undefined && staging.isBlind(write.type, write.key)) {
+        const error = new ObjectExistsError(`Cannot create ${write.type}/${write.key}: it exists (version ${e.current})`);
+        unreadCreates.set(error, { type: write.type, key: write.key });
+        throw error;
+      }
       const where = write && "key" in write ? `${write.type}/${write.key}` : "an object";
       throw new CommitConflictError(`Commit failed: ${where} changed since this transaction read it`, e, write);
     }
@@ -212,6 +219,21 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 }
 
 const drivers = new WeakMap<ObjectStore, Driver>();
+const unreadCreates = new WeakMap<object, { type: string; key: string }>();
+
+/**
+ * The object of an `OBJECT_EXISTS` that a transaction's commit raised for a create of a key the
+ * transaction never read (such creates are checked only by the commit), so a caller that ran
+ * several writes can say which one failed. `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * const at = unreadCreateOf(error); // { type: "Person", key: "ann" }
+ * ```
+ */
+export function unreadCreateOf(error: unknown): { type: string; key: string } | undefined {
+  return typeof error === "object" && error !== null ? unreadCreates.get(error) : undefined;
+}
 
 /**
  * The driver under a store made by {@link createStore}, for record-level access that must keep

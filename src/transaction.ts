@@ -53,12 +53,36 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     ctx.checkOpen();
   };
 
-  const read = async (type: string, key: string, s: AbortSignal | undefined = signal): Promise<Seen> => {
+  /** Keys (`type\nkey`) a read of this transaction found in the backend. */
+  const readPresent = new Set<string>();
+  /**
+   * Notes a record a read found (a page and a scan too). A create without a version of a key
+   * only a page or scan found stays blind (the commit's absent condition decides, as for any
+   * unread create); a `get` of the key makes it read.
+   */
+  const sawPresent = (type: string, record: DriverRecord): DriverRecord => {
+    readPresent.add(`${type}\n${record.key}`);
+    return record;
+  };
+
+  /**
+   * What the transaction sees at a key. With `forWrite`, an object an earlier read of this
+   * transaction found but the backend no longer holds (another writer removed it) is a conflict:
+   * the write was decided on a state that is gone, so `retries` must re-run `fn`.
+   */
+  const read = async (type: string, key: string, s: AbortSignal | undefined = signal, forWrite = false): Promise<Seen> => {
     const staged = staging.lookup(type, key);
     if (staged) return staged;
     const epoch = staging.epoch(type);
+    staging.noteRead(type, key);
     const record = await get(type, key, s);
-    return staging.lookup(type, key) ?? { record, stage: undefined, epoch };
+    const now = staging.lookup(type, key);
+    if (now) return now;
+    if (record) sawPresent(type, record);
+    else if (forWrite && readPresent.has(`${type}\n${key}`)) {
+      throw new WrongObjectVersionError(`${type}/${key} was removed by another writer after this transaction read it`);
+    }
+    return { record, stage: undefined, epoch };
   };
 
   /** Stages a write based on `seen`, unless another write of this transaction came between. */
@@ -86,7 +110,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
   const merged = async (type: string, terms: string[], s: AbortSignal | undefined): Promise<DriverRecord[]> => {
     const stage = staging.typeStage(type)!;
     const byKey = new Map<string, DriverRecord>();
-    if (!stage.truncated) for await (const record of scan(type, [], s)) byKey.set(record.key, record);
+    if (!stage.truncated) for await (const record of scan(type, [], s)) byKey.set(record.key, sawPresent(type, record));
     for (const [key, { record }] of stage.keys) {
       if (record) byKey.set(key, record);
       else byKey.delete(key);
@@ -111,7 +135,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       check(), s?.throwIfAborted();
       if (!staging.typeStage(type)) {
         const page = await untilAborted(driver.page(type, plan.request, s && { signal: s }), s);
-        return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
+        return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
       }
       const records = await merged(type, [], s);
       const selected = selectPage(records, plan.request, (r) => r);
@@ -128,7 +152,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const records = stagedType ? await merged(type, terms, s) : scan(type, terms, s);
       for await (const record of records) {
         check();
-        yield toStoredObject<T>(type, record, stagedType);
+        yield toStoredObject<T>(type, stagedType ? record : sawPresent(type, record), stagedType);
       }
     },
 
@@ -147,7 +171,15 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const expected = checkVersion(version);
       const copy = copyValue(value);
       check();
-      const seen = await read(type, key);
+      if (expected === undefined && staging.canCreateBlind(type, key)) {
+        // A create of a key this transaction never read needs no read: the commit's condition
+        // (the key is absent) decides, and a conflict there is this create's OBJECT_EXISTS.
+        const now = ctx.stamp();
+        const record: DriverRecord = { key, value: copy, version: "1", created: now, updated: now };
+        staging.stageBlind(type, key, record);
+        return { version: "1", created: now, updated: now };
+      }
+      const seen = await read(type, key, signal, true);
       checkMatrix(type, key, seen.record, expected, "save");
       return put(type, key, seen, copy);
     },
@@ -159,7 +191,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
         throw new InvalidInputError("INVALID_ARGUMENT", `Invalid update function: got ${describe(fn)}`);
       }
       check();
-      const seen = await read(type, key);
+      const seen = await read(type, key, signal, true);
       if (expected !== undefined) checkMatrix(type, key, seen.record, expected, "update");
       const next = await fn((seen.record && cloneJson(seen.record.value)) as T | undefined);
       if (next === undefined) {
@@ -172,7 +204,8 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       checkType(type), checkKey(key);
       const { expected, ignoreMissing } = checkRemoveOptions(options);
       check();
-      const seen = await read(type, key);
+      const seen = await read(type, key, signal, true);
+      if (seen.stage?.blind && seen.record) await checkBlindCreate(type, key);
       if (!seen.record) {
         if (ignoreMissing) return;
         throw new ObjectMissingError(`Cannot remove ${type}/${key}: no such object`);
@@ -185,6 +218,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
 
     async truncate(type: string) {
       checkType(type), check();
+      // A truncate drops the type's creates checked only at commit, and with them that check: make it now.
+      for (const key of staging.blindKeys(type)) await checkBlindCreate(type, key);
+      check();
       staging.truncate(type);
     },
 
@@ -199,6 +235,15 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       }, indexType(namespace));
     },
   };
+
+  /**
+   * A remove would drop a create checked only at commit, and with it that check: make it now.
+   * An object there means the create failed, as it would have had it read the key.
+   */
+  async function checkBlindCreate(type: string, key: string): Promise<void> {
+    const current = await get(type, key, signal);
+    if (current) throw new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current.version})`);
+  }
 
   /** Whether the backend holds an object of `type` that this transaction did not stage. */
   async function hasUnstagedObject(type: string, staged: Map<string, unknown>): Promise<boolean> {

@@ -15,19 +15,27 @@ export type JsonValue =
 
 /** One stored object with its version and time stamps (ISO-8601 UTC, ms precision). */
 export interface StoredObject<T = JsonValue> {
+  /** The object type. */
   type: string;
+  /** The key within the type. */
   key: string;
+  /** The stored JSON value. */
   value: T;
   /** Decimal string of a positive integer: "1" on create, +1 per save. */
   version: string;
+  /** When the object was created (ISO-8601 UTC, ms). */
   created: string;
+  /** When the object was last saved (ISO-8601 UTC, ms). */
   updated: string;
 }
 
 /** What a save reports: the new version and time stamps. */
 export interface SaveResult {
+  /** The new version: "1" on create, +1 per save. */
   version: string;
+  /** When the object was created (ISO-8601 UTC, ms). */
   created: string;
+  /** When the object was saved, now (ISO-8601 UTC, ms). */
   updated: string;
 }
 
@@ -46,14 +54,20 @@ export interface PageParams {
   sort?: string;
   /** The `next` of a previous page: continue after it (keyset paging). */
   cursor?: string;
+  /**
+   * `false` skips counting the matches (`pagination.total` is then -1), so the page costs
+   * O(pagesize) plus the offset walk where the backend allows. @default true
+   */
+  total?: boolean;
   /** Cancels the call: it then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
 /** One page of objects. */
 export interface Page<T = JsonValue> {
-  /** `total` is the exact number of matches, or -1 on a page requested with a cursor. */
+  /** `total` is the exact number of matches, or -1 on a page requested with a cursor or with `total: false`. */
   pagination: { offset: number; pagesize: number; total: number };
+  /** The objects of this page, in order. */
   result: StoredObject<T>[];
   /** Present whenever more results follow: pass it as `cursor` to get them. */
   next?: string;
@@ -128,13 +142,21 @@ export interface DoubleStringIndex {
 
 /** Reads and writes that are staged and committed atomically. Reads see the staged writes. */
 export interface Transaction {
+  /** The object as this transaction sees it (its own writes included), or `undefined`. */
   get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;
+  /** One page of a type as this transaction sees it. */
   page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>>;
+  /** Every object of a type as this transaction sees it, in key order. */
   scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>>;
+  /** The object types that hold at least one object, as this transaction sees them. */
   types(): Promise<string[]>;
+  /** Stages a create (no version) or a replace (current version); checked now, committed with the transaction. */
   save<T = JsonValue>(type: string, key: string, value: T, version?: Version): Promise<SaveResult>;
+  /** Stages `fn(current)`, conditional on the version read. */
   update<T = JsonValue>(type: string, key: string, fn: UpdateFn<T>, version?: Version): Promise<SaveResult>;
+  /** Stages the removal of one object. */
   remove(type: string, key: string, options?: RemoveOptions): Promise<void>;
+  /** Stages the removal of every object of a type. */
   truncate(type: string): Promise<void>;
   /** The DoubleStringIndex `namespace` (an object-type name), inside this transaction. */
   doubleStringIndex(namespace: string): DoubleStringIndex;
@@ -142,7 +164,7 @@ export interface Transaction {
 
 /** A store of versioned JSON objects grouped by object type and key. */
 export interface ObjectStore {
-  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" */
+  /** "Memory" | "LibSQL" | "SimpleFileStore" | "DynamoDB" | "IndexedDB" | "Remote" | "Caching" | "Migrating" | "Offline" */
   readonly kind: string;
   /** The object, or `undefined` when there is none. */
   get<T = JsonValue>(type: string, key: string, options?: GetOptions): Promise<StoredObject<T> | undefined>;

@@ -15,8 +15,14 @@ const MAX_KEY_BYTES = 1024;
 export const MAX_DEPTH = 512;
 const encoder = new TextEncoder();
 
+/** Printable ASCII without "_", 1–100 long: always a valid type (the common case, one regex test). */
+const PLAIN_TYPE = /^[\x20-\x5e\x60-\x7e]{1,100}$/;
+/** Printable ASCII, 1–1024 long: always a valid key. */
+const PLAIN_KEY = /^[\x20-\x7e]{1,1024}$/;
+
 /** Throws `INVALID_OBJECT_TYPE` unless `type` is a valid object type. */
 export function checkType(type: unknown): asserts type is string {
+  if (typeof type === "string" && PLAIN_TYPE.test(type)) return;
   const problem = typeProblem(type);
   if (problem) throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: ${problem}`);
 }
@@ -37,6 +43,7 @@ function typeProblem(type: unknown): string | undefined {
 
 /** Throws `INVALID_KEY` unless `key` is a valid key. */
 export function checkKey(key: unknown): asserts key is string {
+  if (typeof key === "string" && PLAIN_KEY.test(key)) return;
   const problem = keyProblem(key);
   if (problem) throw new InvalidInputError("INVALID_KEY", `Invalid key: ${problem}`);
 }
@@ -119,6 +126,8 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
     if (Object.getOwnPropertySymbols(value).length > 0) throw invalidValue(path, "an object with symbol keys");
     const object: { [key: string]: JsonValue } = {};
     for (const name of Object.keys(value)) {
+      // Property names are strings too: the same rule holds for them.
+      if (LONE_SURROGATE.test(name)) throw invalidValue(childPath(path, name), "a property name with a lone surrogate");
       const child = copyAt((value as Record<string, unknown>)[name], childPath(path, name), ancestors);
       setOwn(object, name, child);
     }
@@ -131,7 +140,11 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
 /** Deep copy of a value already known to be valid JSON (for copying out). */
 export function cloneJson<T extends JsonValue>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (Array.isArray(value)) {
+    const array: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) array[i] = cloneJson(value[i]!);
+    return array as T;
+  }
   const object: { [key: string]: JsonValue } = {};
   for (const name of Object.keys(value)) setOwn(object, name, cloneJson(value[name] as JsonValue));
   return object as T;

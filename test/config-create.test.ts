@@ -65,7 +65,8 @@ describe("createObjectStoreInstance: invalid config", () => {
     ["unknown key", { Type: "Memory", extra: 1 }, ["extra"]],
     ["bad nested value", { Type: "Migrating", From: { Type: "Memory" }, To: { Type: "IndexedDB", dbName: 1 } }, ["To.dbName"]],
     ["bad cache policy", { Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: { cache: true } }, ["DefaultPolicy.cullToSize", "DefaultPolicy.maxCacheSize", "DefaultPolicy.timeout"]],
-    ["unsupported SQL scheme", { Type: "SQLAlchemy", connectionString: "mysql+pymysql://u:p@h/db" }, ["connectionString"]],
+    ["unsupported SQL scheme", { Type: "SQLAlchemy", connectionString: "oracle://u:p@h/db" }, ["connectionString"]],
+    ["LibSQL takes no MySQL URL (SQLAlchemy does)", { Type: "LibSQL", connectionString: "mysql+pymysql://u:p@h/db" }, ["connectionString"]],
   ];
   for (const [what, config, paths] of invalid) {
     test(`${what} -> ConfigError (before any driver is considered)`, () => {

@@ -96,7 +96,10 @@ describe("URL passwords", () => {
   });
 
   const bad: [string, Record<string, unknown>][] = [
-    ["unsupported scheme (the seed's mysql)", { Type: "SQLAlchemy", connectionString: `mysql+pymysql://saas_user:${PW}@127.0.0.1:10103/db` }],
+    ["a mysql URL with an unknown parameter", { Type: "SQLAlchemy", connectionString: `mysql+pymysql://saas_user:${PW}@127.0.0.1:10103/db?x=${PW}` }],
+    ["a mysql URL without a database", { Type: "SQLAlchemy", connectionString: `mysql://saas_user:${PW}@127.0.0.1:10103` }],
+    ["a postgresql URL with a bad sslmode", { Type: "SQLAlchemy", connectionString: `postgresql://u:${PW}@h/db?sslmode=${PW}` }],
+    ["a mysql URL given to LibSQL", { Type: "LibSQL", url: `mysql+pymysql://saas_user:${PW}@127.0.0.1:10103/db` }],
     ["unsupported scheme postgres", { Type: "LibSQL", url: `postgres://user:${PW}@localhost/db` }],
     ["an invalid libsql URL", { Type: "LibSQL", url: `libsql://user:${PW}@[bad` }],
     ["an invalid https URL", { Type: "LibSQL", connectionString: `https://user:${PW}@exa mple.com:99999` }],

@@ -1,6 +1,6 @@
 // Acceptance tests for parseStoreConfig, from DESIGN.md §3 and the seed's config page
-// (SEED-datastore-type-options.md): the seed's examples parse (except its mysql one, which is a
-// ConfigError naming the supported schemes), and Type names are exact and case-sensitive.
+// (SEED-datastore-type-options.md): the seed's examples parse (its mysql one included), and Type
+// names are exact and case-sensitive.
 import { describe, test, expect } from "bun:test";
 import "../src/drivers/register/all.ts";
 import { ConfigError, ObjectStoreError, parseStoreConfig } from "../mod.ts";
@@ -47,16 +47,18 @@ describe("the seed's examples (SEED-datastore-type-options.md)", () => {
     expect(r.TablePolicyOverride).toEqual({ TableName: { cache: false } });
   });
 
-  test("SQLAlchemy with mysql+pymysql:// is a ConfigError naming the supported schemes", () => {
-    const err = configError({
-      Type: "SQLAlchemy",
-      connectionString:
-        "mysql+pymysql://saas_user_man_user:saas_user_man_testing_password@127.0.0.1:10103/saas_user_man_rad",
-    });
+  test("SQLAlchemy with the seed's mysql+pymysql:// URL parses unchanged", () => {
+    const connectionString = "mysql+pymysql://saas_user_man_user:saas_user_man_testing_password@127.0.0.1:10103/saas_user_man_rad";
+    expect(parse({ Type: "SQLAlchemy", connectionString })).toEqual({ Type: "SQLAlchemy", connectionString });
+  });
+
+  test("SQLAlchemy with an unknown scheme is a ConfigError naming the supported ones", () => {
+    const err = configError({ Type: "SQLAlchemy", connectionString: "oracle://u:p@h/db" });
     expect(paths(err)).toEqual(["connectionString"]);
     const text = err.issues.map((i) => i.message).join(" ");
-    for (const scheme of ["file:", ":memory:", "libsql:", "http", "ws"]) expect(text).toContain(scheme);
+    for (const scheme of ["mysql+pymysql://", "mariadb://", "postgresql://", "postgres://", "sqlite:///", "file:", ":memory:", "libsql:", "http", "ws"]) expect(text).toContain(scheme);
   });
+
 });
 
 describe("Type names are exact and case-sensitive", () => {

@@ -70,7 +70,7 @@ if (local.ready) {
   }
 
   describe("DynamoDB requests", () => {
-    test("get, create and remove are one request each; listing is Query, never Scan", async () => {
+    test("get, create and remove are one request each (a write: a TransactWriteItems of one); listing is Query, never Scan", async () => {
       const net = recordingFetch();
       const store = open(dynamoConfig(local.endpoint()), net.fetch);
       await store.save("T", "warm", 0); // creates the table and registers the type
@@ -79,10 +79,10 @@ if (local.ready) {
       expect(net.log.map((e) => e.op)).toEqual(["GetItem"]);
       net.reset();
       await store.save("T", "a", { x: 1 });
-      expect(net.log.map((e) => e.op)).toEqual(["PutItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["TransactWriteItems"]);
       net.reset();
       await store.remove("T", "a");
-      expect(net.log.map((e) => e.op)).toEqual(["DeleteItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["TransactWriteItems"]);
       net.reset();
       await store.page("T", { pagesize: 5 });
       await store.page("T", { sort: "x:desc", query: "w" });
@@ -91,14 +91,14 @@ if (local.ready) {
       expect(new Set(net.log.map((e) => e.op))).toEqual(new Set(["Query"]));
     });
 
-    test("a versioned save is one UpdateItem that keeps created and leaves the item as a put would", async () => {
+    test("a versioned save is a GetItem and a TransactWriteItems of one; it keeps created and leaves the item as a put would", async () => {
       const net = recordingFetch();
       const config = dynamoConfig(local.endpoint());
       const store = open(config, net.fetch);
       const first = await store.save("T", "k", "all lower");
       net.reset();
       const saved = await store.save("T", "k", { Name: "Upper" }, "1");
-      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["GetItem", "TransactWriteItems"]);
       expect(saved.version).toBe("2");
       expect(saved.created).toBe(first.created);
       expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: { Name: "Upper" }, version: "2", created: first.created, updated: saved.updated });
@@ -122,14 +122,14 @@ if (local.ready) {
       const net = recordingFetch();
       const store = open(dynamoConfig(local.endpoint(), { single_table_mode: false }), net.fetch);
       await expectError(store.save("Nothing", "k", 1, "1"), ObjectStoreError, "OBJECT_MISSING");
-      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["GetItem"]);
       await store.save("T", "k", 1);
       await store.save("T", "k", 2, "1");
       net.reset();
       const error = await expectError(store.save("T", "k", 3, "1"), ObjectStoreError, "WRONG_OBJECT_VERSION");
       expect(error.message).toContain("version 2");
       await expectError(store.save("T", "missing", 3, "1"), ObjectStoreError, "OBJECT_MISSING");
-      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["GetItem", "GetItem"]);
       expect(await store.get("T", "k")).toMatchObject({ value: 2, version: "2" });
       expect(await store.get("T", "missing")).toBeUndefined();
     });
@@ -140,7 +140,7 @@ if (local.ready) {
       await store.save("T", "k", 1);
       net.reset();
       await expectError(store.save("T", "k", { s: "X".repeat(210_000) }, "1"), InvalidInputError, "INVALID_VALUE");
-      expect(net.count()).toBe(0);
+      expect(net.count("TransactWriteItems")).toBe(0);
       await store.save("T", "k", { s: "x".repeat(400_000) }, "1");
       expect(await store.get("T", "k")).toMatchObject({ version: "2" });
     });

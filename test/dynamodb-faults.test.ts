@@ -95,9 +95,9 @@ if (local.ready) {
         const store = open(net);
         await store.save("T", "warm", 0);
         net.reset();
-        net.fault = first("PutItem", fault);
+        net.fault = first("TransactWriteItems", fault);
         expect((await store.save("T", "k", { v: 1 })).version).toBe("1");
-        expect(net.count("PutItem")).toBe(2); // the lost one and the retry
+        expect(net.count("TransactWriteItems")).toBe(2); // the lost one and the retry
         expect(await store.get("T", "k")).toMatchObject({ value: { v: 1 }, version: "1" });
       });
 
@@ -105,10 +105,10 @@ if (local.ready) {
         const net = recordingFetch();
         const store = open(net);
         const { created } = await store.save("T", "k", { v: 1 });
-        net.fault = first("UpdateItem", fault);
+        net.fault = first("TransactWriteItems", fault);
         net.reset();
         expect(await store.save("T", "k", { v: 2 }, "1")).toMatchObject({ version: "2", created });
-        expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem"]); // the lost one and the retry
+        expect(net.log.map((e) => e.op)).toEqual(["GetItem", "TransactWriteItems", "TransactWriteItems"]); // the lost one and the retry
         expect(await store.get("T", "k")).toMatchObject({ value: { v: 2 }, version: "2", created });
       });
 
@@ -116,9 +116,10 @@ if (local.ready) {
         const net = recordingFetch();
         const store = open(net);
         await store.save("T", "k", 1);
-        net.fault = first("DeleteItem", fault);
+        net.reset();
+        net.fault = first("TransactWriteItems", fault);
         await store.remove("T", "k", { version: "1" });
-        expect(net.count("DeleteItem")).toBe(2);
+        expect(net.count("TransactWriteItems")).toBe(2);
         expect(await store.get("T", "k")).toBeUndefined();
       });
 
@@ -126,6 +127,7 @@ if (local.ready) {
         const net = recordingFetch();
         const store = open(net);
         await store.save("T", "a", 1);
+        net.reset();
         net.fault = first("TransactWriteItems", fault);
         await store.transaction(async (tx) => {
           await tx.save("T", "a", 2, "1");
@@ -142,22 +144,22 @@ if (local.ready) {
       const net = recordingFetch();
       const store = open(net);
       await store.save("T", "k", "theirs");
-      net.fault = first("PutItem", "drop-before", 2);
+      net.fault = first("TransactWriteItems", "drop-before", 2);
       net.reset();
       await expectError(store.save("T", "k", "mine"), ObjectExistsError, "OBJECT_EXISTS");
-      expect(net.count("PutItem")).toBe(3);
+      expect(net.count("TransactWriteItems")).toBe(3);
       expect((await store.get("T", "k"))?.value).toBe("theirs");
     });
 
-    test("a real conflict on a retried versioned save is still WRONG_OBJECT_VERSION", async () => {
+    test("a real conflict on a versioned save is still WRONG_OBJECT_VERSION (its read finds it; nothing is written)", async () => {
       const net = recordingFetch();
       const store = open(net);
       await store.save("T", "k", "v1");
       await store.save("T", "k", "theirs", "1");
-      net.fault = first("UpdateItem", "drop-before", 2);
+      net.fault = first("GetItem", "drop-before", 2);
       net.reset();
       await expectError(store.save("T", "k", "mine", "1"), ObjectStoreError, "WRONG_OBJECT_VERSION");
-      expect(net.log.map((e) => e.op)).toEqual(["UpdateItem", "UpdateItem", "UpdateItem"]);
+      expect(net.log.map((e) => e.op)).toEqual(["GetItem", "GetItem", "GetItem"]);
       expect(await store.get("T", "k")).toMatchObject({ value: "theirs", version: "2" });
     });
 
@@ -167,7 +169,7 @@ if (local.ready) {
       await store.save("C", "c", 0);
       let s = 42;
       const random = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) % 3 === 0);
-      net.fault = (op) => (op === "PutItem" && random() ? (s % 2 ? "drop-after" : "500-after") : undefined);
+      net.fault = (op) => (op === "TransactWriteItems" && random() ? (s % 2 ? "drop-after" : "500-after") : undefined);
       for (let i = 0; i < 30; i++) await store.update("C", "c", (n) => (n as number) + 1);
       expect(await store.get("C", "c")).toMatchObject({ value: 30, version: "31" });
       expect(net.log.filter((e) => e.fault !== undefined).length).toBeGreaterThan(3);

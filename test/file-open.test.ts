@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import "../src/drivers/register/all.ts";
@@ -130,26 +130,47 @@ describe("SimpleFileStore reopening and recovery", () => {
     const store = open(base);
     await store.save("T", "k", 1);
     const lock = join(base, ".objstore", "lock");
+    const holder = (pid: number, scope = fileSystem.processScope) =>
+      JSON.stringify({ token: "ab".repeat(16), pid, host: fileSystem.hostname, scope });
     let dead = 4_194_000;
     while (fileSystem.isProcessAlive(dead)) dead--;
-    writeFileSync(lock, JSON.stringify({ pid: dead, host: fileSystem.hostname, time: Date.now() }));
+    writeFileSync(lock, holder(dead));
     await store.save("T", "k2", 2);
-    expect(existsSync(lock)).toBe(false);
+    expect(existsSync(lock)).toBe(fileSystem.processScope === undefined); // no scope: only a stopped heartbeat tells
 
     // Held by a live process (this one, as another instance would): commits wait for it.
-    writeFileSync(lock, JSON.stringify({ pid: fileSystem.pid, host: fileSystem.hostname, time: Date.now() }));
+    writeFileSync(lock, holder(fileSystem.pid));
     const patient = createStore(fileDriver({ baseLocation: base, fileSystem, lock: { timeoutMs: 300 } }));
     await expectError(patient.save("T", "k3", 3), BackendError, "BACKEND_UNAVAILABLE");
     const waiting = store.save("T", "k4", 4);
-    setTimeout(() => writeFileSync(lock, ""), 0); // still held: an empty lock file is a holder mid-write
     await new Promise((resolve) => setTimeout(resolve, 100));
-    writeFileSync(lock, "x"); // rewritten...
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    (await import("node:fs")).unlinkSync(lock); // ...and released
+    (await import("node:fs")).unlinkSync(lock); // released
     await waiting;
     expect((await store.page("T")).result.map((o) => o.key)).toEqual(["k", "k2", "k4"]);
     await store.close();
     await patient.close();
+  });
+
+  test("a lock from another PID namespace or host, or an unreadable one, is stale only once its heartbeat stops", async () => {
+    const base = tempDir();
+    const lock = join(base, ".objstore", "lock");
+    const staleMs = 400;
+    const store = createStore(fileDriver({ baseLocation: base, fileSystem, lock: { staleMs, timeoutMs: 10_000 } }));
+    await store.save("T", "k", 1);
+    for (const text of [JSON.stringify({ token: "cd".repeat(16), pid: 1, host: fileSystem.hostname, scope: "elsewhere" }), "", "{half"]) {
+      writeFileSync(lock, text);
+      // A heartbeat for a while: the lock is live, however dead pid 1 or an empty file looks.
+      const beat = setInterval(() => utimesSync(lock, new Date(), new Date()), 50);
+      const started = performance.now();
+      const saving = store.update("T", "k", (n) => (n as number) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2 * staleMs));
+      clearInterval(beat);
+      await saving;
+      expect(performance.now() - started).toBeGreaterThan(2 * staleMs + staleMs / 2);
+      expect(existsSync(lock)).toBe(false);
+    }
+    expect((await store.get("T", "k"))?.value).toBe(4);
+    await store.close();
   });
 
   test("a damaged object file is a BackendError, not a crash", async () => {

@@ -130,6 +130,11 @@ describe("HTTP routes", () => {
     expect(clamped.json.pagination.pagesize).toBe(100);
     const empty = await call("GET", "/api/objects/Nothing");
     expect(empty.json).toEqual({ pagination: { offset: 0, pagesize: 100, total: 0 }, result: [] });
+    const uncounted = await call("GET", "/api/objects/N?offset=2&pagesize=3&total=false");
+    expect(uncounted.json.pagination).toEqual({ offset: 2, pagesize: 3, total: -1 });
+    expect(uncounted.json.result.map((o: { key: string }) => o.key)).toEqual(["k2", "k3", "k4"]);
+    expect(typeof uncounted.json.next).toBe("string");
+    expect((await call("GET", "/api/objects/N?total=true")).json.pagination.total).toBe(7);
   });
 
   test("bad offset, pagesize, sort, cursor and repeated parameters are 400 INVALID_ARGUMENT naming the problem", async () => {
@@ -144,6 +149,8 @@ describe("HTTP routes", () => {
       ["sort=a:asc:x", /sort/],
       ["cursor=%%%", /cursor/],
       ["cursor=abc", /cursor/],
+      ["total=no", /total/],
+      ["total=false&total=true", /total: given 2 times/],
     ];
     for (const [query, message] of cases) {
       const r = await call("GET", `/api/objects/T?${query}`);

@@ -64,7 +64,7 @@ describe("signals reach the drivers", () => {
     const policy = { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 60_000 };
     const stores = [
       createStore(cachingDriver({ main, cache: memoryDriver(), defaultPolicy: { cache: false } })),
-      createStore(cachingDriver({ main: lazyDriver("Memory", async () => main, { replace: false }), cache: memoryDriver(), defaultPolicy: policy })),
+      createStore(cachingDriver({ main: lazyDriver("Memory", async () => main, { replace: typeof main.replace === "function" }), cache: memoryDriver(), defaultPolicy: policy })),
       createStore(migratingDriver(from, memoryDriver())),
     ];
     for (const [i, store] of stores.entries()) {

@@ -50,6 +50,17 @@ function mapped(error: unknown): unknown {
   return error;
 }
 
+let scope: [string | undefined] | undefined;
+
+/** Linux: the boot id and the PID namespace, read once; `undefined` elsewhere (or without --allow-read there). */
+function linuxProcessScope(): string | undefined {
+  try {
+    return `${Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim()}/${Deno.readLinkSync("/proc/self/ns/pid")}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The file system of Deno, for the SimpleFileStore driver. `@objstore/objstore/deno` injects it.
  *
@@ -94,6 +105,27 @@ export const denoFileSystem: FileSystem = {
     try {
       await Deno.rename(from, to);
     } catch (error) {
+      throw mapped(error);
+    }
+  },
+
+  async link(existing, path) {
+    try {
+      await Deno.link(existing, path);
+      return true;
+    } catch (error) {
+      if (codeOf(error) === "EEXIST") return false;
+      throw mapped(error);
+    }
+  },
+
+  async touch(path) {
+    const now = new Date();
+    try {
+      await Deno.utime(path, now, now);
+      return true;
+    } catch (error) {
+      if (codeOf(error) === "ENOENT") return false;
       throw mapped(error);
     }
   },
@@ -191,6 +223,10 @@ export const denoFileSystem: FileSystem = {
     } catch {
       return "";
     }
+  },
+
+  get processScope() {
+    return (scope ??= [linuxProcessScope()])[0];
   },
 
   isProcessAlive(pid) {

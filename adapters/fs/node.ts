@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { constants, statSync } from "node:fs";
-import { mkdir, open, opendir, readdir, readFile, rename, rmdir, stat, unlink } from "node:fs/promises";
+import { constants, readFileSync, readlinkSync, statSync } from "node:fs";
+import { link, mkdir, open, opendir, readdir, readFile, rename, rmdir, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import process from "node:process";
 import type { FileSystem } from "../../src/file-system.ts";
@@ -28,6 +28,7 @@ const WRITE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXC
  * ```
  */
 export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileSystem {
+  let scope: [string | undefined] | undefined;
   const fileSystem: FileSystem = {
     async readText(path) {
       try {
@@ -56,6 +57,27 @@ export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileS
     },
 
     rename: (from, to) => rename(from, to),
+
+    async link(existing, path) {
+      try {
+        await link(existing, path);
+        return true;
+      } catch (error) {
+        if (code(error) === "EEXIST") return false;
+        throw error;
+      }
+    },
+
+    async touch(path) {
+      const now = new Date();
+      try {
+        await utimes(path, now, now);
+        return true;
+      } catch (error) {
+        if (code(error) === "ENOENT") return false;
+        throw error;
+      }
+    },
 
     async remove(path) {
       try {
@@ -138,6 +160,9 @@ export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileS
     get hostname() {
       return hostname();
     },
+    get processScope() {
+      return (scope ??= [linuxProcessScope()])[0];
+    },
 
     isProcessAlive(pid) {
       try {
@@ -150,6 +175,15 @@ export function createNodeFileSystem(overrides: Partial<FileSystem> = {}): FileS
     },
   };
   return Object.assign(fileSystem, overrides);
+}
+
+/** Linux: the boot id and the PID namespace, read once; `undefined` elsewhere. */
+function linuxProcessScope(): string | undefined {
+  try {
+    return `${readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()}/${readlinkSync("/proc/self/ns/pid")}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -41,7 +41,9 @@ export interface ServeOptions {
 export interface RunningServer {
   /** `http://host:port`. */
   url: string;
+  /** The port listened on (the one picked when 0 was asked). */
   port: number;
+  /** The interface listened on. */
   hostname: string;
   /** The store served (undefined with a custom handler). */
   store: ObjectStore | undefined;

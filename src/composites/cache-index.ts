@@ -14,7 +14,9 @@ export interface IndexEntry {
 
 /** Counters of one type. */
 export interface TypeCacheStats {
+  /** Reads served from the cache. */
   hits: number;
+  /** Reads that went to the main store. */
   misses: number;
   /** Entries evicted because the type grew above `maxCacheSize`. */
   evictions: number;
@@ -26,10 +28,15 @@ export interface TypeCacheStats {
 
 /** What the Caching store's `stats()` returns: totals and per-type counters. */
 export interface CacheStats {
+  /** Reads served from the cache, all types. */
   hits: number;
+  /** Reads that went to the main store, all types. */
   misses: number;
+  /** Entries evicted to keep a type under its maxCacheSize. */
   evictions: number;
+  /** Entries dropped because their timeout passed. */
   expirations: number;
+  /** The same counters per object type. */
   types: Record<string, TypeCacheStats>;
 }
 

@@ -1,15 +1,16 @@
 /**
  * The Migrating store: reads from `From`; every commit goes to `From` first (the source of
  * truth) and the committed records are then mirrored to `To` with the same version, created
- * and updated. A `To` failure never blocks or undoes `From`: it is counted and reported, and
- * the migration job repairs it.
+ * and updated, checked against `From` again so that mirrors of several processes never leave an
+ * older state in `To` (mirror-sync.ts). A `To` failure never blocks or undoes `From`: it is
+ * counted and reported, and the migration job repairs it.
  *
  * @module
  */
 import type { Driver, DriverRecord, Expect, Write } from "../driver.ts";
 import type { ObjectStore } from "../types.ts";
 import { mirrorOrder } from "./mirror-order.ts";
-import { commitNoOlder } from "./order.ts";
+import { mirrorCommit } from "./mirror-sync.ts";
 
 /** A mirror write to `To` that failed; `From` holds the truth and the migration job repairs it. */
 export interface MirrorFailure {
@@ -97,7 +98,7 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
   const mirror = async (writes: Write[]) => {
     if (pending >= maxPending) return fail(writes, new Error(`To is not keeping up: ${pending} mirrors pending, this one was dropped`));
     pending++;
-    const run = order.after(writes, () => commitNoOlder(to, writes));
+    const run = order.after(writes, () => mirrorCommit(from, to, writes));
     const done = run.then(() => void stats.mirrored++, (cause) => fail(writes, cause)).finally(() => {
       if (--pending === 0) stalled = false;
     });
@@ -118,7 +119,7 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
     // Resolves once the mirror is done (or failed, or outlived `mirrorTimeout`); it never
     // rejects for To.
     async commit(writes) {
-      // commitNoOlder gives To its own copies of the records (From owns the ones it is given).
+      // mirrorCommit gives To its own copies of the records (From owns the ones it is given).
       const mirrored = writes.map(toMirror);
       await from.commit(writes);
       await mirror(mirrored);
@@ -146,7 +147,7 @@ export function migratingDriver(from: Driver, to: Driver, options: MigratingOpti
   };
 }
 
-/** The write To gets for a write committed to From: full records, never replacing newer ones. */
+/** The first write To gets for a write committed to From (checked against From afterwards). */
 function toMirror(write: Write): Write {
   if (write.op === "truncate") return write;
   if (write.op === "delete") return { op: "delete", type: write.type, key: write.key, expect: { any: true } };

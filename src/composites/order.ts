@@ -81,6 +81,6 @@ export async function commitNoOlder(target: Driver, writes: Write[], maxAttempts
 }
 
 /** Drivers own the records they are given: each attempt gets its own copy. */
-function copyWrite(write: Write): Write {
+export function copyWrite(write: Write): Write {
   return write.op === "put" ? { ...write, record: { ...write.record, value: cloneJson(write.record.value) } } : write;
 }

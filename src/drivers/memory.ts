@@ -2,23 +2,39 @@
  * The Memory driver: the reference implementation of the driver contract. Commits apply
  * synchronously, so they are atomic by construction.
  *
+ * Costs (n = objects of the type): `get`, a create, `save` with a version (one step, `replace`)
+ * and `remove` are O(1) map operations, plus O(√n)-ish upkeep of the type's key-ordered index
+ * once the type has been paged or scanned; a page in key order is a search and a slice (its
+ * `total` is the type's size: free); a page with a query or sort visits the n objects (a query's
+ * `total` needs that pass in any case; `total: false` with a query and no sort stops at the
+ * page). Search text is cached per object up to a bounded budget.
+ *
  * @module
  */
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, satisfies, type Write } from "../driver.ts";
-import { compareCodePoints, matchesTerms, searchText } from "../query.ts";
-import { selectPage } from "../select.ts";
+import { matchesTerms, orderKey, searchText } from "../query.ts";
+import { pagePicker, selectPage } from "../select.ts";
 import { cloneJson } from "../validate.ts";
+import { orderedIndex, type OrderedIndex } from "./memory-index.ts";
 
+/** One object; updates replace `record` in place, so the map and the index share the entry. */
 interface Entry {
+  readonly key: string;
+  /** `orderKey(key)`: the index compares it natively (usually the key itself). */
+  readonly order: string;
   record: DriverRecord;
+  /** Cached search text (query.ts searchText), while the cache budget allows. */
   text: string | undefined;
 }
 
 interface TypeData {
   entries: Map<string, Entry>;
   /** Entries in key order, kept in step with writes once built. */
-  sorted: Entry[] | undefined;
+  ordered: OrderedIndex<Entry> | undefined;
 }
+
+/** UTF-16 code units of search text a driver caches at most (about 2 bytes each). */
+const TEXT_BUDGET = 8 * 1024 * 1024;
 
 /**
  * A driver that keeps every object in this process's memory.
@@ -31,14 +47,60 @@ interface TypeData {
  */
 export function memoryDriver(): Driver {
   const data = new Map<string, TypeData>();
+  let cachedText = 0;
 
-  const sortedEntries = (type: string): Entry[] => {
+  const orderedOf = (type: string): OrderedIndex<Entry> | undefined => {
     const typeData = data.get(type);
-    if (!typeData) return [];
-    typeData.sorted ??= [...typeData.entries.values()].sort((a, b) => compareCodePoints(a.record.key, b.record.key));
-    return typeData.sorted;
+    if (!typeData) return undefined;
+    return typeData.ordered ??= orderedIndex(typeData.entries.values());
   };
-  const textOf = (entry: Entry): string => (entry.text ??= searchText(entry.record.key, entry.record.value));
+  const textOf = (entry: Entry): string => {
+    if (entry.text !== undefined) return entry.text;
+    const text = searchText(entry.key, entry.record.value);
+    if (cachedText + text.length <= TEXT_BUDGET) {
+      entry.text = text;
+      cachedText += text.length;
+    }
+    return text;
+  };
+  /** Forgets an entry's cached text (its record changed or it left). */
+  const drop = (entry: Entry) => {
+    if (entry.text !== undefined) cachedText -= entry.text.length, entry.text = undefined;
+  };
+  const dropType = (typeData: TypeData) => {
+    for (const entry of typeData.entries.values()) drop(entry);
+  };
+
+  function apply(write: Write): void {
+    if (write.op === "truncate") {
+      const typeData = data.get(write.type);
+      if (typeData) dropType(typeData), data.delete(write.type);
+      return;
+    }
+    const typeData = data.get(write.type);
+    if (write.op === "delete") {
+      const entry = typeData?.entries.get(write.key);
+      if (!typeData || !entry) return;
+      drop(entry);
+      typeData.entries.delete(write.key);
+      if (typeData.entries.size === 0) data.delete(write.type);
+      else typeData.ordered?.delete(write.key);
+      return;
+    }
+    const existing = typeData?.entries.get(write.key);
+    if (existing) {
+      drop(existing);
+      existing.record = write.record;
+      return;
+    }
+    const entry: Entry = { key: write.key, order: orderKey(write.key), record: write.record, text: undefined };
+    if (!typeData) {
+      data.set(write.type, { entries: new Map([[write.key, entry]]), ordered: undefined });
+      return;
+    }
+    typeData.entries.set(write.key, entry);
+    typeData.ordered?.add(entry);
+  }
 
   return {
     kind: "Memory",
@@ -49,14 +111,25 @@ export function memoryDriver(): Driver {
     },
 
     async page(type, request: PageRequest): Promise<DriverPage> {
-      const entries = sortedEntries(type);
+      const ordered = orderedOf(type);
+      if (!ordered) return { items: [], total: request.count ? 0 : -1 };
       if (request.sort.length === 0 && request.terms.length === 0) {
-        // Key order is the stored order: a binary search and a slice.
-        const start = (request.after ? upperBound(entries, request.after.key) : 0) + request.offset;
-        const items = entries.slice(start, start + request.limit).map((e) => copyRecord(e.record));
-        return { items, total: request.count ? entries.length : -1 };
+        // Key order is the stored order: a search and a slice.
+        const start = (request.after ? ordered.countThrough(request.after.key) : 0) + request.offset;
+        const items = ordered.slice(start, start + request.limit).map((e) => copyRecord(e.record));
+        return { items, total: request.count ? ordered.size : -1 };
       }
-      const page = selectPage(entries, request, (e) => e.record, textOf);
+      if (request.sort.length === 0 && !request.count) {
+        // Key order, no count: walk from the cursor and stop once the page is full.
+        const picker = pagePicker(request, (e: Entry) => e.record, textOf);
+        for (const entry of ordered.from(request.after ? ordered.countThrough(request.after.key) : 0)) {
+          picker.add(entry);
+          if (picker.full()) break;
+        }
+        return { items: picker.page().items.map((e) => copyRecord(e.record)), total: -1 };
+      }
+      // Any order will do (the picker orders by position): the map's own iterator is the fastest walk.
+      const page = selectPage(data.get(type)!.entries.values(), request, (e) => e.record, textOf);
       return { items: page.items.map((e) => copyRecord(e.record)), total: page.total };
     },
 
@@ -64,13 +137,18 @@ export function memoryDriver(): Driver {
     async *scan(type, terms) {
       let after: string | undefined;
       for (;;) {
-        const entries = sortedEntries(type);
-        let i = after === undefined ? 0 : upperBound(entries, after);
-        while (i < entries.length && terms.length > 0 && !matchesTerms(textOf(entries[i]!), terms)) i++;
-        const entry = entries[i];
-        if (!entry) return;
-        after = entry.record.key;
-        yield copyRecord(entry.record);
+        const ordered = orderedOf(type);
+        if (!ordered) return;
+        let found: Entry | undefined;
+        for (const entry of ordered.from(after === undefined ? 0 : ordered.countThrough(after))) {
+          if (terms.length === 0 || matchesTerms(textOf(entry), terms)) {
+            found = entry;
+            break;
+          }
+        }
+        if (!found) return;
+        after = found.key;
+        yield copyRecord(found.record);
       }
     },
 
@@ -91,58 +169,26 @@ export function memoryDriver(): Driver {
           throw new CommitConflict(index, current?.record.version);
         }
       });
-      for (const write of writes) apply(data, write);
+      for (const write of writes) apply(write);
+    },
+
+    // One step: check the version and replace the record in place, keeping `created`.
+    async replace(type, key, version, record) {
+      const entry = data.get(type)?.entries.get(key);
+      if (entry?.record.version !== version) throw new CommitConflict(0, entry?.record.version);
+      const { created } = entry.record;
+      drop(entry);
+      entry.record = { key, value: record.value, version: record.version, created, updated: record.updated };
+      return created;
     },
 
     async close() {
       data.clear();
+      cachedText = 0;
     },
   };
 }
 
-function apply(data: Map<string, TypeData>, write: Write): void {
-  if (write.op === "truncate") {
-    data.delete(write.type);
-    return;
-  }
-  const typeData = data.get(write.type);
-  if (write.op === "delete") {
-    if (!typeData?.entries.delete(write.key)) return;
-    if (typeData.entries.size === 0) data.delete(write.type);
-    else if (typeData.sorted) typeData.sorted.splice(lowerBound(typeData.sorted, write.key), 1);
-    return;
-  }
-  const entry: Entry = { record: write.record, text: undefined };
-  if (!typeData) {
-    data.set(write.type, { entries: new Map([[write.key, entry]]), sorted: undefined });
-    return;
-  }
-  const existed = typeData.entries.has(write.key);
-  typeData.entries.set(write.key, entry);
-  if (typeData.sorted) {
-    const at = lowerBound(typeData.sorted, write.key);
-    typeData.sorted.splice(at, existed ? 1 : 0, entry);
-  }
-}
-
-/** Index of the first entry whose key is ≥ `key`. */
-function lowerBound(entries: Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareCodePoints(entries[mid]!.record.key, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first entry whose key is > `key`. */
-function upperBound(entries: Entry[], key: string): number {
-  const at = lowerBound(entries, key);
-  return at < entries.length && entries[at]!.record.key === key ? at + 1 : at;
-}
-
 function copyRecord(record: DriverRecord): DriverRecord {
-  return { ...record, value: cloneJson(record.value) };
+  return { key: record.key, value: cloneJson(record.value), version: record.version, created: record.created, updated: record.updated };
 }

@@ -54,10 +54,12 @@ export const DRIVER_MODULES: Readonly<Record<string, string>> = {
   DynamoDB: "@objstore/objstore/dynamodb",
   IndexedDB: "@objstore/objstore/indexeddb",
   DenoKV: "@objstore/objstore/denokv",
+  D1: "@objstore/objstore/d1",
   Remote: "@objstore/objstore/remote",
   Migrating: "@objstore/objstore/migrating",
   Caching: "@objstore/objstore/caching",
   MultiTenant: "@objstore/objstore/multitenant",
+  Offline: "@objstore/objstore/offline",
 };
 
 const registered = new Map<string, DriverDefinition>();

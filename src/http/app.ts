@@ -11,6 +11,7 @@ import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
 import type { ObjectStore } from "../types.ts";
 import { parseTokens, type Scope, type TokenGrant, tokenAuth } from "./auth.ts";
+import { changesRoute } from "./changes.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
 import { readiness } from "./ready.ts";
@@ -49,13 +50,16 @@ const ALLOWED: [RegExp, string][] = [
   [/^\/api\/objects\/[^/]+$/, "GET, HEAD"],
   [/^\/api\/objects\/[^/]+\/.+$/, OBJECT_METHODS],
   [/^\/api\/object$/, OBJECT_METHODS],
-  [/^\/api\/(transactions|query)$/, "POST"],
+  [/^\/api\/(transactions|query|changes)$/, "POST"],
 ];
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** POST routes that only read (a read-only token may call them). */
+const READ_POSTS = new Set(["/api/query", "/api/changes"]);
 
 /**
  * The HTTP API over a store: `/health`, `/ready`, `/openapi.json`, `/api/types`,
- * `/api/objects/:type[/:key]`, `/api/transactions`, plus the record-level `/api/query` and the
+ * `/api/objects/:type[/:key]`, `/api/transactions`, plus the record-level `/api/query`, the
+ * Offline store's change feed `/api/changes` and the
  * query-string form `/api/object?type=&key=` (for `.` and `..`, which URLs cannot carry as path
  * segments). Its routes are typed for Hono's `hc` client.
  *
@@ -100,7 +104,7 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
   if (grants.length > 0) {
     app.use("/api/*", tokenAuth(grants));
     app.use("/api/*", async (c, next) => {
-      if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && c.req.path !== "/api/query") {
+      if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && !READ_POSTS.has(c.req.path)) {
         throw new HttpError(403, "FORBIDDEN", "This token is read-only (scope read): it cannot change anything");
       }
       await next();
@@ -142,7 +146,8 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
       const driver = driverOf(store);
       if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
       return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
-    });
+    })
+    .post("/api/changes", changesRoute(store, bodyLimit));
 
   return routes;
 }

@@ -16,6 +16,7 @@ import {
 
 /** The JSON body of every error response. `index`/`current` only on commit conflicts. */
 export interface ErrorBody {
+  /** The error: its code, message and, for a transaction, the failing write's index and the current version. */
   error: { code: string; message: string; index?: number; current?: string | null };
 }
 
@@ -28,10 +29,13 @@ export interface ErrorBody {
  * ```
  */
 export class HttpError extends Error {
+  /** The HTTP status. */
   readonly status: number;
+  /** The error code (an `ObjectStoreError` code, or an HTTP-level one). */
   readonly code: string;
   /** Headers the response carries (`Allow` on a 405, `ETag` on a 412). */
   readonly headers: Record<string, string>;
+  /** Creates an HTTP error with its status, code, message and extra response headers. */
   constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.status = status;

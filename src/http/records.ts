@@ -31,9 +31,13 @@ export type WireWrite =
 
 /** A stored record on the wire. */
 export interface WireRecord {
+  /** The stored value. */
   value: JsonValue;
+  /** The version. */
   version: string;
+  /** When the object was created (ISO-8601 UTC). */
   created: string;
+  /** When the object was last saved (ISO-8601 UTC). */
   updated: string;
 }
 
@@ -47,7 +51,9 @@ export interface RecordPolicy {
 
 /** The body of `POST /api/query`: a driver page request for one type. */
 export interface WireQuery extends Omit<PageRequest, "after"> {
+  /** The object type listed. */
   type: string;
+  /** Continue after this key (and sort values), as a keyset cursor does. */
   after?: { key: string; values: JsonValue[] };
 }
 

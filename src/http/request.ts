@@ -58,11 +58,11 @@ function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", wh
   }
 }
 
-const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor"] as const;
+const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor", "total"] as const;
 
 /**
  * The listing parameters of `GET /api/objects/:type`. A repeated or malformed `offset` /
- * `pagesize` is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
+ * `pagesize` / `total` (`true` or `false`) is `INVALID_ARGUMENT` naming the parameter; `sort`, `query` and `cursor` are
  * checked by the store with the same code. Unknown parameters are ignored.
  *
  * @example
@@ -79,8 +79,13 @@ export function pageParams(search: URLSearchParams): PageParams {
   }
   const result = v.safeParse(PAGE_QUERY, input);
   if (result.success) {
-    const { offset, pagesize, ...rest } = result.output;
-    return { ...rest, ...(offset === undefined ? {} : { offset: Number(offset) }), ...(pagesize === undefined ? {} : { pagesize: Number(pagesize) }) };
+    const { offset, pagesize, total, ...rest } = result.output;
+    return {
+      ...rest,
+      ...(offset === undefined ? {} : { offset: Number(offset) }),
+      ...(pagesize === undefined ? {} : { pagesize: Number(pagesize) }),
+      ...(total === undefined ? {} : { total: total === "true" }),
+    };
   }
   const issue = result.issues[0];
   const name = String(issue.path?.[0]?.key ?? "parameter");
@@ -126,7 +131,8 @@ export async function readBody(request: Request, limit: number): Promise<string>
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
   if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }
@@ -162,7 +168,8 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidInputError("INVALID_VALUE", "Invalid body: not valid JSON");
+    const bom = text.startsWith("\uFEFF") ? " (it starts with a byte order mark, U+FEFF)" : "";
+    throw new InvalidInputError("INVALID_VALUE", `Invalid body: not valid JSON${bom}`);
   }
 }
 

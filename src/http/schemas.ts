@@ -6,6 +6,7 @@
  * @module
  */
 import * as v from "valibot";
+import { MAX_QUERY_TERMS, MAX_SORT_FIELDS } from "../query.ts";
 
 /** A canonical version: "1", "2", ... */
 export const VERSION = v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,15}$/, "expected a version"));
@@ -62,8 +63,8 @@ export const TRANSACTION_BODY = v.object({ writes: v.array(v.unknown()), verbati
 /** The body of `POST /api/query`. */
 export const QUERY = v.object({
   type: v.unknown(),
-  terms: v.array(v.string()),
-  sort: v.array(v.object({ field: v.pipe(v.string(), v.minLength(1)), desc: v.boolean() })),
+  terms: v.pipe(v.array(v.string()), v.maxLength(MAX_QUERY_TERMS)),
+  sort: v.pipe(v.array(v.object({ field: v.pipe(v.string(), v.minLength(1)), desc: v.boolean() })), v.maxLength(MAX_SORT_FIELDS)),
   offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   limit: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   after: v.optional(v.object({ key: v.string(), values: v.array(v.unknown()) })),
@@ -79,6 +80,7 @@ export const PAGE_QUERY = v.object({
   query: v.optional(v.string()),
   sort: v.optional(v.string()),
   cursor: v.optional(v.string()),
+  total: v.optional(v.picklist(["true", "false"], "expected true or false")),
 });
 
 // ---- responses

@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
-import { driverOf } from "../store.ts";
+import { driverOf, unreadCreateOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
 import type { Scope } from "./auth.ts";
 import { type ErrorBody, errorResponse, HttpError } from "./errors.ts";
@@ -73,6 +73,9 @@ export async function runTransaction(store: ObjectStore, input: unknown, scope: 
     });
     return { status: 200, body: { results } };
   } catch (e) {
+    // A create the transaction never read fails at commit: its index is the key's first save.
+    const created = unreadCreateOf(e);
+    if (created) index = parsed.findIndex((w) => w.op === "save" && w.type === created.type && w.key === created.key);
     if (!(e instanceof ObjectStoreError) || index < 0) throw e;
     const { status, body } = errorResponse(e) as { status: number; body: ErrorBody };
     body.error.index = index;

@@ -11,6 +11,7 @@ export interface MigrationCheckpoint {
   done: string[];
   /** The type being copied and the last key whose batch is complete. */
   type?: string;
+  /** The last key of `type` whose batch is complete (the job resumes after it). */
   after?: string;
   /** Objects read from From so far (for progress after a resume). */
   processed: number;
@@ -18,12 +19,15 @@ export interface MigrationCheckpoint {
   identity?: MigrationIdentity;
   /** Objects found newer in To so far (kept, since `preferFrom` was not given), and the first of them. */
   newer?: number;
+  /** Objects To held at a newer state than From (left as they are), for the report. */
   newerInTo?: ObjectRef[];
 }
 
 /** One object, by type and key. */
 export interface ObjectRef {
+  /** The object type. */
   type: string;
+  /** The key. */
   key: string;
 }
 
@@ -37,7 +41,9 @@ export interface ObjectRef {
  * ```
  */
 export interface CheckpointStore {
+  /** The saved checkpoint, or `undefined` when none was saved. */
   load(): Promise<MigrationCheckpoint | undefined>;
+  /** Saves the checkpoint (replacing the previous one). */
   save(checkpoint: MigrationCheckpoint): Promise<void>;
   /** Called when the migration has finished. */
   clear(): Promise<void>;

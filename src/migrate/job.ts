@@ -70,6 +70,7 @@ export interface MigrationCounts {
 
 /** What `onProgress` receives. */
 export interface MigrationProgress extends MigrationCounts {
+  /** The object type being copied. */
   type: string;
   /** Objects in From when the run started (raised to `processed` if more were read). */
   total: number;
@@ -81,7 +82,9 @@ export interface MigrationProgress extends MigrationCounts {
 
 /** What {@link migrate} returns. */
 export interface MigrationResult extends MigrationCounts {
+  /** The object types copied, in order. */
   types: string[];
+  /** Milliseconds the run took. */
   elapsedMs: number;
   /** True when the run continued a saved checkpoint. */
   resumed: boolean;

@@ -12,7 +12,9 @@ import { keyReader } from "./reader.ts";
 
 /** One difference between From and To. */
 export interface Difference {
+  /** The object type. */
   type: string;
+  /** The key. */
   key: string;
   /**
    * `missing`: only in From; `extra`: only in To; `different`: content hashes differ (To is
@@ -26,6 +28,7 @@ export interface Difference {
 export interface VerifyOptions {
   /** A store or a driver. */
   from: Endpoint;
+  /** The copy to compare with `from`. */
   to: Endpoint;
   /** Objects read per round trip. @default 500 */
   batchSize?: number;
@@ -39,8 +42,11 @@ export interface VerifyResult {
   compared: number;
   /** Number of differences of each kind. */
   missing: number;
+  /** Objects only in To. */
   extra: number;
+  /** Objects whose value, version or stamps differ. */
   different: number;
+  /** Objects To holds at a newer version than From. */
   newer: number;
   /** The first `maxListed` differences, in type and key order. */
   differences: Difference[];

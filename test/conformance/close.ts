@@ -66,7 +66,7 @@ export function closeCases(h: Harness): void {
       const store = await h.open();
       expect(typeof store.kind).toBe("string");
       expect([
-        "Memory", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "Remote", "Caching", "Migrating",
+        "Memory", "LibSQL", "MySQL", "PostgreSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Caching", "Migrating", "Offline",
       ]).toContain(store.kind);
     });
   });

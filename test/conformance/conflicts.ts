@@ -57,6 +57,8 @@ export function conflictCases(h: Harness): void {
         await expectError(
           store.transaction(async (tx) => {
             await tx.save(T, "side", 1);
+            // The read makes the create's condition "still absent as read": losing it is a conflict.
+            if (kind === "create") expect(await tx.get(T, "a")).toBeUndefined();
             if (kind === "create") await tx.save(T, "a", "mine");
             if (kind === "update") await tx.save(T, "a", "mine", "1");
             if (kind === "remove") await tx.remove(T, "a", { version: "1" });
@@ -70,6 +72,51 @@ export function conflictCases(h: Harness): void {
         expect(await store.get(T, "side")).toBeUndefined();
       });
     }
+
+    h.test("a create of a key the transaction never read is checked at commit: OBJECT_EXISTS naming it, nothing written", async () => {
+      const store = await h.open();
+      await store.save(T, "old", "theirs");
+      for (const early of [true, false]) {
+        const error = await expectError(
+          store.transaction(async (tx) => {
+            await tx.save(T, "side", 1);
+            if (!early) await tx.save(T, "new", "mine");
+            else expect(await tx.save(T, "old", "mine")).toMatchObject({ version: "1" });
+            if (!early) await store.save(T, "new", "theirs");
+            await tx.save(T, "side2", 2);
+          }, { retries: 3 }),
+          ObjectExistsError,
+          "OBJECT_EXISTS",
+        );
+        expect(error.message).toContain(early ? `${T}/old` : `${T}/new`);
+        expect(await store.get(T, "side")).toBeUndefined();
+        expect(await store.get(T, "side2")).toBeUndefined();
+        expect((await store.get(T, early ? "old" : "new"))?.value).toBe("theirs");
+      }
+    });
+
+    h.test("removing or truncating an unread create of an existing key is OBJECT_EXISTS at once", async () => {
+      const store = await h.open();
+      await store.save(T, "old", "theirs");
+      await expectError(store.transaction(async (tx) => {
+        await tx.save(T, "old", "mine");
+        await tx.remove(T, "old");
+      }), ObjectExistsError, "OBJECT_EXISTS");
+      await expectError(store.transaction(async (tx) => {
+        await tx.save(T, "old", "mine");
+        await tx.truncate(T);
+      }), ObjectExistsError, "OBJECT_EXISTS");
+      expect(await store.get(T, "old")).toMatchObject({ value: "theirs", version: "1" });
+      // Unread creates of missing keys remove and truncate fine.
+      await store.transaction(async (tx) => {
+        await tx.save(T, "new", 1);
+        await tx.remove(T, "new");
+        await tx.save(T, "new2", 1);
+        await tx.truncate("Other");
+      });
+      expect(await store.get(T, "new")).toBeUndefined();
+      expect(await store.get(T, "new2")).toMatchObject({ value: 1 });
+    });
 
     h.test("a removed-underneath object conflicts at commit", async () => {
       const store = await h.open();

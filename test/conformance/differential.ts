@@ -173,15 +173,17 @@ async function transaction(store: ObjectStore, model: Model, op: Extract<Op, { o
   let thrown: unknown;
   const log: string[] = [];
   const abort = op.throwAtEnd ? new TxAbort("abort on purpose") : undefined;
+  let view = new TxView();
   const fn = async (tx: Transaction) => {
     runs++;
     thrown = undefined;
     staged = model.clone();
+    view = new TxView();
     const rng = new Rng(op.seed);
     for (let i = 0; i < op.length; i++) {
       const inner = generateOp(rng, staged, true);
       if (runs === 1) log.push(describeOp(inner));
-      const error = await apply(tx, staged, inner, now);
+      const error = await applyInTx(tx, staged, view, inner, now);
       if (error !== undefined) throw (thrown = error);
     }
     if (abort) throw (thrown = abort);
@@ -199,8 +201,62 @@ async function transaction(store: ObjectStore, model: Model, op: Extract<Op, { o
     }
     return;
   }
+  if (view.doomed.size > 0) {
+    // A create of an existing key the transaction never read fails at commit, writing nothing.
+    const ok = !outcome.ok && outcome.error instanceof ObjectExistsError && outcome.error.code === "OBJECT_EXISTS";
+    if (!ok) throw new DiffFailure(`${what}: commit gave ${show(outcome)}, model expects OBJECT_EXISTS for ${[...view.doomed].join(", ")}`);
+    return;
+  }
   same(outcome, { ok: true, value: op.seed }, `${what}: result`);
   model.adopt(staged);
+}
+
+/**
+ * What a transaction did that decides whether a create reads its key: keys it read or wrote,
+ * types it truncated, and the creates checked only at commit that will fail there.
+ */
+class TxView {
+  readonly touched = new Set<string>();
+  readonly truncated = new Set<string>();
+  readonly doomed = new Set<string>();
+}
+
+/**
+ * {@link apply} inside a transaction: a create (save without version) of a key the transaction
+ * never read or wrote, in a type it did not truncate, is checked only at commit. Over an
+ * existing object it succeeds in the transaction (a new version 1) and dooms the commit; a
+ * later remove of that key, or a truncate of its type, fails at once with OBJECT_EXISTS.
+ */
+async function applyInTx(tx: Transaction, staged: Model, view: TxView, op: Op, now: string): Promise<unknown> {
+  const id = "key" in op ? `${op.type}\n${op.key}` : "";
+  if (op.op === "save" && op.version === undefined && !view.touched.has(id) && !view.truncated.has(op.type)) {
+    const actual = await settle(() => tx.save(op.type, op.key, op.value as Json, undefined));
+    let expected = predict(() => staged.save(op.type, op.key, op.value, undefined, now));
+    if (!expected.ok && (expected.error as ModelError).code === "OBJECT_EXISTS") {
+      expected = predict(() => staged.createOver(op.type, op.key, op.value as Json, now));
+      view.doomed.add(id);
+    }
+    const error = compare(describeOp(op), actual, expected);
+    if (error === undefined) view.touched.add(id);
+    return error;
+  }
+  const doomedRemove = op.op === "remove" && view.doomed.has(id);
+  const doomedTruncate = op.op === "truncate" && [...view.doomed].some((d) => d.startsWith(`${op.type}\n`));
+  if (doomedRemove || doomedTruncate) {
+    const actual = op.op === "remove"
+      ? await settle(() => tx.remove(op.type, op.key, op.options as never))
+      : await settle(() => tx.truncate(op.type));
+    let expected = predict(() => op.op === "remove"
+      ? staged.clone().remove(op.type, op.key, op.options?.version, op.options?.ignoreMissing ?? false)
+      : staged.clone().truncate(op.type));
+    // Bad arguments are reported first; otherwise the create's check is made now and fails.
+    if (expected.ok || !(expected.error as ModelError).code.startsWith("INVALID_")) expected = { ok: false, error: new ModelError("OBJECT_EXISTS") };
+    return compare(describeOp(op), actual, expected);
+  }
+  const error = await apply(tx, staged, op, now);
+  if (error === undefined && id !== "") view.touched.add(id);
+  if (error === undefined && op.op === "truncate") view.truncated.add(op.type);
+  return error;
 }
 
 async function everything(store: ObjectStore, model: Model): Promise<void> {

@@ -68,7 +68,7 @@ export function isJson(value: unknown): boolean {
   if (typeof value === "string") return !LONE_SURROGATE.test(value);
   if (Array.isArray(value)) return Array.from(value).every(isJson);
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every(isJson);
+    return Object.entries(value as object).every(([name, v]) => !LONE_SURROGATE.test(name) && isJson(v));
   }
   return false;
 }
@@ -187,6 +187,14 @@ export class Model {
     if (version === undefined && current) fail("OBJECT_EXISTS");
     this.#checkAgainst(current, version);
     return this.#write(type, key, value as Json, current, now);
+  }
+
+  /**
+   * What a transaction's create of a key it never read stages over an existing object: a new
+   * object (version 1); the commit then fails with OBJECT_EXISTS.
+   */
+  createOver(type: string, key: string, value: Json, now: string) {
+    return this.#write(type, key, value, undefined, now);
   }
 
   update(type: string, key: string, fn: (current: Json | undefined) => unknown, version: Version, now: string) {

@@ -51,6 +51,8 @@ const BAD_VALUES: [string, unknown, string][] = [
   ["Set in an array", [new Set()], "$[0]"],
   ["class instance deep", { a: [{ p: new Point() }] }, "$.a[0].p"],
   ["lone surrogate deep", { s: ["ok", "\uDFFF"] }, "$.s[1]"],
+  ["lone surrogate in a property name", { "a\uD800": 1 }, '$["a\\ud800"]'],
+  ["lone surrogate in a deep property name", { ok: [{ "\uDC00x": "fine" }] }, '$.ok[0]["\\udc00x"]'],
   ["cycle", cyclic(), "$.self"],
   ["cycle through an array", deepCycle(), "$.a.b[1]"],
 ];

@@ -47,14 +47,22 @@ export function removeTempDirs(): void {
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Starts `script` (under test/file/) with `args` on this runtime; stdout is piped. */
-export function spawnHelper(script: string, args: string[]): ChildProcess {
+/** The command line that runs `script` (under test/file/) with `args` on this runtime. */
+export function helperCommand(script: string, args: string[]): [command: string, argv: string[]] {
   const path = join(ROOT, "test", "file", script);
-  const command = process.execPath;
   const argv = runtime === "deno"
     ? ["run", "-A", "--no-check", `--config=${join(ROOT, "deno.json")}`, path, ...args]
     : runtime === "bun"
     ? [path, ...args]
     : ["--import", "tsx", path, ...args];
+  return [process.execPath, argv];
+}
+
+/** Starts `script` (under test/file/) with `args` on this runtime; stdout is piped. */
+export function spawnHelper(script: string, args: string[]): ChildProcess {
+  const [command, argv] = helperCommand(script, args);
   return spawn(command, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
 }
+
+/** The repository's root folder. */
+export const ROOT_DIR: string = ROOT;

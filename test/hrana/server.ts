@@ -249,7 +249,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     req.on("data", (chunk: Uint8Array) => chunks.push(chunk));
-    req.on("end", () => resolve(new TextDecoder().decode(concat(chunks))));
+    req.on("end", () => resolve(new TextDecoder("utf-8", { ignoreBOM: true }).decode(concat(chunks))));
     req.on("error", reject);
   });
 }

@@ -35,10 +35,15 @@ export type KvSelector = { prefix: KvKey; start?: KvKey } | { start: KvKey; end:
 
 /** An open Deno KV database (`Deno.Kv`). */
 export interface KvDatabase {
+  /** The entry at `key` (value `null` when none). */
   get(key: KvKey): Promise<KvEntryMaybe>;
+  /** The entries at `keys`, in order, read consistently. */
   getMany(keys: KvKey[]): Promise<KvEntryMaybe[]>;
+  /** The entries under a prefix or in a range, in key order. */
   list(selector: KvSelector, options?: { limit?: number; batchSize?: number; reverse?: boolean }): AsyncIterable<KvEntryMaybe>;
+  /** Starts an atomic operation (checks, then writes all or none). */
   atomic(): KvAtomic;
+  /** Closes the database. */
   close(): void;
 }
 

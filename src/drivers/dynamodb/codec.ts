@@ -2,8 +2,7 @@
  * How an object is laid out as a DynamoDB item, and the 400 KB item limit.
  *
  * Item: `pk` (S) = object type, `sk` (S) = key, `val` (S) = `JSON.stringify(value)`,
- * `ver`, `cre`, `upd` (S) = version and stamps, `tok` (S) = the id of the commit that wrote it
- * (to recognise our own write after an uncertain retry), and `txt` (S) = the lower-cased search
+ * `ver`, `cre`, `upd` (S) = version and stamps, and `txt` (S) = the lower-cased search
  * text of `searchText()`, or only the lower-cased key when `val` is already lower case, so such
  * values are not stored twice (a query term then matches `val` itself, see listing.ts).
  * None of these names is a DynamoDB reserved word, so expressions use them as they are.
@@ -19,7 +18,7 @@ export type Item = Record<string, { S: string }>;
 /** DynamoDB's item size limit (names + values, UTF-8). */
 export const MAX_ITEM_BYTES = 400 * 1024;
 
-/** The attributes a read needs (not the search text or commit token). */
+/** The attributes a read needs (not the search text). */
 export const RECORD_PROJECTION = "sk,val,ver,cre,upd";
 
 const encoder = new TextEncoder();
@@ -49,10 +48,10 @@ export const keyOf = (type: string, key: string): Item => ({ pk: { S: type }, sk
  *
  * @example
  * ```ts
- * encodeItem("Person", { key: "ann", value: { age: 3 }, version: "1", created: t, updated: t }, crypto.randomUUID());
+ * encodeItem("Person", { key: "ann", value: { age: 3 }, version: "1", created: t, updated: t });
  * ```
  */
-export function encodeItem(type: string, record: DriverRecord, token: string): Item {
+export function encodeItem(type: string, record: DriverRecord): Item {
   const val = JSON.stringify(record.value);
   const lower = val.toLowerCase() === val;
   // searchText(key, value), without stringifying the value again
@@ -62,7 +61,6 @@ export function encodeItem(type: string, record: DriverRecord, token: string): I
     ver: { S: record.version },
     cre: { S: record.created },
     upd: { S: record.updated },
-    tok: { S: token },
     txt: { S: (lower ? record.key : `${record.key}\n${val}`).toLowerCase() },
   };
   const size = itemSize(item);

@@ -1,19 +1,17 @@
 /**
  * Atomic commits with optimistic concurrency, checked by DynamoDB itself:
  *
- * - one write = one conditional `PutItem` / `DeleteItem` (`attribute_not_exists(pk)` on
- *   create, `attribute_exists(pk)`, `ver = :ver`), with `ReturnValuesOnConditionCheckFailure:
- *   ALL_OLD` so a conflict reports the current version without another read;
- * - a versioned save (`replace`) = one conditional `UpdateItem` that sets everything a put
- *   writes except `cre`, which it keeps and returns (`ReturnValues: ALL_OLD`); no registry
- *   write, since an object at that version exists and its type was registered before;
- * - several writes = one `TransactWriteItems` with the same conditions and a
- *   `ClientRequestToken`, so a retry of a transaction that did apply is answered as success;
+ * - every commit, a single write included, is one `TransactWriteItems` with a
+ *   `ClientRequestToken` and the write conditions (`attribute_not_exists(pk)` on create,
+ *   `attribute_exists(pk)`, `ver = :ver`), with `ReturnValuesOnConditionCheckFailure: ALL_OLD`
+ *   so a conflict reports the current version without another read;
+ * - a retry after a lost answer resends the same token: DynamoDB answers success without
+ *   applying it again when the first attempt had applied (for 10 minutes), whatever other
+ *   writers did since, so a lost answer is never a false conflict nor a second effect (a plain
+ *   conditional `PutItem`/`DeleteItem` cannot tell "mine, then changed by another writer" from
+ *   "never mine"); when every attempt went unanswered, the error says the outcome is unknown;
  * - more than 100 items (or 4 MB) → `TRANSACTION_TOO_LARGE` before anything is sent;
- * - a retried single write that failed its condition is checked against the item it found:
- *   our own commit token (`tok`) there, or for a delete no item at all, means the earlier
- *   attempt applied, so it is not reported as a conflict;
- * - a missing table holds no object: a single delete or replace needs no table created.
+ * - a missing table holds no object: a lone delete needs no table created.
  *
  * Truncate alone follows every page of the type's keys and batch-deletes 25 at a time (not
  * atomic: an object created meanwhile may survive). Truncate together with other writes is
@@ -22,7 +20,7 @@
  *
  * @module
  */
-import { CommitConflict, type DriverRecord, type Expect, satisfies, type Write } from "../../driver.ts";
+import { CommitConflict, type Expect, satisfies, type Write } from "../../driver.ts";
 import { BackendError, ObjectStoreError } from "../../errors.ts";
 import { type DynamoClient, isCode, RETRYABLE } from "./client.ts";
 import { encodeItem, type Item, itemSize, keyOf } from "./codec.ts";
@@ -62,7 +60,6 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
   const { client, tables } = ctx;
   const typesOf = (op: Write["op"]) => writes.flatMap((w) => (w.op === op ? [w.type] : []));
   const truncated = new Set(typesOf("truncate"));
-  const token = crypto.randomUUID();
   const ops: Op[] = [];
   const written = new Set<string>();
   for (const [index, write] of writes.entries()) {
@@ -74,7 +71,7 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
       if (write.op === "delete") continue;
       expect = { any: true };
     }
-    const item = write.op === "put" ? encodeItem(write.type, write.record, token) : undefined;
+    const item = write.op === "put" ? encodeItem(write.type, write.record) : undefined;
     ops.push({ index, table: await tables.tableOf(write.type), key: keyOf(write.type, write.key), item, expect });
     written.add(`${write.type}\n${write.key}`);
   }
@@ -95,52 +92,13 @@ export async function commitWrites(ctx: CommitContext, writes: Write[]): Promise
   const bytes = ops.reduce((sum, op) => sum + (op.item ? itemSize(op.item) : 0), 0);
   if (bytes > 4 * 1024 * 1024) throw tooLarge(`${bytes} bytes of items`);
   await ctx.register(typesOf("put"));
-  const op = ops[0]!;
-  // A lost answer of a single write was ours when the item found is our put, or no item for a delete.
-  const own = (found?: Item) => (op.item ? found?.tok?.S === token : !found);
-  await tables.creating<unknown>(
-    [...new Set(ops.map((op) => op.table))],
-    () => (ops.length > 1 ? transact(client, ops, token) : conditional(client, op.item ? "PutItem" : "DeleteItem", request(op), op, own)),
-  );
-}
-
-/**
- * A versioned save in one `UpdateItem` (see the module docs); returns the kept `created`.
- * Throws `CommitConflict(0, current)` when the object is not at `version`, and `INVALID_VALUE`
- * above the 400 KB item limit (counting `cre` as long as `upd`: both are the store's stamps).
- *
- * @example
- * ```ts
- * const created = await replaceObject(client, await tables.tableOf("T"), "T", "k", "3", record);
- * ```
- */
-export async function replaceObject(
-  client: DynamoClient,
-  table: string,
-  type: string,
-  key: string,
-  version: string,
-  record: Omit<DriverRecord, "created">,
-): Promise<string> {
-  const token = crypto.randomUUID();
-  const { pk: _pk, sk: _sk, cre: _cre, ...item } = encodeItem(type, { ...record, created: record.updated }, token);
-  const values: Item = { ":ver": { S: version } };
-  const sets = Object.keys(item).map((name) => {
-    values[`:${name}1`] = item[name]!;
-    return `${name} = :${name}1`;
-  });
-  const update = `SET ${sets.join(", ")}`;
-  const body = {
-    TableName: table,
-    Key: keyOf(type, key),
-    UpdateExpression: update,
-    ConditionExpression: "ver = :ver",
-    ExpressionAttributeValues: values,
-    ReturnValues: "ALL_OLD", // `cre` is never updated: the old item has it
-    ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-  };
-  const answer = await conditional(client, "UpdateItem", body, { index: 0, expect: { version } }, (found) => found?.tok?.S === token);
-  return answer.Attributes.cre.S;
+  const lone = ops.length === 1 && !ops[0]!.item ? ops[0] : undefined;
+  await tables.creating<unknown>([...new Set(ops.map((op) => op.table))], () =>
+    transact(client, ops).catch((e) => {
+      // A missing table holds no object: a lone delete needs no table created.
+      if (!lone || !isMissingTable(e)) throw e;
+      if (!satisfies(lone.expect, undefined)) throw new CommitConflict(lone.index, undefined);
+    }));
 }
 
 /** The request of an op, its condition the op's `expect`. */
@@ -156,42 +114,17 @@ function request(op: Op): Record<string, unknown> {
   };
 }
 
-/**
- * One conditional write. A failed condition is `CommitConflict(index, current version)`,
- * unless an earlier attempt whose answer was lost may have applied and `own(found)` says the
- * item found is that attempt's doing: then the found item is the answer. For a delete or an
- * update, a missing table holds no object; a put lets the caller create it.
- */
-async function conditional(
-  client: DynamoClient,
-  operation: string,
-  body: unknown,
-  op: { index: number; expect: Expect },
-  own: (found?: Item) => boolean,
-): Promise<Record<string, any>> {
-  const info = { uncertain: false };
-  try {
-    return await client.call(operation, body, info);
-  } catch (e) {
-    let found: Item | undefined;
-    if (isCode(e, "ConditionalCheckFailedException")) {
-      found = e.body.Item;
-      if (info.uncertain && own(found)) return { Attributes: found };
-    } else if (!isMissingTable(e) || operation === "PutItem") {
-      throw e;
-    } else if (satisfies(op.expect, undefined)) {
-      return {};
-    }
-    throw new CommitConflict(op.index, found?.ver?.S);
-  }
-}
-
-async function transact(client: DynamoClient, ops: Op[], token: string): Promise<void> {
+async function transact(client: DynamoClient, ops: Op[]): Promise<void> {
+  let token = crypto.randomUUID();
   const TransactItems = ops.map((op) => ({ [op.item ? "Put" : "Delete"]: request(op) }));
   for (let attempt = 1; ; attempt++) {
+    const info = { uncertain: false };
     try {
-      return void await client.call("TransactWriteItems", { TransactItems, ClientRequestToken: token });
+      return void await client.call("TransactWriteItems", { TransactItems, ClientRequestToken: token }, info);
     } catch (e) {
+      if (info.uncertain && e instanceof BackendError) {
+        throw new BackendError("BACKEND_UNAVAILABLE", `${e.message}; an attempt got no answer, so whether the write was applied is unknown`, { cause: e.cause });
+      }
       if (!isCode(e, "TransactionCanceledException")) throw e;
       const reasons: { Code: string; Item?: Item }[] = e.body.CancellationReasons ?? [];
       const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");

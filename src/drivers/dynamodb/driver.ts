@@ -8,8 +8,7 @@
  * registry (partition `_types` of the main table: one item per type ever written, put once per
  * store instance before the first write of that type) and keeps the types that still hold an
  * object (one `Limit: 1` query each), so it never reads the objects themselves and single
- * writes stay one conditional `PutItem`; a versioned save is one conditional `UpdateItem`
- * (`replace`, replace.ts).
+ * writes stay one item (a `TransactWriteItems` of one, for its idempotency token: commit.ts).
  *
  * @module
  */
@@ -17,7 +16,7 @@ import type { DynamoDBConfig } from "../../config-types.ts";
 import type { CallOptions, Driver } from "../../driver.ts";
 import { type DynamoClient, dynamoClient, type RetryPolicy } from "./client.ts";
 import { decodeItem, type Item, keyOf, RECORD_PROJECTION } from "./codec.ts";
-import { commitWrites, replaceObject } from "./commit.ts";
+import { commitWrites } from "./commit.ts";
 import { pageOf, queryPages, queryRecords, read } from "./listing.ts";
 import { createTables, REGISTRY_PARTITION } from "./tables.ts";
 
@@ -112,10 +111,6 @@ export function dynamodbDriver(options: DynamoDBDriverOptions): Driver {
 
     async commit(writes) {
       await commitWrites({ client, tables, register }, writes);
-    },
-
-    async replace(type, key, version, record) {
-      return replaceObject(client, await tables.tableOf(type), type, key, version, record);
     },
 
     async close() {

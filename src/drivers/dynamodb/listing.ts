@@ -136,7 +136,8 @@ export async function pageOf(client: DynamoClient, table: string, type: string, 
     const out: DriverRecord[] = [];
     let seen = 0;
     // Without a filter every evaluated item matches: ask for exactly what the page needs.
-    const options = { terms, after: request.after?.key, limit: terms.length ? undefined : offset + limit };
+    // (DynamoDB's Limit is a 32-bit integer; past it, later pages follow as usual.)
+    const options = { terms, after: request.after?.key, limit: terms.length ? undefined : Math.min(offset + limit, 2 ** 31 - 1) };
     if (limit > 0) {
       for await (const record of queryRecords(client, table, type, options)) {
         if (seen++ >= offset && out.push(record) >= limit) break;

@@ -6,12 +6,15 @@
  * @module
  */
 import { CommitConflict, type Driver, type PageRequest, satisfies, type Write } from "../../driver.ts";
-import { ConfigError } from "../../errors.ts";
+import { BackendError, ConfigError } from "../../errors.ts";
 import { type FileSystem, fsErrorCode } from "../../file-system.ts";
-import { applyChanges, type Changes, recover, writeTemp } from "./journal.ts";
-import { dirOf, encodeObject, type Layout, layoutOf } from "./layout.ts";
-import { listType, pageOf, readObject, scanOf, typesOf } from "./listing.ts";
-import { fileLock, type FileLockOptions } from "./lock.ts";
+import { applyChanges, type Changes, type Owns, recover, writeTemp } from "./journal.ts";
+import { type FileFormat, objstoreFormat, originalFormat } from "./format.ts";
+import { dirOf, type Layout } from "./layout.ts";
+import { fileLock, type FileLockOptions, LockLostError } from "./lock.ts";
+
+/** Takeovers of the lock (this process stalled past the stale time) one commit survives before failing. */
+const MAX_TAKEOVERS = 20;
 
 /** Options of {@link fileDriver}. */
 export interface FileDriverOptions {
@@ -19,6 +22,8 @@ export interface FileDriverOptions {
   baseLocation: string;
   /** The runtime's file system (`nodeFileSystem`, `bunFileSystem`, `denoFileSystem`). */
   fileSystem: FileSystem;
+  /** `"original"`: the Python original's folders and files (see original.ts). @default "objstore" */
+  layout?: "objstore" | "original";
   /** Lock timing (tests shorten it). */
   lock?: FileLockOptions;
 }
@@ -36,7 +41,8 @@ export interface FileDriverOptions {
  */
 export function fileDriver(options: FileDriverOptions): Driver {
   const fs = options.fileSystem;
-  const layout = layoutOf(options.baseLocation);
+  const format: FileFormat = options.layout === "original" ? originalFormat : objstoreFormat;
+  const layout = format.layoutOf(options.baseLocation);
   const lock = fileLock(fs, layout.lock, options.lock);
   let ready: Promise<void> | undefined;
   /** Commits of this instance run one at a time (the file lock orders them against other processes). */
@@ -56,14 +62,25 @@ export function fileDriver(options: FileDriverOptions): Driver {
     while (applying) await applying;
   };
 
-  const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+  /**
+   * Runs `fn` under the lock. A lock lost while this process stalled (fn saw `owns()` false
+   * before its point of no return, so nothing was written) is taken again and `fn` redone.
+   */
+  const withLock = async <T>(fn: (owns: Owns) => Promise<T>): Promise<T> => {
     const run = queue.then(async () => {
-      const brokeStale = await lock.acquire();
-      try {
-        if (brokeStale) await recover(fs, layout);
-        return await fn();
-      } finally {
-        await lock.release();
+      for (let attempt = 1; ; attempt++) {
+        const hold = await lock.acquire();
+        try {
+          if (hold.brokeStale) await recover(fs, layout, hold.owns);
+          return await fn(hold.owns);
+        } catch (error) {
+          if (!(error instanceof LockLostError)) throw error;
+          if (attempt >= MAX_TAKEOVERS) {
+            throw new BackendError("BACKEND_UNAVAILABLE", `The store's lock was taken over ${attempt} times during one commit`, { cause: error });
+          }
+        } finally {
+          await hold.release();
+        }
       }
     });
     queue = run.catch(() => {});
@@ -73,7 +90,7 @@ export function fileDriver(options: FileDriverOptions): Driver {
   /** Waits out a multi-object commit another instance or process is applying (or finishes a dead one's). */
   const awaitJournal = async (): Promise<boolean> => {
     if (!(await fs.exists(layout.journal))) return false;
-    await withLock(() => recover(fs, layout));
+    await withLock((owns) => recover(fs, layout, owns));
     return true;
   };
   /**
@@ -101,37 +118,38 @@ export function fileDriver(options: FileDriverOptions): Driver {
 
     async get(type, key) {
       const path = await layout.objectFile(type, key);
-      return consistent(() => readObject(fs, path, type, key), false);
+      return consistent(() => format.readObject(fs, path, type, key), false);
     },
 
     page(type, request: PageRequest) {
-      return consistent(() => pageOf(fs, layout, type, request), true);
+      return consistent(() => format.pageOf(fs, layout, type, request), true);
     },
 
     // Streams: a commit applied while a scan runs may show in the part not yet read.
     async *scan(type, terms) {
       await settled();
       await awaitJournal();
-      yield* scanOf(fs, layout, type, terms);
+      yield* format.scanOf(fs, layout, type, terms);
     },
 
     types() {
-      return consistent(() => typesOf(fs, layout), true);
+      return consistent(() => format.typesOf(fs, layout), true);
     },
 
     async commit(writes: Write[]) {
       await open();
-      await withLock(async () => {
-        const changes = await planChanges(fs, layout, writes);
+      await withLock(async (owns) => {
+        const changes = await planChanges(fs, layout, format, writes);
         let done!: () => void;
         applying = new Promise((resolve) => (done = resolve));
         try {
-          await applyChanges(fs, layout, changes);
+          await applyChanges(fs, layout, changes, owns);
         } finally {
           applying = undefined;
           done();
         }
-        const dirs = new Set(changes.deletes.map(dirOf));
+        const dirs = new Set(format.removesEmptyTypes ? changes.deletes.map(dirOf) : []);
+        if (dirs.size > 0 && !(await owns())) return;
         for (const dir of dirs) await fs.removeDir(dir); // only when empty: a type without objects has no folder
       });
     },
@@ -143,12 +161,12 @@ export function fileDriver(options: FileDriverOptions): Driver {
 
   async function openStore(fs: FileSystem, layout: Layout): Promise<void> {
     await checkBase(fs, layout);
-    await withLock(() => recover(fs, layout));
+    await withLock((owns) => recover(fs, layout, owns));
   }
 }
 
 /** Checks the conditions of `writes` (under the lock) and returns the file changes they make. */
-async function planChanges(fs: FileSystem, layout: Layout, writes: Write[]): Promise<Changes> {
+async function planChanges(fs: FileSystem, layout: Layout, format: FileFormat, writes: Write[]): Promise<Changes> {
   const truncated = new Set<string>();
   const changes: Changes = { puts: [], deletes: [] };
   const targets = new Set<string>();
@@ -158,14 +176,14 @@ async function planChanges(fs: FileSystem, layout: Layout, writes: Write[]): Pro
       continue;
     }
     const path = await layout.objectFile(write.type, write.key);
-    const current = truncated.has(write.type) ? undefined : (await readObject(fs, path, write.type, write.key))?.version;
+    const current = truncated.has(write.type) ? undefined : (await format.readObject(fs, path, write.type, write.key))?.version;
     if (!satisfies(write.expect, current)) throw new CommitConflict(index, current);
     targets.add(path);
-    if (write.op === "put") changes.puts.push({ path, text: encodeObject(write.type, write.record) });
+    if (write.op === "put") changes.puts.push({ path, text: format.encodeObject(write.type, write.record) });
     else if (current !== undefined) changes.deletes.push(path);
   }
   for (const type of truncated) {
-    for (const { path } of await listType(fs, layout, type)) if (!targets.has(path)) changes.deletes.push(path);
+    for (const { path } of await format.listType(fs, layout, type)) if (!targets.has(path)) changes.deletes.push(path);
   }
   return changes;
 }

@@ -10,11 +10,21 @@
  * finds (roll forward: each step is idempotent) and deletes leftover temp files (roll back of a
  * commit that had not reached its commit point).
  *
+ * Fencing: every step that cannot be undone (the commit point, a delete, the journal's removal)
+ * first asks `owns` whether this process still holds the lock. Before the commit point a lost lock
+ * is a {@link LockLostError} (nothing was written; the caller redoes the commit under the lock);
+ * after it the commit is durable and whoever holds the lock now rolls it forward, so the stalled
+ * process just stops.
+ *
  * @module
  */
 import { BackendError } from "../../errors.ts";
 import { type FileSystem, fsErrorCode } from "../../file-system.ts";
 import { dirOf, INTERNAL_DIR, type Layout } from "./layout.ts";
+import { LockLostError } from "./lock.ts";
+
+/** Whether this process still holds the commit lock (see lock.ts). */
+export type Owns = () => Promise<boolean>;
 
 /** The file changes of one commit; paths are absolute (made by the layout). */
 export interface Changes {
@@ -53,16 +63,18 @@ export async function writeTemp(fs: FileSystem, layout: Layout, text: string): P
  * await applyChanges(fs, layout, { puts: [{ path, text }], deletes: [] });
  * ```
  */
-export async function applyChanges(fs: FileSystem, layout: Layout, changes: Changes): Promise<void> {
+export async function applyChanges(fs: FileSystem, layout: Layout, changes: Changes, owns: Owns): Promise<void> {
   const { puts, deletes } = changes;
   if (puts.length + deletes.length === 0) return;
   if (puts.length === 1 && deletes.length === 0) {
     const temp = await writeTemp(fs, layout, puts[0]!.text);
+    await ensureOwned(fs, owns, [temp]);
     await moveInto(fs, temp, puts[0]!.path);
     await fs.syncDir(dirOf(puts[0]!.path));
     return bumpGeneration(fs, layout);
   }
   if (puts.length === 0 && deletes.length === 1) {
+    await ensureOwned(fs, owns, []);
     await fs.remove(deletes[0]!);
     await fs.syncDir(dirOf(deletes[0]!));
     return bumpGeneration(fs, layout);
@@ -76,12 +88,23 @@ export async function applyChanges(fs: FileSystem, layout: Layout, changes: Chan
   }
   const relative = (path: string) => path.slice(layout.base.length + 1);
   const journal: Journal = { renames: renames.map(([from, to]) => [relative(from), relative(to)]), deletes: deletes.map(relative) };
-  await fs.rename(await writeTemp(fs, layout, JSON.stringify(journal)), layout.journal);
-  await fs.syncDir(layout.internal); // the commit point is durable
-  await replay(fs, layout, journal);
+  const journalTemp = await writeTemp(fs, layout, JSON.stringify(journal));
+  await ensureOwned(fs, owns, [...renames.map(([temp]) => temp), journalTemp]);
+  await fs.rename(journalTemp, layout.journal); // the commit point
+  await fs.syncDir(layout.internal);
+  // From here the commit is durable: a lost lock only means the new holder finishes it.
+  if (!(await replay(fs, layout, journal, owns))) return;
   await bumpGeneration(fs, layout); // before the journal goes: a reader sees one or the other
+  if (!(await owns())) return;
   await fs.remove(layout.journal);
   await fs.syncDir(layout.internal);
+}
+
+/** Throws {@link LockLostError} (deleting `temps`, which nothing references) unless the lock is still ours. */
+async function ensureOwned(fs: FileSystem, owns: Owns, temps: string[]): Promise<void> {
+  if (await owns()) return;
+  await Promise.all(temps.map((temp) => fs.remove(temp).catch(() => false)));
+  throw new LockLostError();
 }
 
 /**
@@ -103,18 +126,27 @@ async function bumpGeneration(fs: FileSystem, layout: Layout): Promise<void> {
  * await recover(fs, layout);
  * ```
  */
-export async function recover(fs: FileSystem, layout: Layout): Promise<void> {
+export async function recover(fs: FileSystem, layout: Layout, owns: Owns): Promise<void> {
   const text = await fs.readText(layout.journal);
   if (text !== undefined) {
-    await replay(fs, layout, parseJournal(text, layout.journal));
+    if (!(await replay(fs, layout, parseJournal(text, layout.journal), owns))) throw new LockLostError();
     await bumpGeneration(fs, layout);
+    await ensureOwned(fs, owns, []);
     await fs.remove(layout.journal);
     await fs.syncDir(layout.internal);
   }
-  for (const name of await fs.readDir(layout.tmp)) await fs.remove(`${layout.tmp}/${name}`);
+  for (const name of await fs.readDir(layout.tmp)) {
+    await ensureOwned(fs, owns, []); // the temp files of a commit under a newer lock are not ours to delete
+    await fs.remove(`${layout.tmp}/${name}`);
+  }
 }
 
-async function replay(fs: FileSystem, layout: Layout, journal: Journal): Promise<void> {
+/**
+ * Applies a journal's renames and deletes (each idempotent); false when it stopped because the
+ * lock was lost. Renames need no check: a temp file is moved once, by whoever finds it first.
+ * A delete does: after a takeover the path may hold a newer object.
+ */
+async function replay(fs: FileSystem, layout: Layout, journal: Journal, owns: Owns): Promise<boolean> {
   const dirs = new Set<string>();
   for (const [from, to] of journal.renames) {
     const target = `${layout.base}/${to}`;
@@ -122,11 +154,13 @@ async function replay(fs: FileSystem, layout: Layout, journal: Journal): Promise
     if (await moveInto(fs, `${layout.base}/${from}`, target, true)) dirs.add(dirOf(target));
   }
   for (const path of journal.deletes) {
+    if (!(await owns())) return false;
     const target = `${layout.base}/${path}`;
     await fs.remove(target);
     dirs.add(dirOf(target));
   }
   await Promise.all([...dirs].map((dir) => fs.syncDir(dir)));
+  return true;
 }
 
 /** Renames `from` to `to`, creating `to`'s directory when missing; false when `from` is gone and `missingOk`. */

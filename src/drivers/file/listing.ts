@@ -2,7 +2,9 @@
  * Reading many objects: the key-ordered listing of a type from its directory, pages, scans and
  * types. Costs (n = objects of the type):
  * - a page without query or sort: one directory listing (names decode to keys, sorted in memory)
- *   plus one file read per returned object; `total` is the listing's length;
+ *   plus one file read per returned object; `total` is the listing's length. The sorted listing
+ *   is kept while `.objstore/generation` is unchanged, so pages (cursor pages too) between
+ *   commits cost one small file read instead of the listing; the first page after a commit lists;
  * - a page with a query or sort: one listing plus n file reads (files are the only index), read 64
  *   at a time and kept only while they may be on the page (offset + limit of them, when <= 1000);
  * - scan: one listing, then the files one by one in key order (memory: the names, not the objects);
@@ -52,6 +54,33 @@ export async function readObject(fs: FileSystem, path: string, type: string, key
  * ```
  */
 export async function listType(fs: FileSystem, layout: Layout, type: string): Promise<Listed[]> {
+  // Every commit replaces the generation token after its files: an unchanged token means the
+  // listing made under it still holds (read first, so a listing is never older than its token).
+  const token = await fs.readText(layout.generation);
+  let cache = listings.get(layout);
+  const hit = token === undefined ? undefined : cache?.get(type);
+  if (hit && hit.token === token) return hit.listed;
+  const listed = await listDir(fs, layout, type);
+  if (token === undefined) return listed;
+  if (!cache) listings.set(layout, cache = new Map());
+  cache.delete(type);
+  cache.set(type, { token, listed });
+  let entries = 0;
+  for (const { listed } of cache.values()) entries += listed.length;
+  for (const [oldest, { listed }] of cache) {
+    if (entries <= CACHED_ENTRIES || cache.size === 1) break;
+    cache.delete(oldest);
+    entries -= listed.length;
+  }
+  return listed;
+}
+
+/** Listings kept per store (by its layout), by type, with the generation token they hold for. */
+const listings = new WeakMap<Layout, Map<string, { token: string; listed: Listed[] }>>();
+/** Listed objects kept at most, over the types of one store (the newest type is always kept). */
+const CACHED_ENTRIES = 1_000_000;
+
+async function listDir(fs: FileSystem, layout: Layout, type: string): Promise<Listed[]> {
   const dir = await layout.typeDir(type);
   const names = await fs.readDir(dir);
   // Fast path (keys of lower-case letters, digits and "-"): names are keys, sorted as plain strings.

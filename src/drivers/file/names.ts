@@ -23,7 +23,8 @@ const MAX_PREFIX = 200;
 export const OBJECT_SUFFIX = ".json";
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a name that starts with U+FEFF keeps it (the default would strip it, hiding the object).
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
 const HEX = "0123456789abcdef";
 const SIMPLE = /^(?:[a-z0-9-]|_[a-z])*$/;

@@ -23,7 +23,9 @@ import { pageOf, typesOf } from "./listing.ts";
  * ```
  */
 export interface IndexedDBGlobals {
+  /** The IndexedDB factory (`globalThis.indexedDB` in a browser). */
   indexedDB: IDBFactory;
+  /** The matching `IDBKeyRange` constructor. */
   IDBKeyRange: typeof IDBKeyRange;
 }
 

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { orderKey } from "../../query.ts";
+
 /** The smallest IndexedDB key above every `[type, string]` key: arrays sort after strings. */
 const AFTER_STRINGS: IDBValidKey = [];
 
@@ -24,15 +26,7 @@ const AFTER_STRINGS: IDBValidKey = [];
  * ```
  */
 export function sortKey(key: string): string {
-  let i = 0;
-  while (i < key.length && key.charCodeAt(i) < 0xd800) i++;
-  if (i === key.length) return key;
-  let out = key.slice(0, i);
-  for (; i < key.length; i++) {
-    const unit = key.charCodeAt(i);
-    out += String.fromCharCode(unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
-  }
-  return out;
+  return orderKey(key);
 }
 
 /**

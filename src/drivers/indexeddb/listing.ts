@@ -1,6 +1,7 @@
 /**
- * Listing inside one readonly IndexedDB transaction: pages in key order are a count plus one
- * ranged `getAll` (after a cursor `advance` past the offset); queried or sorted pages walk the
+ * Listing inside one readonly IndexedDB transaction: pages in key order are a count (none with
+ * `total: false`) plus one ranged `getAll`, after skipping the offset by `getAllKeys` batches
+ * (O(offset)); queried or sorted pages walk the
  * type's key range in `getAll` batches through the shared `pagePicker` (only the best
  * `offset + limit` matches are kept when that is at most 1000).
  * Requests are chained in their `onsuccess` callbacks, so the transaction stays active.
@@ -93,20 +94,28 @@ function keyOrderPage(
   } else if (request.offset === 0) {
     take(range);
   } else {
-    let advanced = false;
-    on(store.openKeyCursor(range), (cursor) => {
-      if (!cursor) {
-        items = [];
-        finish();
-      } else if (!advanced) {
-        advanced = true;
-        cursor.advance(request.offset);
-      } else {
-        take(keyRange.bound(cursor.primaryKey, range.upper));
-      }
-    }, fail);
+    // Skips the offset by keys, SKIP_BATCH at a time: O(offset) in every implementation (a
+    // cursor's advance is O(offset) per step under fake-indexeddb), bounded memory.
+    const skip = (from: IDBKeyRange, remaining: number) => {
+      const want = Math.min(remaining, SKIP_BATCH);
+      on(store.getAllKeys(from, want), (keys) => {
+        const last = keys[keys.length - 1];
+        if (keys.length < want || last === undefined) {
+          items = [];
+          finish();
+          return;
+        }
+        const rest = keyRange.bound(last, range.upper, true);
+        if (remaining === want) take(rest);
+        else skip(rest, remaining - want);
+      }, fail);
+    };
+    skip(range, request.offset);
   }
 }
+
+/** Keys per `getAllKeys` while skipping an offset. */
+const SKIP_BATCH = 1000;
 
 function walkPage(
   store: IDBObjectStore,

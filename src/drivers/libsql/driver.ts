@@ -1,17 +1,16 @@
 /**
  * The libSQL driver: objects in one SQLite table per `objectPrefix`, through an injected
- * `@libsql/client` (a local file, `:memory:`, or sqld/Turso over HTTP).
+ * `@libsql/client` (a local file, `:memory:`, or sqld/Turso over HTTP). The statements are the
+ * SQL layer's (src/drivers/sql) in its SQLite dialect; this file adapts the client.
  *
  * @module
  */
-import type { Client, InStatement, ResultSet, Row } from "@libsql/client/web";
-import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type PageRequest, type Write } from "../../driver.ts";
-import { ObjectStoreError } from "../../errors.ts";
-import type { JsonValue } from "../../types.ts";
-import { commitStatements, parseConflict, replaceStatement } from "./commit.ts";
-import { isBusy, mapLibsqlError } from "./errors.ts";
-import { ensureSchema, type Tables, tablesFor } from "./schema.ts";
-import { getStatement, pageStatements, scanStatement, typesStatement } from "./sql.ts";
+import type { Client, InStatement, Row } from "@libsql/client/web";
+import type { Driver } from "../../driver.ts";
+import type { SqlClient, SqlRow, SqlStatement } from "../sql/client.ts";
+import { sqlDriver } from "../sql/driver.ts";
+import { sqliteDialect } from "../sql/sqlite.ts";
+import { libsqlErrors } from "./errors.ts";
 
 /** Options of {@link libsqlDriver}. */
 export interface LibsqlDriverOptions {
@@ -29,6 +28,27 @@ export interface LibsqlDriverOptions {
   busyRetryMs?: number;
 }
 
+const dialect = sqliteDialect("libSQL", libsqlErrors);
+
+/**
+ * The SQL layer's client interface over a libSQL `Client`: `batch` is libSQL's own (one
+ * transaction, one round trip over HTTP).
+ *
+ * @example
+ * ```ts
+ * const rows = await libsqlSqlClient(createClient({ url: ":memory:" })).execute({ sql: "SELECT 1 AS one", args: [] });
+ * ```
+ */
+export function libsqlSqlClient(client: Client): SqlClient {
+  const toRows = (rows: Row[]): SqlRow[] => rows as unknown as SqlRow[];
+  const statement = (s: SqlStatement): InStatement => ({ sql: s.sql, args: s.args });
+  return {
+    execute: async (s) => toRows((await client.execute(statement(s))).rows),
+    batch: async (statements, mode) => (await client.batch(statements.map(statement), mode)).map((r) => toRows(r.rows)),
+    close: async () => client.close(),
+  };
+}
+
 /**
  * A driver storing objects through a libSQL client. No I/O until the first operation, which
  * creates the schema (once; a failure is retried by the next operation).
@@ -41,129 +61,15 @@ export interface LibsqlDriverOptions {
  * ```
  */
 export function libsqlDriver(options: LibsqlDriverOptions): Driver {
-  const tables: Tables = tablesFor(options.objectPrefix);
-  const scanBatch = options.scanBatchSize ?? 256;
-  const busyRetryMs = options.busyRetryMs ?? 10_000;
-  let ready: Promise<Client> | undefined;
-  let client: Client | undefined;
-  let closed = false;
-
-  const open = (): Promise<Client> => {
-    if (closed) return Promise.reject(new ObjectStoreError("CLOSED", "This store is closed"));
-    ready ??= (async () => {
-      client ??= typeof options.client === "function" ? await options.client() : options.client;
-      const c = client;
-      // Another process creating the schema or switching to WAL can hold the lock: wait like writes do.
-      await retryWhileBusy(() => ensureSchema(c, tables, options.wal ?? false));
-      return client;
-    })().catch((e) => {
-      ready = undefined; // the next operation tries again
-      throw mapLibsqlError(e, "opening the database");
-    });
-    return ready;
-  };
-
-  /** Runs `fn`, retrying with jittered backoff while the database is locked by someone else. */
-  const retryWhileBusy = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + busyRetryMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!isBusy(e) || Date.now() >= deadline) throw e;
-        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      }
-    }
-  };
-
-  /** Runs `fn` with the client, retrying while the database is locked by someone else. */
-  const run = async <T>(what: string, fn: (c: Client) => Promise<T>): Promise<T> => {
-    const c = await open();
-    try {
-      return await retryWhileBusy(() => fn(c));
-    } catch (e) {
-      if (e instanceof CommitConflict) throw e;
-      throw mapLibsqlError(e, what);
-    }
-  };
-
-  const one = (what: string, statement: InStatement) => run(what, (c) => c.execute(statement));
-
-  return {
+  const make = options.client;
+  return sqlDriver({
     kind: "LibSQL",
-
-    async get(type, key) {
-      const row = (await one("get", getStatement(tables, type, key))).rows[0];
-      return row && toRecord(row);
-    },
-
-    async page(type, request: PageRequest): Promise<DriverPage> {
-      const { rows, count } = pageStatements(tables, type, request);
-      if (!count) return { items: (await one("page", rows)).rows.map(toRecord), total: -1 };
-      // One consistent read transaction, one round trip.
-      const [counted, listed] = await run("page", (c) => c.batch([count, rows], "read"));
-      return { items: listed!.rows.map(toRecord), total: Number(counted!.rows[0]![0]) };
-    },
-
-    async *scan(type, terms) {
-      let after: string | undefined;
-      for (;;) {
-        const { rows } = await one("scan", scanStatement(tables, type, terms, after, scanBatch));
-        for (const row of rows) yield toRecord(row);
-        if (rows.length < scanBatch) return;
-        after = String(rows[rows.length - 1]!.key);
-      }
-    },
-
-    async types() {
-      return (await one("types", typesStatement(tables))).rows.map((row) => String(row[0]));
-    },
-
-    async commit(writes: Write[]) {
-      if (writes.length === 0) return;
-      const statements = commitStatements(tables, writes);
-      await run("commit", async (c): Promise<ResultSet[]> => {
-        try {
-          // One statement is atomic on its own; more are one transaction (one round trip).
-          return statements.length === 1 ? [await c.execute(statements[0]!)] : await c.batch(statements, "write");
-        } catch (e) {
-          const conflict = parseConflict(e);
-          if (conflict) throw new CommitConflict(conflict.index, conflict.current);
-          throw e;
-        }
-      });
-    },
-
-    async replace(type, key, version, record) {
-      const statement = replaceStatement(tables, type, key, version, record);
-      const result = await run("save", async (c) => {
-        try {
-          return await c.execute(statement);
-        } catch (e) {
-          const conflict = parseConflict(e);
-          if (conflict) throw new CommitConflict(0, conflict.current);
-          throw e;
-        }
-      });
-      return String(result.rows[0]!.created);
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (options.closeClient === false) return;
-      const c = client ?? (ready ? await ready.catch(() => undefined) : undefined);
-      c?.close();
-    },
-  };
-}
-
-function toRecord(row: Row): DriverRecord {
-  return {
-    key: String(row.key),
-    value: JSON.parse(String(row.value)) as JsonValue,
-    version: String(row.version),
-    created: String(row.created),
-    updated: String(row.updated),
-  };
+    dialect,
+    client: async () => libsqlSqlClient(typeof make === "function" ? await make() : make),
+    objectPrefix: options.objectPrefix,
+    prepare: options.wal ? async (c) => void await c.execute({ sql: "PRAGMA journal_mode = WAL", args: [] }) : undefined,
+    closeClient: options.closeClient,
+    scanBatchSize: options.scanBatchSize,
+    busyRetryMs: options.busyRetryMs,
+  });
 }

@@ -60,6 +60,16 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
     wal: url.startsWith("file:") && !url.includes(":memory:"),
   };
   if (config.objectPrefix !== undefined) options.objectPrefix = config.objectPrefix;
+  if (config.layout === "original") {
+    const make = options.client;
+    return lazyDriver("LibSQL", async () => {
+      const [{ originalSqlDriver }, { libsqlOriginalConnection }, { libsqlErrors }] = await Promise.all([
+        import("../sql/original.ts"), import("../sql/original-client.ts"), import("./errors.ts"),
+      ]);
+      const connection = async () => libsqlOriginalConnection(typeof make === "function" ? await make() : make);
+      return originalSqlDriver({ kind: "LibSQL", flavor: "sqlite", connection, objectPrefix: config.objectPrefix ?? "", errors: libsqlErrors });
+    }, { replace: false });
+  }
   // The driver itself (and its SQL) is imported on first use.
   return lazyDriver("LibSQL", async () => (await import("./driver.ts")).libsqlDriver(options), { replace: true });
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import "./d1.ts";
 import "./denokv.ts";
 import "./dynamodb.ts";
 import "./file.ts";
@@ -13,3 +14,4 @@ import "./remote.ts";
 import "./caching.ts";
 import "./migrating.ts";
 import "./multitenant.ts";
+import "./offline.ts";

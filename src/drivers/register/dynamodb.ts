@@ -25,6 +25,6 @@ registerDriver({
     if (dynamo.layout === "original") {
       return lazyDriver("DynamoDB", async () => (await import("../dynamodb/original.ts")).originalDynamoDriver({ config: dynamo, fetch }), { replace: false });
     }
-    return lazyDriver("DynamoDB", async () => (await import("../dynamodb/driver.ts")).dynamodbDriver({ config: dynamo, fetch }), { replace: true });
+    return lazyDriver("DynamoDB", async () => (await import("../dynamodb/driver.ts")).dynamodbDriver({ config: dynamo, fetch }), { replace: false });
   },
 });

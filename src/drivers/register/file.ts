@@ -29,7 +29,7 @@ registerDriver({
         "SimpleFileStore needs a file system: import createObjectStoreInstance from @objstore/objstore/node, @objstore/objstore/bun or @objstore/objstore/deno (or pass options.fileSystem)",
       );
     }
-    const baseLocation = (config as SimpleFileStoreConfig).BaseLocation;
-    return lazyDriver("SimpleFileStore", async () => (await import("../file/driver.ts")).fileDriver({ baseLocation, fileSystem }), { replace: false });
+    const { BaseLocation: baseLocation, layout } = config as SimpleFileStoreConfig;
+    return lazyDriver("SimpleFileStore", async () => (await import("../file/driver.ts")).fileDriver({ baseLocation, fileSystem, layout }), { replace: false });
   },
 });

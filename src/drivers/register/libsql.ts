@@ -1,6 +1,8 @@
 /**
  * Importing this module lets `createObjectStoreInstance` build `{"Type":"LibSQL"}` and
- * `{"Type":"SQLAlchemy"}` stores on libSQL/SQLite. Needs the optional peer dependency
+ * `{"Type":"SQLAlchemy"}` stores on libSQL/SQLite, and `SQLAlchemy` stores on MySQL/MariaDB
+ * (`mysql://`, needs `mysql2`) and PostgreSQL (`postgresql://`, needs `postgres`), whose clients
+ * `@objstore/objstore/node`, `/bun` and `/deno` load. Needs the optional peer dependency
  * `@libsql/client` (`npm install @libsql/client`): over HTTP (`libsql://`, `http(s)://`,
  * `ws(s)://`) with its web client anywhere; local files (`file:`, `:memory:`) with the native
  * client that `@objstore/objstore/node`, `/bun` and `/deno` inject.
@@ -15,12 +17,14 @@
  * @module
  */
 import type { LibSQLConfig } from "../../config-types.ts";
-import { libsqlDriverFromConfig } from "../libsql/from-config.ts";
+import { sqlalchemyDriverFromConfig } from "../sql/from-config.ts";
 import { registerDriver } from "../registry.ts";
 import { parseStoreConfig } from "../../config.ts";
 
 registerDriver({
   parseConfig: parseStoreConfig,
   types: ["LibSQL", "SQLAlchemy"],
-  create: (config, { options }) => libsqlDriverFromConfig(config as LibSQLConfig, options),
+  // SQLAlchemy URLs of MySQL/MariaDB and PostgreSQL go to the SQL layer's server dialects
+  // (clients mysql2 / postgres, injected by the runtime entry points); the rest to libSQL.
+  create: (config, { options }) => sqlalchemyDriverFromConfig(config as LibSQLConfig, options),
 });

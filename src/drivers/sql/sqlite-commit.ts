@@ -1,7 +1,8 @@
 /**
- * SQL for commits. Each write's condition is checked inside the statement that makes it (or a
- * guard statement in the same transaction), never by a separate read: a failed condition makes
- * the statement fail, which aborts the batch, so nothing is written.
+ * SQLite's commits (libSQL, and D1's batches). Each write's condition is checked inside the
+ * statement that makes it (or a guard statement in the same transaction), never by a separate
+ * read: a failed condition makes the statement fail, which aborts the batch, so nothing is
+ * written.
  *
  * The failing guard reports which write failed and the version it found through its error
  * message: it evaluates json_extract with a deliberately invalid path that spells
@@ -10,34 +11,16 @@
  *
  * @module
  */
-import type { InStatement, InValue } from "@libsql/client/web";
 import type { DriverRecord, Expect, Write } from "../../driver.ts";
-import { searchText } from "../../query.ts";
-import type { JsonValue } from "../../types.ts";
+import type { SqlStatement, SqlValue } from "./client.ts";
+import { searchColumn } from "./commit.ts";
 import type { Tables } from "./schema.ts";
-
-const CONFLICT = /objstore-conflict:(\d+):(\d+|-)/;
-
-/**
- * The write index and found version a failed guard reported, if `error` is one.
- *
- * @example
- * ```ts
- * parseConflict(new Error("bad JSON path: 'objstore-conflict:2:7'")); // { index: 2, current: "7" }
- * ```
- */
-export function parseConflict(error: unknown): { index: number; current: string | undefined } | undefined {
-  const message = error instanceof Error ? error.message : undefined;
-  const match = message === undefined ? null : CONFLICT.exec(message);
-  if (!match) return undefined;
-  return { index: Number(match[1]), current: match[2] === "-" ? undefined : match[2] };
-}
 
 /**
  * A boolean SQL expression that is 1 when `expect` holds for the stored (type, key) and
  * raises the conflict error otherwise; undefined for `{ any: true }` (no condition).
  */
-function guard(t: Tables, expect: Expect, index: number, type: string, key: string, args: InValue[]): string | undefined {
+function guard(t: Tables, expect: Expect, index: number, type: string, key: string, args: SqlValue[]): string | undefined {
   let condition: string;
   if ("any" in expect) return undefined;
   if ("absent" in expect) condition = "v IS NULL";
@@ -49,25 +32,16 @@ function guard(t: Tables, expect: Expect, index: number, type: string, key: stri
     ` FROM (SELECT (SELECT version FROM ${t.objects} WHERE type = ? AND key = ?) AS v))`;
 }
 
-/**
- * The search column: NULL when the text is pure ASCII (SQLite's lower() then matches
- * `searchText` exactly), else `searchText(key, value)`.
- */
-function searchColumn(key: string, json: string, value: JsonValue): string | null {
-  // deno-lint-ignore no-control-regex
-  return /^[\x00-\x7f]*$/.test(key) && /^[\x00-\x7f]*$/.test(json) ? null : searchText(key, value);
-}
-
 type Put = Extract<Write, { op: "put" }>;
 
 /** Puts per multi-row statement (10 parameters each, under SQLite's oldest limit of 999). */
-const PUTS_PER_STATEMENT = 64;
+export const PUTS_PER_STATEMENT = 64;
 
 const UPSERT = `ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
   created = excluded.created, updated = excluded.updated, search = excluded.search`;
 
 /** The columns of one put: its row, its condition (kind, version) and its index in the commit. */
-function putRow(write: Put, index: number): InValue[] {
+function putRow(write: Put, index: number): SqlValue[] {
   const { record, expect } = write;
   const json = JSON.stringify(record.value);
   const kind = "version" in expect ? "version" : "absent" in expect ? "absent" : "present" in expect ? "present" : "any";
@@ -80,8 +54,8 @@ function putRow(write: Put, index: number): InValue[] {
  * before the statement (SQLite reads a SELECT from the table it inserts into before inserting),
  * which is right since a commit writes each key once; the first failing row raises.
  */
-function multiPut(t: Tables, puts: { write: Put; index: number }[]): InStatement {
-  const args: InValue[] = [];
+function multiPut(t: Tables, puts: { write: Put; index: number }[]): SqlStatement {
+  const args: SqlValue[] = [];
   for (const { write, index } of puts) args.push(...putRow(write, index));
   const values = puts.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
   return {
@@ -100,10 +74,10 @@ function multiPut(t: Tables, puts: { write: Put; index: number }[]): InStatement
 }
 
 /** One put in one statement (the common single save), its condition inside the INSERT. */
-function singlePut(t: Tables, write: Put, index: number): InStatement {
+function singlePut(t: Tables, write: Put, index: number): SqlStatement {
   const { record } = write;
   const json = JSON.stringify(record.value);
-  const args: InValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, record.value)];
+  const args: SqlValue[] = [write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, record.value)];
   const check = guard(t, write.expect, index, write.type, write.key, args) ?? "1";
   return {
     sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${check} ${UPSERT}`,
@@ -118,15 +92,15 @@ function singlePut(t: Tables, write: Put, index: number): InStatement {
  *
  * @example
  * ```ts
- * await client.batch(commitStatements(tablesFor("app"), writes), "write");
+ * await client.batch(sqliteCommit(tables, writes), "write");
  * ```
  */
-export function commitStatements(t: Tables, writes: readonly Write[]): InStatement[] {
-  const statements: InStatement[] = [];
+export function sqliteCommit(t: Tables, writes: readonly Write[], putsPerStatement: number = PUTS_PER_STATEMENT): SqlStatement[] {
+  const statements: SqlStatement[] = [];
   let puts: { write: Put; index: number }[] = [];
   const flush = () => {
-    for (let i = 0; i < puts.length; i += PUTS_PER_STATEMENT) {
-      const chunk = puts.slice(i, i + PUTS_PER_STATEMENT);
+    for (let i = 0; i < puts.length; i += putsPerStatement) {
+      const chunk = puts.slice(i, i + putsPerStatement);
       statements.push(chunk.length === 1 ? singlePut(t, chunk[0]!.write, chunk[0]!.index) : multiPut(t, chunk));
     }
     puts = [];
@@ -141,13 +115,11 @@ export function commitStatements(t: Tables, writes: readonly Write[]): InStateme
       statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ?`, args: [write.type] });
       return;
     }
-    if (write.op === "delete") {
-      // A DELETE's WHERE is not evaluated when the row is missing, so the guard runs first.
-      const args: InValue[] = [];
-      const check = guard(t, write.expect, index, write.type, write.key, args);
-      if (check !== undefined) statements.push({ sql: `SELECT ${check}`, args });
-      statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ? AND key = ?`, args: [write.type, write.key] });
-    }
+    // A DELETE's WHERE is not evaluated when the row is missing, so the guard runs first.
+    const args: SqlValue[] = [];
+    const check = guard(t, write.expect, index, write.type, write.key, args);
+    if (check !== undefined) statements.push({ sql: `SELECT ${check}`, args });
+    statements.push({ sql: `DELETE FROM ${t.objects} WHERE type = ? AND key = ?`, args: [write.type, write.key] });
   });
   flush();
   return statements;
@@ -159,17 +131,17 @@ export function commitStatements(t: Tables, writes: readonly Write[]): InStateme
  *
  * @example
  * ```ts
- * const created = (await client.execute(replaceStatement(tables, "T", "k", "3", record))).rows[0]?.created;
+ * const [statement] = sqliteReplace(tables, "T", "k", "3", record);
  * ```
  */
-export function replaceStatement(t: Tables, type: string, key: string, version: string, record: Omit<DriverRecord, "created">): InStatement {
+export function sqliteReplace(t: Tables, type: string, key: string, version: string, record: Omit<DriverRecord, "created">): SqlStatement[] {
   const json = JSON.stringify(record.value);
-  const args: InValue[] = [type, key, json, record.version, record.updated, searchColumn(key, json, record.value)];
+  const args: SqlValue[] = [type, key, json, record.version, record.updated, searchColumn(key, json, record.value)];
   const check = guard(t, { version }, 0, type, key, args)!;
-  return {
+  return [{
     sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) SELECT ?, ?, ?, ?, '', ?, ? WHERE ${check}
       ON CONFLICT (type, key) DO UPDATE SET value = excluded.value, version = excluded.version,
       updated = excluded.updated, search = excluded.search RETURNING created`,
     args,
-  };
+  }];
 }

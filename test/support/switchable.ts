@@ -1,0 +1,48 @@
+/**
+ * A driver that can be switched off: while off, every call fails with BACKEND_UNAVAILABLE,
+ * as a Remote driver does when its server is down. Counts the calls that reached it.
+ * @module
+ */
+import type { Driver } from "../../src/driver.ts";
+import { BackendError } from "../../src/errors.ts";
+
+export interface Switchable extends Driver {
+  up: boolean;
+  calls: number;
+}
+
+export function switchable(inner: Driver): Switchable {
+  const down = () => new BackendError("BACKEND_UNAVAILABLE", "Main is switched off");
+  const d: Switchable = {
+    kind: inner.kind,
+    up: true,
+    calls: 0,
+    async get(type, key) {
+      if (!d.up) throw down();
+      d.calls++;
+      return inner.get(type, key);
+    },
+    async page(type, request) {
+      if (!d.up) throw down();
+      d.calls++;
+      return inner.page(type, request);
+    },
+    async *scan(type, terms) {
+      if (!d.up) throw down();
+      d.calls++;
+      yield* inner.scan(type, terms);
+    },
+    async types() {
+      if (!d.up) throw down();
+      d.calls++;
+      return inner.types();
+    },
+    async commit(writes) {
+      if (!d.up) throw down();
+      d.calls++;
+      return inner.commit(writes);
+    },
+    close: () => inner.close(),
+  };
+  return d;
+}
