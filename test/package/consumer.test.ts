@@ -23,7 +23,10 @@ const MB = 1024 * 1024;
 // <= 10,000 B (gzip). The core has grown past them (tenants, DoubleStringIndex, cancellation,
 // the Memory index: 26.8 KB and 10.7 KB measured on 2026-12-02); until it is slimmed these
 // assertions hold the current budget, so a further regression still fails. See BENCHMARKS.md.
-const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 28_500, workerDynamoDB: 40_000, browserMemory: 11_500 };
+// The HTTP API then grew by ~7 KB in a Worker (35.4 KB and 47.5 KB measured on 2026-12-02): a
+// bundle without code splitting inlines /openapi.json's lazily imported document builder and
+// @valibot/to-json-schema (~5 KB), plus scoped tokens, /ready and the route schemas.
+const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 36_000, workerDynamoDB: 48_000, browserMemory: 11_500 };
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const BIN_DIR = dirname(process.execPath);
