@@ -78,6 +78,7 @@ describe("/openapi.json", () => {
       "/api/object": ["delete", "get", "head", "put"],
       "/api/transactions": ["post"],
       "/api/query": ["post"],
+      "/api/changes": ["post"],
     };
     expect(Object.fromEntries(Object.entries(doc.paths).map(([p, ops]) => [p, Object.keys(ops as Json).sort()]))).toEqual(want);
     for (const name of Object.keys(doc.components.schemas)) expect(typeof ajv.getSchema(`api#/components/schemas/${name}`)).toBe("function");
@@ -113,6 +114,11 @@ describe("/openapi.json", () => {
     await exchange("POST", "/api/transactions", { writes: [{ op: "replace", type: "T", key: "r", version: "1", record: { value: 2, version: "2" } }] });
     await exchange("POST", "/api/transactions", { writes: [{ op: "delete", type: "T", key: "r", expect: { version: "1" } }] });
     await exchange("POST", "/api/query", { type: "T", terms: [], sort: [], offset: 0, limit: 10, count: true });
+    const feed = await exchange("POST", "/api/changes", { type: "T" });
+    const { at } = await feed.json() as { at: string };
+    await exchange("POST", "/api/changes", { type: "T", since: at });
+    await exchange("POST", "/api/changes", { type: "T", since: at, versionsOf: [0, 1] });
+    await exchange("POST", "/api/changes", { type: "T", limit: 0 });
     await exchange("DELETE", "/api/objects/T/s");
   });
 

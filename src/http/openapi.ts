@@ -87,6 +87,8 @@ export function openApiDocument(): Json {
     TransactionResult: s.TRANSACTION_RESULT,
     Query: s.QUERY,
     QueryResult: s.QUERY_RESULT,
+    Changes: s.CHANGES,
+    ChangesResult: s.CHANGES_RESULT,
     Error: s.ERROR,
     Health: s.HEALTH,
     Ready: s.READY,
@@ -140,6 +142,14 @@ export function openApiDocument(): Json {
           security: [{ bearer: [] }],
           requestBody: { required: true, ...body("Query") },
           responses: { "200": { description: "Matching records", ...body("QueryResult") }, ...ERRORS },
+        },
+      },
+      "/api/changes": {
+        post: {
+          summary: "What changed in a type since a watermark (the Offline store's change feed)",
+          security: [{ bearer: [] }],
+          requestBody: { required: true, ...body("Changes") },
+          responses: { "200": { description: "Changed records, the next watermark and a digest of the rest", ...body("ChangesResult") }, ...ERRORS },
         },
       },
     },

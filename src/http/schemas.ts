@@ -6,6 +6,7 @@
  * @module
  */
 import * as v from "valibot";
+import { BUCKETS } from "../composites/offline/digest.ts";
 import { MAX_QUERY_TERMS, MAX_SORT_FIELDS } from "../query.ts";
 
 /** A canonical version: "1", "2", ... */
@@ -71,6 +72,16 @@ export const QUERY = v.object({
   count: v.boolean(),
 });
 
+const SINCE = v.pipe(v.string(), v.check((s) => !Number.isNaN(Date.parse(s)), "expected an ISO-8601 time"));
+/** The body of `POST /api/changes` (the Offline store's change feed). */
+export const CHANGES = v.strictObject({
+  type: v.unknown(),
+  since: v.optional(SINCE),
+  after: v.optional(v.unknown()),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+  versionsOf: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(BUCKETS - 1))), v.maxLength(BUCKETS))),
+});
+
 const COUNT_TEXT = v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/, "expected a non-negative integer"));
 
 /** The query parameters of `GET /api/objects/:type`, as text (the route turns counts into numbers). */
@@ -101,6 +112,14 @@ export const PAGE = v.object({
 export const TRANSACTION_RESULT = v.object({ results: v.array(v.nullable(SAVE_RESULT)) });
 /** The answer of `POST /api/query`. */
 export const QUERY_RESULT = v.object({ items: v.array(RECORD), total: v.number() });
+/** The answer of `POST /api/changes`. */
+export const CHANGES_RESULT = v.object({
+  at: STAMP,
+  changed: v.array(RECORD),
+  next: v.optional(v.string()),
+  digest: v.optional(v.array(v.string())),
+  versions: v.optional(v.array(v.tuple([v.string(), VERSION]))),
+});
 /** Every error response. */
 export const ERROR = v.object({
   error: v.object({ code: v.string(), message: v.string(), index: v.optional(v.number()), current: v.optional(v.nullable(v.string())) }),
