@@ -152,10 +152,12 @@ describe("a read-only token cannot change anything", () => {
       tx([{ op: "put", type: "T", key: "k", expect: { any: true }, record: forgedRecord("1") }], { verbatim: true }),
       ["PUT", "/api/transactions", { writes: [] }],
       ["POST", "/api/query", { type: "T", terms: [], sort: [], offset: 0, limit: 10, count: true }],
+      ["POST", "/api/changes", { type: "T" }],
+      ["PUT", "/api/changes", { type: "T" }],
     );
     for (const [method, path, body, headers] of attempts) {
       const r = await call("ro", method, path, body, headers);
-      const allowed = method === "POST" && path === "/api/query";
+      const allowed = method === "POST" && (path === "/api/query" || path === "/api/changes");
       if (allowed) expect(r.status).toBe(200);
       else expect([method, path, JSON.stringify(headers ?? {}), r.status]).toEqual([method, path, JSON.stringify(headers ?? {}), 403]);
     }
@@ -163,12 +165,13 @@ describe("a read-only token cannot change anything", () => {
     expect((await store.page("T")).result).toEqual([before]);
   });
 
-  test("reads work: GET, HEAD, page, types, query", async () => {
+  test("reads work: GET, HEAD, page, types, query, the change feed", async () => {
     await atVersion4();
     expect((await call("ro", "GET", "/api/objects/T/k")).status).toBe(200);
     expect((await call("ro", "HEAD", "/api/object?type=T&key=k")).status).toBe(200);
     expect((await call("ro", "GET", "/api/objects/T")).json.result).toHaveLength(1);
     expect((await call("ro", "GET", "/api/types")).json).toEqual(["T"]);
+    expect((await call("ro", "POST", "/api/changes", { type: "T" })).json.changed).toHaveLength(1);
   });
 });
 

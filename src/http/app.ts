@@ -104,7 +104,7 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
   if (grants.length > 0) {
     app.use("/api/*", tokenAuth(grants));
     app.use("/api/*", async (c, next) => {
-      if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && !READ_POSTS.has(c.req.path)) {
+      if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && !(c.req.method === "POST" && READ_POSTS.has(c.req.path))) {
         throw new HttpError(403, "FORBIDDEN", "This token is read-only (scope read): it cannot change anything");
       }
       await next();
