@@ -11,6 +11,7 @@
 import "../src/drivers/register/d1.ts";
 import { createObjectStoreInstance, type PageParams } from "../mod.ts";
 import type { D1DatabaseLike } from "../src/drivers/d1/driver.ts";
+import { printComparisons } from "./support.ts";
 
 const OBJECTS = Number(process.env.OBJSTORE_BENCH_OBJECTS ?? 5000);
 const ROUND_MS = Number(process.env.OBJSTORE_BENCH_ROUND_MS ?? 150);
@@ -104,32 +105,7 @@ const cases: { name: string; run: Record<Side, () => Promise<unknown>> }[] = [
   },
 ];
 
-async function interleaved(c: (typeof cases)[number]): Promise<Record<Side, number>> {
-  const spent: Record<Side, number> = { objstore: 0, raw: 0 };
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < ROUND_MS) {
-    for (const side of (ops % 2 ? ["raw", "objstore"] : ["objstore", "raw"]) as Side[]) {
-      const t = performance.now();
-      await c.run[side]();
-      spent[side] += performance.now() - t;
-    }
-    ops++;
-  }
-  return { objstore: (ops * 1000) / spent.objstore, raw: (ops * 1000) / spent.raw };
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`${OBJECTS.toLocaleString("en")} objects, Miniflare D1, median of ${ROUNDS} rounds of ${ROUND_MS} ms, calls interleaved one by one\n`);
-console.log("| operation | objstore ops/s | raw D1 binding ops/s | objstore/raw (time per op) |");
-console.log("|---|---:|---:|---:|");
-for (const c of cases) {
-  await interleaved(c);
-  const o: number[] = [], r: number[] = [], ratio: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const x = await interleaved(c);
-    o.push(x.objstore), r.push(x.raw), ratio.push(x.raw / x.objstore);
-  }
-  console.log(`| ${c.name} | ${Math.round(median(o)).toLocaleString("en")} | ${Math.round(median(r)).toLocaleString("en")} | ${median(ratio).toFixed(2)}× |`);
-}
+await printComparisons(cases, [{ side: "raw", label: "raw D1 binding" }], ROUNDS, ROUND_MS);
 await store.close();
 await mf.dispose();

@@ -11,6 +11,7 @@
  * @module
  */
 import { createObjectStoreInstance } from "../adapters/deno.ts";
+import { printComparisons } from "./support.ts";
 
 declare const Deno: {
   openKv(path?: string): Promise<any>;
@@ -101,36 +102,8 @@ const cases: { name: string; run: Record<Side, () => Promise<unknown>> }[] = [
   { name: `cursor page at ${DEPTH.toLocaleString("en")} (100)`, run: { objstore: () => store.page(TYPE, { cursor: deepCursor, pagesize: 100 }), raw: () => rawPage(deepKey) } },
 ];
 
-async function interleaved(c: (typeof cases)[number]): Promise<Record<Side, number>> {
-  const spent: Record<Side, number> = { objstore: 0, raw: 0 };
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < ROUND_MS) {
-    for (const side of (ops % 2 ? ["raw", "objstore"] : ["objstore", "raw"]) as Side[]) {
-      const t = performance.now();
-      await c.run[side]();
-      spent[side] += performance.now() - t;
-    }
-    ops++;
-  }
-  return { objstore: (ops * 1000) / spent.objstore, raw: (ops * 1000) / spent.raw };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`${OBJECTS.toLocaleString("en")} objects, Deno KV file, Deno ${Deno.version.deno}, median of ${ROUNDS} rounds of ${ROUND_MS} ms, calls interleaved one by one\n`);
-console.log("| operation | objstore ops/s | raw Deno.Kv ops/s | objstore/raw (time per op) |");
-console.log("|---|---:|---:|---:|");
-for (const c of cases) {
-  await interleaved(c);
-  const o: number[] = [], r: number[] = [], ratio: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const x = await interleaved(c);
-    o.push(x.objstore);
-    r.push(x.raw);
-    ratio.push(x.raw / x.objstore);
-  }
-  console.log(`| ${c.name} | ${Math.round(median(o)).toLocaleString("en")} | ${Math.round(median(r)).toLocaleString("en")} | ${median(ratio).toFixed(2)}× |`);
-}
+await printComparisons(cases, [{ side: "raw", label: "raw Deno.Kv" }], ROUNDS, ROUND_MS);
 await store.close();
 kv.close();
 Deno.removeSync(dir, { recursive: true });

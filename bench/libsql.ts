@@ -17,6 +17,7 @@ import process from "node:process";
 import { createObjectStoreInstance } from "../adapters/node.ts";
 import type { Write } from "../src/driver.ts";
 import { libsqlDriver } from "../src/drivers/libsql/driver.ts";
+import { printComparisons, runtimeName } from "./support.ts";
 
 const OBJECTS = Number(process.env.OBJSTORE_BENCH_OBJECTS ?? 100_000);
 const DEPTH = Math.floor(OBJECTS * 0.9);
@@ -134,52 +135,12 @@ const cases: { name: string; run: Record<Side, () => Promise<unknown>> }[] = [
   },
 ];
 
-/**
- * Calls objstore and raw alternately, one operation each, timing every call, for `ROUND_MS`:
- * load on a shared machine then hits both sides alike. Returns ops/s of each side.
- */
-async function interleaved(c: (typeof cases)[number]): Promise<Record<Side, number>> {
-  const spent: Record<Side, number> = { objstore: 0, raw: 0 };
-  let ops = 0;
-  const start = performance.now();
-  while (performance.now() - start < ROUND_MS) {
-    for (const side of (ops % 2 ? ["raw", "objstore"] : ["objstore", "raw"]) as Side[]) {
-      const t = performance.now();
-      await c.run[side]();
-      spent[side] += performance.now() - t;
-    }
-    ops++;
-  }
-  return { objstore: (ops * 1000) / spent.objstore, raw: (ops * 1000) / spent.raw };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows: string[] = [];
-const results: Record<string, { objstore: number; raw: number }> = {};
-for (const c of cases) {
-  await interleaved(c); // warm up
-  const samples: Record<Side, number[]> = { objstore: [], raw: [] };
-  const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const r = await interleaved(c);
-    samples.objstore.push(r.objstore);
-    samples.raw.push(r.raw);
-    ratios.push(r.raw / r.objstore);
-  }
-  const o = median(samples.objstore);
-  const r = median(samples.raw);
-  results[c.name] = { objstore: o, raw: r };
-  rows.push(`| ${c.name} | ${Math.round(o).toLocaleString("en")} | ${Math.round(r).toLocaleString("en")} | ${median(ratios).toFixed(2)}× |`);
-}
-
-const runtime = "Bun" in globalThis ? `Bun ${(globalThis as { Bun?: { version: string } }).Bun!.version}` : "Deno" in globalThis ? "Deno" : `Node ${process.version}`;
+const runtime = runtimeName();
 console.log(`${OBJECTS.toLocaleString("en")} objects, file: database (WAL), ${runtime}, median of ${ROUNDS} rounds of ${ROUND_MS} ms, objstore and raw calls interleaved one by one\n`);
-console.log("| operation | objstore ops/s | raw @libsql/client ops/s | objstore/raw (time per op, median of rounds) |");
-console.log("|---|---:|---:|---:|");
-for (const row of rows) console.log(row);
-const first = results[cases[3]!.name]!.objstore;
-const deep = results[cases[5]!.name]!.objstore;
-console.log(`\ndeep cursor page / first page (time per op): ${(first / deep).toFixed(2)}×`);
+const results = await printComparisons(cases, [{ side: "raw", label: "raw @libsql/client" }], ROUNDS, ROUND_MS);
+const first = results[cases[3]!.name]!.objstore!;
+const deep = results[cases[5]!.name]!.objstore!;
+console.log(`\ndeep cursor page / first page (time per op): ${(deep / first).toFixed(2)}×`);
 
 await store.close();
 raw.close();

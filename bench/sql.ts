@@ -3,7 +3,9 @@
  * running the plain statements for the same work on the same table (100,000 objects of one
  * type): get, save (create), save (update at a version), page at offset 0 and at 90,000 (with
  * the exact total), and a cursor page at the same depth. Calls alternate one by one between
- * the two sides. Prints a Markdown table per server: ops/s and objstore/raw (time per op).
+ * the sides. keyv's adapter for the database (`@keyv/mysql`, `@keyv/postgres`, holding the same
+ * values) is the third side where keyv has the operation (get, create). Prints a Markdown table
+ * per server: ops/s and objstore/peer (time per op).
  *
  *   .tools/node_modules/bun/bin/bun.exe bench/sql.ts [mysql|postgres]   # or: node --import tsx bench/sql.ts
  *   OBJSTORE_BENCH_OBJECTS=20000 ... for a quicker run
@@ -16,13 +18,18 @@
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import process from "node:process";
+import Keyv from "keyv";
+import KeyvMysql from "@keyv/mysql";
+import KeyvPostgres from "@keyv/postgres";
 import { createObjectStoreInstance } from "../adapters/node.ts";
 import type { ObjectStore } from "../mod.ts";
+import { measure, runtimeName } from "./support.ts";
 
 const OBJECTS = Number(process.env.OBJSTORE_BENCH_OBJECTS ?? 100_000);
 const DEPTH = Math.floor(OBJECTS * 0.9);
 const ROUND_MS = Number(process.env.OBJSTORE_BENCH_ROUND_MS ?? 200);
 const ROUNDS = Number(process.env.OBJSTORE_BENCH_ROUNDS ?? 9);
+const KEYV_LOAD_BATCH = 200;
 const TYPE = "Bench";
 const key = (i: number) => `item-${String(i).padStart(7, "0")}`;
 const valueOf = (i: number) => ({ i, name: `Name ${i}`, group: i % 100, tags: ["a", "b", String(i % 7)], active: i % 2 === 0 });
@@ -41,7 +48,7 @@ interface Raw {
   keyOut: string;
 }
 
-async function setUp(kind: "mysql" | "postgres"): Promise<{ url: string; raw: Raw; drop: () => Promise<void> }> {
+async function setUp(kind: "mysql" | "postgres"): Promise<{ url: string; raw: Raw; keyv: Keyv; drop: () => Promise<void> }> {
   const db = `objstore_bench_${Date.now().toString(36)}`;
   if (kind === "mysql") {
     const admin = await mysql.createConnection({ host: "127.0.0.1", user: "root" });
@@ -60,7 +67,7 @@ async function setUp(kind: "mysql" | "postgres"): Promise<{ url: string; raw: Ra
       k: "`key`",
       keyOut: "CONVERT(`key` USING utf8mb4) AS `key`",
     };
-    return { url: `mysql+pymysql://root@127.0.0.1:3306/${db}`, raw, drop: async () => void (await admin.query(`DROP DATABASE ${db}`), await admin.end()) };
+    return { url: `mysql+pymysql://root@127.0.0.1:3306/${db}`, raw, keyv: new Keyv({ store: new KeyvMysql({ uri: `mysql://root@127.0.0.1:3306/${db}` }) }), drop: async () => void (await admin.query(`DROP DATABASE ${db}`), await admin.end()) };
   }
   const admin = postgres({ host: "127.0.0.1", username: "postgres", database: "postgres", onnotice: () => {}, max: 1 });
   await admin.unsafe(`CREATE DATABASE ${db}`);
@@ -80,7 +87,7 @@ async function setUp(kind: "mysql" | "postgres"): Promise<{ url: string; raw: Ra
     k: "key",
     keyOut: "key",
   };
-  return { url: `postgresql://postgres@127.0.0.1:5432/${db}`, raw, drop: async () => void (await sql.end({ timeout: 1 }), await admin.unsafe(`DROP DATABASE ${db} WITH (FORCE)`), await admin.end()) };
+  return { url: `postgresql://postgres@127.0.0.1:5432/${db}`, raw, keyv: new Keyv({ store: new KeyvPostgres({ uri: `postgresql://postgres@127.0.0.1:5432/${db}` }) }), drop: async () => void (await sql.end({ timeout: 1 }), await admin.unsafe(`DROP DATABASE ${db} WITH (FORCE)`), await admin.end()) };
 }
 
 async function load(store: ObjectStore): Promise<void> {
@@ -93,26 +100,37 @@ async function load(store: ObjectStore): Promise<void> {
   }
 }
 
+/** The same values into keyv, a batch of concurrent `set`s at a time. */
+async function loadKeyv(keyv: Keyv): Promise<void> {
+  for (let start = 0; start < OBJECTS; start += KEYV_LOAD_BATCH) {
+    const batch: Promise<unknown>[] = [];
+    for (let i = start; i < Math.min(OBJECTS, start + KEYV_LOAD_BATCH); i++) batch.push(keyv.set(key(i), valueOf(i)));
+    await Promise.all(batch);
+  }
+}
+
 let seed = 42;
 const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
-type Side = "objstore" | "raw";
+type Side = "objstore" | "raw" | "keyv";
 
 async function bench(kind: "mysql" | "postgres"): Promise<void> {
-  const { url, raw, drop } = await setUp(kind);
+  const { url, raw, keyv, drop } = await setUp(kind);
   const store = createObjectStoreInstance({ Type: "SQLAlchemy", connectionString: url });
   await load(store);
+  await loadKeyv(keyv);
   const T = kind === "mysql" ? "`objstore_objects`" : `"objstore_objects"`;
   const COLUMNS = `${raw.keyOut}, value, version, created, updated`;
-  const created = { objstore: 0, raw: 0 };
+  const created = { objstore: 0, raw: 0, keyv: 0 };
   const updated = { objstore: { key: key(1), version: 1 }, raw: { key: key(2), version: 1 } };
   const deepCursor = (await store.page(TYPE, { offset: DEPTH - 100, pagesize: 100 })).next!;
   const deepKey = key(DEPTH - 1);
-  const cases: { name: string; run: Record<Side, () => Promise<unknown>> }[] = [
+  const cases: { name: string; run: Partial<Record<Side, () => Promise<unknown>>> }[] = [
     {
       name: "get",
       run: {
         objstore: () => store.get(TYPE, key(random(OBJECTS))),
         raw: async () => (await raw.query(`SELECT ${COLUMNS} FROM ${T} WHERE type = ? AND ${raw.k} = ?`, [TYPE, key(random(OBJECTS))])).rows.map(toObject)[0],
+        keyv: () => keyv.get(key(random(OBJECTS))),
       },
     },
     {
@@ -124,6 +142,7 @@ async function bench(kind: "mysql" | "postgres"): Promise<void> {
           await raw.query(`INSERT INTO ${T} (type, ${raw.k}, value, version, created, updated, search) VALUES (?, ?, ?, '1', ?, ?, NULL)`,
             [TYPE, `new-r-${created.raw++}`, JSON.stringify(valueOf(created.raw)), now, now]);
         },
+        keyv: () => keyv.set(`new-k-${created.keyv++}`, valueOf(created.keyv)),
       },
     },
     {
@@ -151,7 +170,7 @@ async function bench(kind: "mysql" | "postgres"): Promise<void> {
             [`SELECT ${COLUMNS} FROM ${T} WHERE type = ? ORDER BY ${T}.${raw.k} LIMIT 100 OFFSET ${offset}`, [TYPE]]);
           return { total: Number(count[0]!.n), result: rows.map(toObject) };
         },
-      } as Record<Side, () => Promise<unknown>>,
+      },
     })),
     {
       name: `cursor page at ${DEPTH.toLocaleString("en")} (100)`,
@@ -162,38 +181,21 @@ async function bench(kind: "mysql" | "postgres"): Promise<void> {
     },
   ];
 
-  const interleaved = async (c: (typeof cases)[number]): Promise<Record<Side, number>> => {
-    const spent: Record<Side, number> = { objstore: 0, raw: 0 };
-    let ops = 0;
-    const start = performance.now();
-    while (performance.now() - start < ROUND_MS) {
-      for (const side of (ops % 2 ? ["raw", "objstore"] : ["objstore", "raw"]) as Side[]) {
-        const t = performance.now();
-        await c.run[side]();
-        spent[side] += performance.now() - t;
-      }
-      ops++;
-    }
-    return { objstore: (ops * 1000) / spent.objstore, raw: (ops * 1000) / spent.raw };
-  };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ops = (ms: number | undefined) => (ms === undefined ? "n/a" : Math.round(1000 / ms).toLocaleString("en"));
+  const ratio = (ours: number, peer: number | undefined) => (peer === undefined ? "n/a" : `${(ours / peer).toFixed(2)}×`);
   const lines: string[] = [];
   for (const c of cases) {
-    await interleaved(c);
-    const o: number[] = [], r: number[] = [], ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const x = await interleaved(c);
-      o.push(x.objstore), r.push(x.raw), ratios.push(x.raw / x.objstore);
-    }
-    lines.push(`| ${c.name} | ${Math.round(median(o)).toLocaleString("en")} | ${Math.round(median(r)).toLocaleString("en")} | ${median(ratios).toFixed(2)}× |`);
+    const t = await measure(c.run as Record<string, () => Promise<unknown>>, ROUNDS, 1, ROUND_MS);
+    lines.push(`| ${c.name} | ${ops(t.objstore)} | ${ops(t.raw)} | ${ratio(t.objstore!, t.raw)} | ${ops(t.keyv)} | ${ratio(t.objstore!, t.keyv)} |`);
   }
-  const runtime = "Bun" in globalThis ? `Bun ${(globalThis as { Bun?: { version: string } }).Bun!.version}` : "Deno" in globalThis ? "Deno" : `Node ${process.version}`;
   const client = kind === "mysql" ? "mysql2" : "postgres.js";
-  console.log(`\n${kind === "mysql" ? "MariaDB" : "PostgreSQL"}: ${OBJECTS.toLocaleString("en")} objects, ${runtime}, median of ${ROUNDS} rounds of ${ROUND_MS} ms, interleaved\n`);
-  console.log(`| operation | objstore ops/s | raw ${client} ops/s | objstore/raw (time per op) |`);
-  console.log("|---|---:|---:|---:|");
+  const adapter = kind === "mysql" ? "@keyv/mysql" : "@keyv/postgres";
+  console.log(`\n${kind === "mysql" ? "MariaDB" : "PostgreSQL"}: ${OBJECTS.toLocaleString("en")} objects, ${runtimeName()}, median of ${ROUNDS} rounds of ${ROUND_MS} ms, interleaved\n`);
+  console.log(`| operation | objstore ops/s | raw ${client} ops/s | objstore/raw (time per op) | keyv ${adapter} ops/s | objstore/keyv |`);
+  console.log("|---|---:|---:|---:|---:|---:|");
   for (const line of lines) console.log(line);
   await store.close();
+  await keyv.disconnect();
   await raw.end();
   await drop();
 }

@@ -74,3 +74,36 @@ export function formatMs(ms: number): string {
 export function formatOps(ms: number): string {
   return Math.round(1000 / ms).toLocaleString("en");
 }
+
+/** One figure: the same operation on objstore and on each peer (a side missing: not offered). */
+export interface Comparison {
+  name: string;
+  run: { objstore: () => unknown } & Record<string, () => unknown>;
+}
+
+/**
+ * Measures each comparison and prints a Markdown table: objstore's ops/s, then per peer its
+ * ops/s and objstore's time per op over the peer's. Returns the times per op (ms) by side.
+ *
+ * @example
+ * ```ts
+ * await printComparisons(cases, [{ side: "raw", label: "raw @libsql/client" }], ROUNDS, ROUND_MS);
+ * ```
+ */
+export async function printComparisons(
+  cases: Comparison[],
+  peers: { side: string; label: string }[],
+  rounds = ROUNDS,
+  ms = ROUND_MS,
+): Promise<Record<string, Record<string, number>>> {
+  const results: Record<string, Record<string, number>> = {};
+  const cell = (t: number | undefined) => (t === undefined ? "n/a" : formatOps(t));
+  console.log(`| operation | objstore ops/s | ${peers.map((p) => `${p.label} ops/s | objstore/${p.side} (time per op)`).join(" | ")} |`);
+  console.log(`|---|---:|${peers.map(() => "---:|---:|").join("")}`);
+  for (const c of cases) {
+    const t = (results[c.name] = await measure(c.run, rounds, 1, ms));
+    const perPeer = peers.map((p) => `${cell(t[p.side])} | ${t[p.side] === undefined ? "n/a" : `${(t.objstore! / t[p.side]!).toFixed(2)}×`}`);
+    console.log(`| ${c.name} | ${cell(t.objstore)} | ${perPeer.join(" | ")} |`);
+  }
+  return results;
+}

@@ -6,6 +6,7 @@
 //   npm test                              everything
 //   npm test -- --only=bun,node           some runtimes
 //   npm test -- --no-typecheck            skip tsc
+//   npm test -- --jobs=1                  one runtime at a time (default 2 side by side)
 //   npm test -- test/memory.test.ts       some files (paths, folders, or parts of a path)
 //
 // Test files import from "bun:test". Under Deno that specifier is mapped, by a generated
@@ -24,19 +25,28 @@ const TEST_TIMEOUT_MS = 60_000;
 /** A runtime still running after this long is killed and reported as crashed. */
 const RUNTIME_LIMIT_MS = Number(process.env.OBJSTORE_TEST_RUNTIME_LIMIT_MINUTES ?? 30) * 60_000;
 const isWindows = process.platform === "win32";
+/**
+ * Runtimes run side by side, this many at a time (`--jobs=N`, or OBJSTORE_TEST_JOBS): most of a
+ * suite's time is spent waiting on servers, sockets and timers, so two runtimes at once take
+ * little longer than one. Their lines are then prefixed with the runtime's name.
+ */
+const DEFAULT_JOBS = Number(process.env.OBJSTORE_TEST_JOBS ?? 2);
 
 function usage() {
-  return "usage: node scripts/test.mjs [--only=bun,deno,node] [--no-typecheck] [file|folder|path-part ...]";
+  return "usage: node scripts/test.mjs [--only=bun,deno,node] [--jobs=N] [--no-typecheck] [file|folder|path-part ...]";
 }
 
 function parseArgs(argv) {
-  const options = { runtimes: RUNTIMES, typecheck: true, filters: [] };
+  const options = { runtimes: RUNTIMES, typecheck: true, filters: [], jobs: DEFAULT_JOBS };
   for (const arg of argv) {
     if (arg.startsWith("--only=")) {
       const wanted = arg.slice("--only=".length).split(",").map((s) => s.trim()).filter(Boolean);
       const unknown = wanted.filter((r) => !RUNTIMES.includes(r));
       if (unknown.length > 0 || wanted.length === 0) throw new Error(`unknown runtime in ${arg}; ${usage()}`);
       options.runtimes = RUNTIMES.filter((r) => wanted.includes(r));
+    } else if (arg.startsWith("--jobs=")) {
+      options.jobs = Number(arg.slice("--jobs=".length));
+      if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new Error(`--jobs wants a whole number of at least 1; ${usage()}`);
     } else if (arg === "--no-typecheck") {
       options.typecheck = false;
     } else if (arg === "--help" || arg === "-h") {
@@ -84,7 +94,7 @@ function testFiles(filters) {
 
 const ANSI = /\u001b\[[0-9;?]*[ -\/]*[@-~]/g;
 
-let active; // the running child, for signal forwarding
+const active = new Set(); // the running children, for signal forwarding
 
 function killTree(child, signal) {
   try {
@@ -97,13 +107,29 @@ function killTree(child, signal) {
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    if (active) killTree(active, signal);
+    for (const child of active) killTree(child, signal);
     process.exit(130);
   });
 }
 
+/**
+ * Writes a child's output through; with a `prefix` (runtimes running side by side) each line
+ * gets it, so interleaved lines still say whose they are.
+ */
+function passThrough(stream, prefix) {
+  if (!prefix) return (chunk) => stream.write(chunk);
+  let partial = "";
+  const write = (chunk) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop();
+    for (const line of lines) stream.write(`${prefix}${line}\n`);
+  };
+  write.flush = () => partial && stream.write(`${prefix}${partial}\n`);
+  return write;
+}
+
 /** Runs a command, streaming its output through, and returns its exit code and output. */
-function run(command, args, { env = process.env, limitMs = RUNTIME_LIMIT_MS } = {}) {
+function run(command, args, { env = process.env, limitMs = RUNTIME_LIMIT_MS, prefix } = {}) {
   return new Promise((resolvePromise) => {
     const started = Date.now();
     let output = "";
@@ -115,23 +141,27 @@ function run(command, args, { env = process.env, limitMs = RUNTIME_LIMIT_MS } = 
       // Own process group, so a hung runtime can be killed with everything it started.
       detached: !isWindows,
     });
-    active = child;
+    active.add(child);
+    const out = passThrough(process.stdout, prefix);
+    const err = passThrough(process.stderr, prefix);
     const timer = setTimeout(() => {
       timedOut = true;
       process.stderr.write(`\n[test] ${command} still running after ${limitMs / 60_000} min: killing it\n`);
       killTree(child, "SIGKILL");
     }, limitMs);
     child.stdout.on("data", (chunk) => {
-      process.stdout.write(chunk);
+      out(chunk);
       output += chunk.toString("utf8");
     });
     child.stderr.on("data", (chunk) => {
-      process.stderr.write(chunk);
+      err(chunk);
       output += chunk.toString("utf8");
     });
     const finish = (code, error) => {
       clearTimeout(timer);
-      active = undefined;
+      active.delete(child);
+      out.flush?.();
+      err.flush?.();
       resolvePromise({ code, output: output.replace(ANSI, "").replace(/\r/g, ""), error, timedOut, seconds: (Date.now() - started) / 1000 });
     };
     child.on("error", (error) => finish(null, error));
@@ -241,9 +271,9 @@ function commandFor(runtime, tools, files) {
 }
 
 /** Runs `files` under `runtime`; returns the counts and what went wrong besides failed tests. */
-async function runFiles(runtime, tools, files) {
+async function runFiles(runtime, tools, files, prefix) {
   const { command, args, env, parse } = commandFor(runtime, tools, files);
-  const result = await run(command, args, { env: env ?? colorEnv() });
+  const result = await run(command, args, { env: env ?? colorEnv(), prefix });
   const counts = parse(result.output);
   const problems = [];
   if (result.error) problems.push(`could not start: ${result.error.message}`);
@@ -255,9 +285,9 @@ async function runFiles(runtime, tools, files) {
   return { counts: counts ?? { passed: 0, failed: 0, skipped: 0 }, problems, crashed: counts === undefined && !result.timedOut, seconds: result.seconds };
 }
 
-async function runRuntime(runtime, tools, files) {
+async function runRuntime(runtime, tools, files, prefix) {
   console.log(`\n━━━ ${runtime}: ${files.length} test file${files.length === 1 ? "" : "s"} ━━━`);
-  const all = await runFiles(runtime, tools, files);
+  const all = await runFiles(runtime, tools, files, prefix);
   if (!(runtime === "deno" && all.crashed && files.length > 1)) return { runtime, ...all };
   // Deno loads every module before running any test, so one file that does not load
   // (a missing module, a syntax error) stops the whole run. Run the files one by one instead,
@@ -265,7 +295,7 @@ async function runRuntime(runtime, tools, files) {
   console.log(`\n[test] deno stopped before running any test; running the ${files.length} files one by one`);
   const total = { runtime, counts: { passed: 0, failed: 0, skipped: 0 }, problems: [], seconds: all.seconds };
   for (const file of files) {
-    const one = await runFiles(runtime, tools, [file]);
+    const one = await runFiles(runtime, tools, [file], prefix);
     for (const key of ["passed", "failed", "skipped"]) total.counts[key] += one.counts[key];
     total.problems.push(...one.problems.map((problem) => `${file}: ${problem}`));
     total.seconds += one.seconds;
@@ -292,8 +322,16 @@ async function main() {
   const files = testFiles(options.filters);
   if (files.length === 0) throw new Error(`no test files match ${options.filters.join(" ") || "test/**/*.test.ts"}`);
 
-  const results = [];
-  for (const runtime of options.runtimes) results.push(await runRuntime(runtime, tools, files));
+  const jobs = Math.min(options.jobs, options.runtimes.length);
+  const queue = [...options.runtimes];
+  const byRuntime = new Map();
+  const worker = async () => {
+    for (let runtime = queue.shift(); runtime !== undefined; runtime = queue.shift()) {
+      byRuntime.set(runtime, await runRuntime(runtime, tools, files, jobs > 1 ? `[${runtime}] ` : undefined));
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
+  const results = options.runtimes.map((runtime) => byRuntime.get(runtime));
 
   let passed = 0;
   let failed = 0;

@@ -135,6 +135,11 @@ export interface CachePolicy {
   cullToSize?: number;
   /** Milliseconds an entry stays valid after it was cached (> 0). */
   timeout?: number;
+  /**
+   * Milliseconds after it was cached (> `timeout`) during which an expired entry is still served
+   * by a `get` that finds `Main` unreachable (`BACKEND_UNAVAILABLE`). @default 0 (never)
+   */
+  staleIfError?: number;
 }
 
 /** A read-through cache in front of `Main`. */

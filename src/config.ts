@@ -173,6 +173,7 @@ const Policy = v.pipe(
     maxCacheSize: v.optional(integer(2, "must be at least 2")),
     cullToSize: v.optional(integer(0, "must be at least 0")),
     timeout: v.optional(integer(1, "must be more than 0 (milliseconds)")),
+    staleIfError: v.optional(integer(1, "must be more than 0 (milliseconds)")),
   }),
   v.forward(v.check((p) => !p.cache || p.maxCacheSize !== undefined, "is required when cache is true"), ["maxCacheSize"]),
   v.forward(v.check((p) => !p.cache || p.cullToSize !== undefined, "is required when cache is true"), ["cullToSize"]),
@@ -180,6 +181,10 @@ const Policy = v.pipe(
   v.forward(
     v.check((p) => p.cullToSize === undefined || p.maxCacheSize === undefined || p.cullToSize < p.maxCacheSize, "must be less than maxCacheSize"),
     ["cullToSize"],
+  ),
+  v.forward(
+    v.check((p) => p.staleIfError === undefined || p.timeout === undefined || p.staleIfError > p.timeout, "must be more than timeout"),
+    ["staleIfError"],
   ),
 );
 

@@ -8,6 +8,8 @@ import type { CacheStats } from "../src/composites/cache-index.ts";
 import type { Driver } from "../src/driver.ts";
 import { memoryDriver } from "../src/drivers/memory.ts";
 import { createStore } from "../src/store.ts";
+import { expectError } from "./conformance/mod.ts";
+import { switchable } from "./support/switchable.ts";
 
 /** A driver that counts Main's reads and can hold them until released. */
 function observed(inner: Driver) {
@@ -259,6 +261,8 @@ describe("Caching store", () => {
       { cache: true, maxCacheSize: 1, cullToSize: 0, timeout: 10 },
       { cache: true, maxCacheSize: 10, cullToSize: 10, timeout: 10 },
       { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 0 },
+      { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 10, staleIfError: 10 },
+      { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 10, staleIfError: 0 },
     ];
     for (const policy of bad) {
       expect(() => createObjectStoreInstance({ Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: policy } as never)).toThrow(ConfigError);
@@ -266,5 +270,70 @@ describe("Caching store", () => {
     }
     const ok = createObjectStoreInstance({ Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: { cache: false }, ObjectTypeOverride: { T: { cache: false } } } as never);
     expect(ok.kind).toBe("Caching");
+  });
+});
+
+describe("Caching store: staleIfError", () => {
+  function down(staleIfError?: number) {
+    let t = 0;
+    const inner = memoryDriver();
+    const main = switchable(inner);
+    const driver = cachingDriver({ main, cache: memoryDriver(), defaultPolicy: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1000, ...(staleIfError ? { staleIfError } : {}) }, monotonicNow: () => t });
+    return { store: createStore(driver), driver, main, direct: createStore(inner), advance: (ms: number) => (t += ms) };
+  }
+
+  test("an expired entry is served while Main is unreachable, up to staleIfError ms after it was cached", async () => {
+    const { store, driver, main, advance } = down(5000);
+    await store.save("T", "a", { n: 1 });
+    advance(1500); // expired
+    main.up = false;
+    expect(await store.get("T", "a")).toMatchObject({ value: { n: 1 }, version: "1" });
+    advance(3000); // 4500 ms old
+    expect((await store.get("T", "a"))?.value).toEqual({ n: 1 });
+    expect(driver.stats()).toMatchObject({ hits: 0, misses: 2, expirations: 1 });
+    advance(500); // 5000 ms old: too old
+    await expectError(store.get("T", "a"), Error, "BACKEND_UNAVAILABLE");
+    // A key never cached has nothing to serve.
+    await expectError(store.get("T", "b"), Error, "BACKEND_UNAVAILABLE");
+  });
+
+  test("Main's answer wins once it is reachable again, and is cached anew", async () => {
+    const { store, main, direct, advance } = down(5000);
+    await store.save("T", "a", 1);
+    await direct.save("T", "a", 2, "1"); // behind the cache
+    advance(1500);
+    main.up = false;
+    expect((await store.get("T", "a"))?.value).toBe(1);
+    main.up = true;
+    expect((await store.get("T", "a"))?.value).toBe(2);
+    main.up = false;
+    expect((await store.get("T", "a"))?.value).toBe(2); // a fresh hit now
+  });
+
+  test("without staleIfError (the default) an expired entry is never served", async () => {
+    const { store, main, advance } = down();
+    await store.save("T", "a", 1);
+    advance(1500);
+    main.up = false;
+    await expectError(store.get("T", "a"), Error, "BACKEND_UNAVAILABLE");
+  });
+
+  test("a removal through the store is not undone by staleIfError", async () => {
+    const { store, main, advance } = down(5000);
+    await store.save("T", "a", 1);
+    await store.remove("T", "a");
+    advance(1500);
+    main.up = false;
+    await expectError(store.get("T", "a"), Error, "BACKEND_UNAVAILABLE");
+  });
+
+  test("the config takes staleIfError in a policy (more than timeout)", async () => {
+    const store = createObjectStoreInstance({
+      Type: "Caching", Main: { Type: "Memory" },
+      DefaultPolicy: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1000 },
+      TablePolicyOverride: { T: { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1000, staleIfError: 60_000 } },
+    });
+    expect(store.kind).toBe("Caching");
+    await store.close();
   });
 });

@@ -121,6 +121,29 @@ if (!("Bun" in globalThis)) {
       for (const key of ["a0", "b4"]) expect((await rig.server.get("Note", key))?.version).toBe("1");
       expect(await other.evaluate(() => notes.status())).toMatchObject({ pending: 0 });
       expect(rig.pageErrors).toEqual([]);
+      await other.close();
+    }, 60_000);
+
+    test("notes written while the server is down do not each send a request to it", async () => {
+      await rig.stopApi();
+      let tried = 0;
+      const count = (request: { url(): string }) => void (request.url().startsWith(rig.api) && tried++);
+      page.on("request", count);
+      await page.evaluate(async () => {
+        for (let i = 0; i < 60; i++) await notes.create(`queued ${i}`, `q${String(i).padStart(2, "0")}`);
+      });
+      page.off("request", count);
+      expect(await page.evaluate(() => notes.status())).toMatchObject({ online: false, pending: 60 });
+      // The first write finds the server down; the others are queued without asking it (each
+      // used to start a replay that tried the server again). The page's 15 s sync timer may
+      // add an attempt.
+      expect(tried).toBeLessThanOrEqual(3);
+      rig.startApi();
+      rig.resetTraffic();
+      await page.evaluate(() => notes.sync());
+      expect(rig.traffic.commits).toBe(60);
+      expect(await page.evaluate(() => notes.status())).toMatchObject({ online: true, pending: 0 });
+      expect(Object.keys(await onServer()).filter((k) => /^q\d\d$/.test(k))).toHaveLength(60);
     }, 60_000);
   });
 }

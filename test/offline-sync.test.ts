@@ -42,6 +42,11 @@ async function all(store: { scan(type: string): AsyncIterable<{ key: string; val
   return out;
 }
 
+/** Lets background work on Memory drivers (promise chains, no timers) run to its end. */
+async function settle() {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 describe("Offline outbox and replay", () => {
   test("writes made while Main is down are kept, survive a restart, and replay exactly once", async () => {
     const r = rig();
@@ -80,6 +85,33 @@ describe("Offline outbox and replay", () => {
     expect(await all(r.server, "Note")).toEqual(await all(two, "Note"));
     expect(r.main.calls - calls).toBeLessThan(10);
     await two.close();
+  });
+
+  test("writes queued while Main is known down do not each try Main again (no replay per write)", async () => {
+    const r = rig();
+    const store = r.open();
+    await store.sync();
+    // The store's start began a sync of its own too: let it end (Memory answers at once).
+    await settle();
+    r.main.up = false;
+    const before = r.main.attempts;
+    const n = 200;
+    for (let i = 0; i < n; i++) await store.save("Note", `q${String(i).padStart(3, "0")}`, { i });
+    // Let any background sync the writes started run to its end.
+    await settle();
+    expect(store.status()).toMatchObject({ online: false, pending: n });
+    // The first write finds Main down; the other 199 queue without asking it (each used to start
+    // a replay that read the whole outbox and tried Main: n requests, O(n²) work).
+    expect(r.main.attempts - before).toBe(1);
+
+    r.main.up = true;
+    const commits = r.main.attempts;
+    await store.sync();
+    expect(store.status()).toMatchObject({ online: true, pending: 0 });
+    expect(Object.keys(await all(r.server, "Note"))).toHaveLength(n);
+    // One commit per entry, plus the pull's few reads.
+    expect(r.main.attempts - commits).toBeLessThan(n + 10);
+    await store.close();
   });
 
   test("a transaction is one outbox entry, replayed as one transaction", async () => {

@@ -10,6 +10,8 @@
 export interface IndexEntry {
   seq: number;
   at: number;
+  /** Seen past its timeout (counted once in `expirations`), kept for `staleIfError`. */
+  expired?: boolean;
 }
 
 /** Counters of one type. */

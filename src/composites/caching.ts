@@ -3,12 +3,14 @@
  * Memory by default). The cache is filled by reads and by commits, always after `Main` has
  * committed; an in-process index decides what is valid (LRU order, age on the monotonic
  * clock, a sequence number per entry), so entries written by another process or an earlier
- * run of this one are never served.
+ * run of this one are never served. A policy's `staleIfError` keeps an expired entry for a `get`
+ * that finds Main unreachable.
  *
  * @module
  */
 import type { CachePolicy } from "../config-types.ts";
 import type { Driver, DriverRecord, Write } from "../driver.ts";
+import { ObjectStoreError } from "../errors.ts";
 import type { JsonValue, ObjectStore } from "../types.ts";
 import { untilAborted } from "../signal.ts";
 import { cloneJson } from "../validate.ts";
@@ -164,8 +166,11 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       if (!started) await start();
       const { entries, stats } = index.of(type);
       const entry = entries.get(key);
+      /** An expired entry kept for `staleIfError`: served only if Main cannot be reached. */
+      let stale: IndexEntry | undefined;
       if (entry) {
-        if (now() - entry.at < policy.timeout) {
+        const age = now() - entry.at;
+        if (age < policy.timeout) {
           const cached = await cache.get(type, key, options);
           const wrapped = cached?.value as unknown as Wrapped | undefined;
           if (cached && wrapped?.s === entry.seq && wrapped.i === instance && entries.get(key) === entry) {
@@ -175,14 +180,26 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
             return { ...cached, value: wrapped.v };
           }
         } else {
-          entries.delete(key);
-          stats.expirations++;
+          if (!entry.expired) stats.expirations++;
+          entry.expired = true;
+          if (age < policy.staleIfError) stale = entry;
+          else entries.delete(key);
         }
       }
       stats.misses++;
-      // The read of Main is shared by concurrent misses, so one caller's signal only stops its own wait.
-      const record = await untilAborted(readThrough(type, key, policy), options?.signal);
-      return record && { ...record, value: cloneJson(record.value) };
+      try {
+        // The read of Main is shared by concurrent misses, so one caller's signal only stops its own wait.
+        const record = await untilAborted(readThrough(type, key, policy), options?.signal);
+        return record && { ...record, value: cloneJson(record.value) };
+      } catch (e) {
+        if (!stale || !(e instanceof ObjectStoreError && e.code === "BACKEND_UNAVAILABLE")) throw e;
+        // Main is unreachable: the expired entry, if it is still this one and young enough.
+        if (entries.get(key) !== stale || now() - stale.at >= policy.staleIfError) throw e;
+        const cached = await cache.get(type, key).catch(() => undefined);
+        const wrapped = cached?.value as unknown as Wrapped | undefined;
+        if (!cached || wrapped?.s !== stale.seq || wrapped.i !== instance || entries.get(key) !== stale) throw e;
+        return { ...cached, value: wrapped.v };
+      }
     },
 
     page: (type, request, options) => main.page(type, request, options),

@@ -6,6 +6,8 @@
  * test file gets a fresh database with a random name, dropped after its tests.
  *
  * Without a server the tests say why and skip; under `CI=true` they fail instead.
+ * `OBJSTORE_TEST_PRIVATE_SQL=1` ignores a running server and starts a private one (to check
+ * that path on a machine that has both).
  *
  * @example
  * ```ts
@@ -87,7 +89,7 @@ async function startPrivate(kind: SqlServerKind): Promise<{ port: number; stop: 
     const init = spawnSync(install, ["--no-defaults", `--datadir=${dir}/data`, "--auth-root-authentication-method=normal", ...(asRoot ? ["--user=root"] : [])], { encoding: "utf8" });
     if (init.status !== 0) return `mariadb-install-db failed: ${init.stderr}`;
     child = spawn(server, ["--no-defaults", `--datadir=${dir}/data`, `--port=${port}`, "--bind-address=127.0.0.1", `--socket=${dir}/sock`,
-      "--skip-grant-tables", ...(asRoot ? ["--user=root"] : [])], { stdio: "ignore" });
+      ...(asRoot ? ["--user=root"] : [])], { stdio: "ignore" });
   } else {
     const bins = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").map((v) => `/usr/lib/postgresql/${v}/bin`) : [];
     const initdb = which(["initdb", ...bins.map((b) => `${b}/initdb`)]);
@@ -142,7 +144,8 @@ async function serverAdmin(kind: SqlServerKind, port: number, statement: string)
 export async function useSqlServer(kind: SqlServerKind): Promise<SqlServer> {
   let port = DEFAULT_PORT[kind];
   let stop: (() => void) | undefined;
-  if (!(await reachable(kind, port))) {
+  const privateOnly = process.env.OBJSTORE_TEST_PRIVATE_SQL === "1";
+  if (privateOnly || !(await reachable(kind, port))) {
     const started = await startPrivate(kind);
     if (typeof started === "string") {
       const reason = `${NAME[kind]} unavailable: ${started}`;

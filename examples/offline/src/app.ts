@@ -91,8 +91,10 @@ async function draw(): Promise<void> {
   $("status").dataset.pending = String(s.pending);
   const list = $("notes");
   try {
-    const items = await notes.list();
-    list.replaceChildren(...items.map((n) => noteItem(n)));
+    // The first 100 (by key); a page reads only those from IndexedDB, whatever the total.
+    const page = await store.page<Note>("Note", { pagesize: 100 });
+    list.replaceChildren(...page.result.map((o) => noteItem({ key: o.key, text: o.value.text, version: o.version })));
+    $("count").textContent = `${page.pagination.total} notes${page.next ? " (showing the first 100)" : ""}`;
     $("error").textContent = "";
   } catch (e) {
     $("error").textContent = `Cannot list notes yet: ${(e as Error).message}`;

@@ -186,9 +186,11 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     const offlineable = mine.length === writes.length && writes.every((w) => synced.has(w.type));
     const copies = mine.map(copyWrite);
     if (status.pending > 0 && offlineable) {
-      // Earlier offline writes first: queue behind them and replay now.
+      // Earlier offline writes first: queue behind them, and replay now unless Main is known
+      // to be down (the timer, the online event or Main answering again start the replay).
       await queue(copies, extra);
-      return background();
+      if (status.online) background();
+      return;
     }
     let queued = false;
     await replica.run(async () => {

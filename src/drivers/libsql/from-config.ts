@@ -51,7 +51,11 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
   }
   const clientConfig: Config = { url };
   if (config.authToken !== undefined) clientConfig.authToken = config.authToken;
-  if (local) clientConfig.timeout = BUSY_TIMEOUT_MS;
+  // The original layout commits in an interactive transaction that holds the write lock across
+  // awaits. A native busy wait blocks the whole thread, so a second transaction in this process
+  // would wait out the timeout while the holder cannot run: there it fails at once instead and
+  // the driver's retry loop waits without blocking.
+  if (local && config.layout !== "original") clientConfig.timeout = BUSY_TIMEOUT_MS;
   if (services.fetch !== undefined) clientConfig.fetch = services.fetch;
   const options: LibsqlDriverOptions = {
     client: create !== undefined

@@ -14,6 +14,7 @@ import { parseConflict } from "./commit.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { getStatement, pageStatements, scanStatement, typesStatement } from "./read.ts";
 import { ensureSchema, type Tables, tablesFor } from "./schema.ts";
+import { retryWhileLocked } from "./retry.ts";
 
 /** Options of {@link sqlDriver}. */
 export interface SqlDriverOptions {
@@ -60,18 +61,7 @@ export function sqlDriver(options: SqlDriverOptions): Driver {
     return new BackendError(unavailable ? "BACKEND_UNAVAILABLE" : "BACKEND_ERROR", `${d.name} ${what} failed${code ? ` (${code})` : ""}`, { cause: error });
   };
 
-  /** Runs `fn`, retrying with jittered backoff while the database rolls the step back for a lock. */
-  const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + busyRetryMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!d.errors.retryable(e) || Date.now() >= deadline) throw e;
-        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      }
-    }
-  };
+  const retrying = <T>(fn: () => Promise<T>): Promise<T> => retryWhileLocked(d.errors.retryable, busyRetryMs, fn);
 
   const open = (): Promise<SqlClient> => {
     if (closed) return Promise.reject(new ObjectStoreError("CLOSED", "This store is closed"));

@@ -29,6 +29,7 @@ import { selectPage } from "../../select.ts";
 import type { SqlStatement, SqlValue } from "./client.ts";
 import type { DialectErrors } from "./dialect.ts";
 import type { OriginalSqlConnection, SqlRunner } from "./original-client.ts";
+import { retryWhileLocked } from "./retry.ts";
 
 /** The longest type and key the original's columns hold (characters): VARCHAR(50), VARCHAR(140). */
 export const ORIGINAL_TYPE_LIMIT = 50;
@@ -162,7 +163,9 @@ const sqliteFlavor: Flavor = {
 /** An objstore stamp as the DATETIME column's text (UTC, microseconds). */
 const dateTime = (stamp: string) => `${stamp.slice(0, 10)} ${stamp.slice(11, 23)}000`;
 
-const text = (v: unknown): string => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v));
+// ignoreBOM: a type or key may start with U+FEFF, which a default decoder would drop.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const text = (v: unknown): string => (v instanceof Uint8Array ? decoder.decode(v) : String(v));
 
 /**
  * Creates the driver. No I/O until the first operation, which creates missing tables.
@@ -195,17 +198,7 @@ export function originalSqlDriver(options: OriginalSqlDriverOptions): Driver {
     return new BackendError(unavailable ? "BACKEND_UNAVAILABLE" : "BACKEND_ERROR", `${name} (original layout) ${what} failed${code ? ` (${code})` : ""}`, { cause: error });
   };
 
-  const retrying = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const deadline = Date.now() + busyRetryMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!d.retryable(e) || Date.now() >= deadline) throw e;
-        await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      }
-    }
-  };
+  const retrying = <T>(fn: () => Promise<T>): Promise<T> => retryWhileLocked(d.retryable, busyRetryMs, fn);
 
   const open = (): Promise<OriginalSqlConnection> => {
     if (closed) return Promise.reject(new ObjectStoreError("CLOSED", "This store is closed"));
@@ -319,9 +312,11 @@ export function originalSqlDriver(options: OriginalSqlDriverOptions): Driver {
     };
     if ("absent" in expect) return insert();
     // The original keeps the creation date on update: only the value, version and update date change.
+    // A record at version 1 replacing a stored one is a new incarnation (a remove and a save in one
+    // transaction): its creation date is new.
     const args: SqlValue[] = [json, version, dateTime(record.updated), pythonIso(record.updated)];
     let sql = `UPDATE ${table} SET ${q("objectDICT")} = ?, ${q("objectVersion")} = ?, ${q("lastUpdateDate")} = ?, ${q("lastUpdateDate_iso8601")} = ?`;
-    if ("any" in expect) {
+    if ("any" in expect || version === 1) {
       sql += `, ${q("creationDate")} = ?, ${q("creationDate_iso8601")} = ?`;
       args.push(dateTime(record.created), pythonIso(record.created));
     }
