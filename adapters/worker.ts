@@ -2,7 +2,7 @@
  * objstore as a Cloudflare Worker: the HTTP API (docs/http.md) over the store configured by the
  * `APIAPP_OBJECTSTORECONFIG` binding (JSON text, or a JSON object from `[vars]`). Memory,
  * Remote, DynamoDB and libSQL over HTTP work here (no file system, no native client).
- * `API_TOKEN` turns on the bearer token; `CORS_ORIGINS` (comma-separated) turns on CORS.
+ * `API_TOKEN` turns on the bearer token (`API_TOKENS`: several, with scopes); `CORS_ORIGINS` (comma-separated) turns on CORS.
  * The store and app are made once per isolate (a Memory store lives as long as the isolate).
  * See wrangler.toml.
  *
@@ -35,6 +35,8 @@ export interface WorkerEnv {
   APIAPP_OBJECTSTORECONFIG?: string | Record<string, unknown>;
   /** When set, `/api/*` needs `Authorization: Bearer <token>`. */
   API_TOKEN?: string;
+  /** Scoped tokens, `token:scope` comma-separated (scopes `read`, `write`, `replicate`). */
+  API_TOKENS?: string;
   /** Allowed CORS origins, comma-separated, or `*`. @default CORS off */
   CORS_ORIGINS?: string;
 }
@@ -50,13 +52,13 @@ let served: Served | undefined;
 function appFor(env: WorkerEnv): Served {
   const config = env.APIAPP_OBJECTSTORECONFIG;
   const configText = typeof config === "object" && config !== null ? JSON.stringify(config) : config;
-  const signature = JSON.stringify([configText ?? "", env.API_TOKEN ?? "", env.CORS_ORIGINS ?? ""]);
+  const signature = JSON.stringify([configText ?? "", env.API_TOKEN ?? "", env.API_TOKENS ?? "", env.CORS_ORIGINS ?? ""]);
   if (served?.signature === signature) return served;
   // A D1 config names its binding; the Worker's env holds it (resolved when the store is made).
   const bindings = env as unknown as Record<string, unknown>;
   const store = createObjectStoreFromEnv({ APIAPP_OBJECTSTORECONFIG: configText }, { d1: (name) => bindings[name] as D1DatabaseLike | undefined });
   const cors = env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : undefined;
-  const app = createApp(store, { token: env.API_TOKEN || undefined, cors });
+  const app = createApp(store, { token: env.API_TOKEN || undefined, tokens: env.API_TOKENS || undefined, cors });
   served = { signature, store, fetch: (request) => app.fetch(request) };
   return served;
 }

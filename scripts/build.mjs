@@ -1,12 +1,13 @@
 // `npm run build` (also run by `prepack`, and by the package test, test/package/): the npm
 // package's dist/ from the TypeScript sources.
-//   1. tsc -p tsconfig.build.json: ESM JavaScript, .d.ts and source maps, one file per source
+//   1. tsc -p tsconfig.build.json: ESM JavaScript and .d.ts (no source maps), one file per source
 //      file, so each driver stays its own module (loaded on first use); relative `.ts`
 //      specifiers become `.js` (rewriteRelativeImportExtensions; tsc leaves them in .d.ts, so
 //      the script rewrites those).
-//   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot);
+//   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot), and
+//      dist/vendor/to-json-schema.js (see vendorJsonSchema);
 //   3. dist/bin/objstore.js: the `objstore` command for Node (adapters/cli.ts), bundled by
-//      esbuild with Hono and valibot inside, so `npx @objstore/objstore serve` needs nothing but
+//      esbuild with Hono, @hono/node-server and valibot inside, so `npx @objstore/objstore serve` needs nothing but
 //      Node; optional driver clients (@libsql/client, mysql2, postgres) stay external.
 // JSR publishes the TypeScript sources (deno.json), not dist/.
 //
@@ -44,6 +45,7 @@ export async function build() {
 
   const { build: esbuild } = await import("esbuild");
   await vendorValibot(esbuild);
+  await vendorJsonSchema(esbuild);
   await esbuild({
     entryPoints: { objstore: join(ROOT, "adapters", "cli.ts") },
     outdir: join(DIST, "bin"),
@@ -86,6 +88,34 @@ async function vendorValibot(esbuild) {
     let target = relative(dirname(file), join(DIST, "vendor", "valibot.js")).split(sep).join("/");
     if (!target.startsWith(".")) target = `./${target}`;
     writeFileSync(file, readFileSync(file, "utf8").replaceAll('from "valibot"', `from "${target}"`));
+  }
+}
+
+/**
+ * @valibot/to-json-schema (only /openapi.json loads it, on its first request) goes into
+ * dist/vendor/to-json-schema.js: it imports nothing at run time, and as a dependency it would
+ * install valibot beside it.
+ */
+async function vendorJsonSchema(esbuild) {
+  const files = walk(DIST).filter((f) => f.endsWith(".js") && readFileSync(f, "utf8").includes('from "@valibot/to-json-schema"'));
+  const root = join(ROOT, "node_modules", "@valibot", "to-json-schema");
+  const license = readFileSync(join(root, "LICENSE.md"), "utf8").trim();
+  const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+  await esbuild({
+    stdin: { contents: `export { toJsonSchemaDefs } from "@valibot/to-json-schema";`, resolveDir: ROOT, loader: "js" },
+    outfile: join(DIST, "vendor", "to-json-schema.js"),
+    bundle: true,
+    minify: true,
+    legalComments: "inline",
+    format: "esm",
+    platform: "neutral",
+    banner: { js: `/*!\n * @valibot/to-json-schema ${version}, bundled\n *\n${license.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */` },
+    logLevel: "warning",
+  });
+  for (const file of files) {
+    let target = relative(dirname(file), join(DIST, "vendor", "to-json-schema.js")).split(sep).join("/");
+    if (!target.startsWith(".")) target = `./${target}`;
+    writeFileSync(file, readFileSync(file, "utf8").replaceAll('from "@valibot/to-json-schema"', `from "${target}"`));
   }
 }
 

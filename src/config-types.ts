@@ -107,6 +107,8 @@ export interface RemoteConfig {
   url: string;
   /** Bearer token the server asks for (`API_TOKEN`). Never logged. */
   token?: string;
+  /** Write records verbatim (versions and stamps kept), for a Migrating `To` or a migration job; needs a `replicate`-scope token. @default false */
+  replication?: boolean;
   /**
    * Milliseconds one request may take (answer included); then the call fails with
    * `BACKEND_UNAVAILABLE`. An integer from 1 to 2147483647. @default 30000

@@ -162,6 +162,7 @@ const Remote = v.strictObject({
   Type: v.literal("Remote"),
   url: httpUrl("of an objstore HTTP API"),
   token: v.optional(SECRET()),
+  replication: v.optional(v.boolean("expected true or false")),
   // setTimeout's limit: a longer wait would fire at once.
   timeout: v.optional(v.pipe(integer(1, "must be more than 0 (milliseconds)"), v.maxValue(2_147_483_647, "must be at most 2147483647 (milliseconds)")), 30_000),
 });

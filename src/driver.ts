@@ -111,6 +111,8 @@ export interface Driver {
   types(options?: CallOptions): Promise<string[]>;
   /**
    * Applies every write or none, checking each `expect` inside the backend's atomic step.
+   * A backend that sets stamps itself (Remote: the server's clock) writes the stored `created`
+   * and `updated` back into the put records it was given; the store reports those.
    * Writes come truncates first, then at most one write per (type, key).
    * On a failed condition throws {@link CommitConflict} and writes nothing.
    */
@@ -118,7 +120,8 @@ export interface Driver {
   /**
    * Optional: replaces the object at `version` with `record` in one atomic step, keeping its
    * stored `created`, which it returns. Throws {@link CommitConflict} (index 0, the version
-   * found) and writes nothing when the object is not at `version`. When present, a versioned
+   * found) and writes nothing when the object is not at `version`; may set `record.updated` to
+   * the stamp the backend stored. When present, a versioned
    * `save` outside a transaction uses it instead of a read plus a commit.
    */
   replace?(type: string, key: string, version: string, record: Omit<DriverRecord, "created">): Promise<string>;

@@ -112,6 +112,8 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
           signal?.throwIfAborted();
           const writes = handle.staging.writes();
           if (writes.length > 0) await commitAll(writes, handle.staging);
+          // A driver may store the backend's stamps in the records it committed (Remote: the server's clock).
+          for (const [saved, record] of handle.saved) (saved.created = record.created), (saved.updated = record.updated);
           return result;
         } catch (e) {
           if (!(e instanceof WrongObjectVersionError) || attempt >= retries) throw e;
@@ -131,8 +133,9 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
         // One atomic conditional write that keeps `created`: no read first.
         const updated = ctx.stamp();
         try {
-          const created = await backend.replace(type, key, expected, { key, value: copy, version: next, updated });
-          return { version: next, created, updated };
+          const record = { key, value: copy, version: next, updated };
+          const created = await backend.replace(type, key, expected, record);
+          return { version: next, created, updated: record.updated }; // the driver may set the backend's stamp
         } catch (e) {
           if (!(e instanceof CommitConflict)) throw e;
           throw conflictError(type, key, { version: expected }, e.current, "save");
@@ -143,7 +146,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const stamp = ctx.stamp();
       const record = { key, value: copy, version: "1", created: stamp, updated: stamp };
       await commitOne({ op: "put", type, key, expect: { absent: true }, record }, "create");
-      return { version: "1", created: stamp, updated: stamp };
+      return { version: "1", created: record.created, updated: record.updated }; // the driver may set the backend's stamps
     },
 
     // Not mapped like save: fn saw a read, and losing the race against it is a version conflict.

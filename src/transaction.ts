@@ -29,6 +29,8 @@ export interface StoreContext {
 export interface TransactionHandle {
   readonly tx: Transaction;
   readonly staging: Staging;
+  /** Each save's result with the record it staged, to take the backend's stamps after commit. */
+  readonly saved: [SaveResult, DriverRecord][];
   end(): void;
 }
 
@@ -38,6 +40,7 @@ export interface TransactionHandle {
  */
 export function openTransaction(ctx: StoreContext, signal?: AbortSignal): TransactionHandle {
   const staging = new Staging();
+  const saved: [SaveResult, DriverRecord][] = [];
   const { driver } = ctx;
   /** The signal of one read: the transaction's, and the call's own when it has one. */
   const signalOf = (own: unknown, what: string) => anySignal([signal, checkSignal(own, what)]);
@@ -97,7 +100,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       ? { key, value, version: nextVersion(current.version)!, created: current.created, updated: now }
       : { key, value, version: "1", created: now, updated: now };
     stage(type, key, seen, record);
-    return { version: record.version, created: record.created, updated: record.updated };
+    const result = { version: record.version, created: record.created, updated: record.updated };
+    saved.push([result, record]);
+    return result;
   };
 
   /** The type's objects as this transaction sees them, in key order. */
@@ -246,7 +251,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     return false;
   }
 
-  return { tx, staging, end: () => void (ended = true) };
+  return { tx, staging, saved, end: () => void (ended = true) };
 }
 
 /** The save/update part of the version matrix (docs/api.md) for a write with a version (or a create). */

@@ -1,7 +1,7 @@
 // The whole conformance suite on a Caching store over a real backend: Main in a libSQL file,
-// the cache in Memory. (A persistent cache store is covered in caching-specific: entries of an
-// earlier run are never served. The whole suite with the cache in a SimpleFileStore passed
-// too, but costs ~10 s per runtime.)
+// the cache in Memory. (A persistent cache store, served again after a restart, is covered in
+// caching-persistent. The whole suite with the cache in a SimpleFileStore passed too, but
+// costs ~10 s per runtime.)
 import { createClient } from "@libsql/client";
 import { afterAll } from "bun:test";
 import { join } from "node:path";

@@ -3,7 +3,10 @@
 // Asserted: never a 500, every error is {"error":{code,message}}, and the protected data
 // (type "Keep") is unchanged: requests without the token may target anything, requests with
 // it target "Keep" only in ways that must fail (stale If-Match, creates of existing objects,
-// transactions whose last write fails).
+// transactions whose last write fails, forged records, verbatim writes without the replicate
+// scope). A read-only token sends writes that would succeed with a read-write one (types "Keep"
+// and "ReadOnly"): none may apply. Forged record-level writes to "Forge" may apply, but only
+// with the server's stamps.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { createObjectStoreInstance, type ObjectStore } from "../mod.ts";
@@ -42,7 +45,53 @@ function junkSegment(r: Rng): string {
   return s;
 }
 
+const SERVER_TIME = "2030-03-03T03:03:03.333Z";
+const FORGED = { created: "2001-01-01T00:00:00.000Z", updated: "2001-01-01T00:00:00.000Z" };
+
+/** A read-only token's writes, each of which a read-write token would get applied. */
+function readOnlyWrite(r: Rng): { method: string; path: string; body?: string; headers?: Record<string, string> } {
+  const key = encodeURIComponent(r.pick(KEEP_KEYS));
+  const fresh = `n${r.int(1000)}`;
+  return r.pick([
+    { method: "PUT", path: `/api/objects/ReadOnly/${fresh}`, body: "1" },
+    { method: "PUT", path: `/api/object?type=ReadOnly&key=${fresh}`, body: "1" },
+    { method: "PUT", path: `/api/objects/Keep/${key}`, body: "1", headers: { "If-Match": "*" } },
+    { method: "PUT", path: `/api/objects/Keep/${key}`, body: "1", headers: { "If-Match": '"1"' } },
+    { method: "DELETE", path: `/api/objects/Keep/${key}` },
+    { method: "DELETE", path: "/api/object?type=Keep&key=.." },
+    { method: "POST", path: "/api/transactions", body: JSON.stringify({ writes: [{ op: "save", type: "ReadOnly", key: fresh, value: 1 }] }) },
+    { method: "POST", path: "/api/transactions", body: JSON.stringify({ writes: [{ op: "truncate", type: "Keep" }] }) },
+    { method: "POST", path: "/api/transactions", body: JSON.stringify({ writes: [{ op: "put", type: "ReadOnly", key: fresh, expect: { absent: true }, record: { value: 1, version: "1" } }] }) },
+    { method: "POST", path: "/api/transactions", body: JSON.stringify({ verbatim: true, writes: [{ op: "put", type: "Keep", key: "a", expect: { any: true }, record: { value: 1, version: "1", ...FORGED } }] }) },
+  ]);
+}
+
+/** A forged record-level write: to "Forge" (may apply, with the server's stamps) or "Keep" (must fail). */
+function forgedWrite(r: Rng): string {
+  const target = r.next() < 0.5 ? "Forge" : "Keep";
+  const key = target === "Keep" ? r.pick(KEEP_KEYS) : `f${r.int(20)}`;
+  const version = r.pick(["1", "2", "5", "9", "0", "01", "99999999999999999"]);
+  const record = { value: { forged: r.int(9) }, version, ...(r.next() < 0.8 ? FORGED : {}), ...(r.next() < 0.2 ? { key: "other", type: "Other" } : {}) };
+  const expect = target === "Keep"
+    ? r.pick([{ any: true }, { present: true }, { version: "9" }, { absent: true }])
+    : r.pick([{ any: true }, { present: true }, { absent: true }, { version: "1" }, { version: "2" }, { version: r.pick(["3", "4"]) }]);
+  const writes = r.next() < 0.2
+    ? [{ op: "replace", type: target, key, version: target === "Keep" ? "9" : r.pick(["1", "2"]), record: { value: 1, version, updated: FORGED.updated } }]
+    : [{ op: "put", type: target, key, expect, record }];
+  return JSON.stringify({ writes, ...(r.next() < 0.2 ? { verbatim: true } : {}) });
+}
+
 function randomRequest(r: Rng, token: string): { request: Request; authed: boolean } {
+  const scoped = r.next();
+  if (scoped < 0.1) {
+    const w = readOnlyWrite(r);
+    const headers = { Authorization: "Bearer fuzz-ro", ...w.headers };
+    return { request: new Request(`http://h${w.path}`, { method: w.method, headers, body: w.body }), authed: true };
+  }
+  if (scoped < 0.2) {
+    const headers = { Authorization: `Bearer ${r.next() < 0.8 ? token : "fuzz-ro"}` };
+    return { request: new Request("http://h/api/transactions", { method: "POST", headers, body: forgedWrite(r) }), authed: true };
+  }
   const authed = r.next() < 0.5;
   const headers = new Headers();
   if (authed) headers.set("Authorization", `Bearer ${token}`);
@@ -103,12 +152,20 @@ async function snapshot(store: ObjectStore) {
   return JSON.stringify((await store.page("Keep", { pagesize: 100 })).result);
 }
 
+/** What only allowed writes leave: nothing of the read-only token, forged records with the server's stamps only. */
+async function onlyAllowedWrites(store: ObjectStore): Promise<void> {
+  expect((await store.page("ReadOnly")).result).toEqual([]);
+  const forged = (await store.page("Forge", { pagesize: 100 })).result;
+  for (const object of forged) expect([object.key, object.created, object.updated]).toEqual([object.key, SERVER_TIME, SERVER_TIME]);
+  expect(await store.types()).not.toContain("Other");
+}
+
 describe("HTTP fuzz", () => {
   test(`3000 random and malformed requests in-process: no 500, JSON errors, protected data unchanged (seed ${SEED})`, async () => {
     const store = createObjectStoreInstance();
     for (const key of KEEP_KEYS) await store.save("Keep", key, { key });
     const before = await snapshot(store);
-    const app = createApp(store, { token: "fuzz-token", cors: ["https://ok.example"] });
+    const app = createApp(store, { token: "fuzz-token", tokens: "fuzz-ro:read", cors: ["https://ok.example"], now: () => new Date(SERVER_TIME) });
     const r = rng(SEED);
     const statuses = new Map<number, number>();
     for (let i = 0; i < 3000; i++) {
@@ -124,8 +181,10 @@ describe("HTTP fuzz", () => {
       } else await res.arrayBuffer();
     }
     expect(await snapshot(store)).toBe(before);
+    await onlyAllowedWrites(store);
+    expect((await store.page("Forge")).result.length).toBeGreaterThan(0);
     // The fuzz reached the interesting answers, not just 401s.
-    for (const status of [200, 201, 204, 400, 401, 404, 405, 409, 412, 413]) expect([status, (statuses.get(status) ?? 0) > 0]).toEqual([status, true]);
+    for (const status of [200, 201, 204, 400, 401, 403, 404, 405, 409, 412, 413]) expect([status, (statuses.get(status) ?? 0) > 0]).toEqual([status, true]);
   });
 
   let server: Awaited<ReturnType<typeof serveHandler>>;

@@ -9,7 +9,7 @@ import { bunListen } from "../adapters/serve/bun.ts";
 import { type Handler, type Listen, type RunningServer, serveWith } from "../adapters/serve/common.ts";
 import { denoListen } from "../adapters/serve/deno.ts";
 import { nodeListen } from "../adapters/serve/node.ts";
-import { createApp } from "../src/http/app.ts";
+import { type AppOptions, createApp } from "../src/http/app.ts";
 
 /** The listener of the runtime running this code. */
 export function runtimeListen(): Listen {
@@ -26,11 +26,12 @@ export function serveHandler(handler: Handler): Promise<RunningServer> {
 /**
  * One live server hosting many isolated stores (Memory unless `makeStore` says otherwise):
  * `/s/<n>/api/...` is store n's API.
- * `url()` hands out the base URL of a fresh store.
+ * `url(options)` hands out the base URL of a fresh store; its `now` is the server's clock (the
+ * server sets the stamps of record-level writes), `app` more createApp options.
  */
 export async function multiStoreServer(
   makeStore: () => ObjectStore = () => createObjectStoreInstance({ Type: "Memory" }),
-): Promise<{ url(): string; close(): Promise<void>; stores: Map<string, ObjectStore> }> {
+): Promise<{ url(options?: { now?: () => Date; app?: AppOptions }): string; close(): Promise<void>; stores: Map<string, ObjectStore> }> {
   const apps = new Map<string, ReturnType<typeof createApp>>();
   const stores = new Map<string, ObjectStore>();
   let next = 0;
@@ -43,11 +44,11 @@ export async function multiStoreServer(
   });
   return {
     stores,
-    url() {
+    url(options = {}) {
       const id = String(++next);
       const store = makeStore();
       stores.set(id, store);
-      apps.set(id, createApp(store));
+      apps.set(id, createApp(store, { now: options.now, ...options.app }));
       return `${server.url}/s/${id}`;
     },
     close: server.close,

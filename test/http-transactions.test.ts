@@ -14,6 +14,16 @@ async function post(body: unknown, path = "/api/transactions") {
   return { status: res.status, json: (await res.json()) as any };
 }
 
+/** A verbatim record-level commit with a replicate-scope token (what a Migrating mirror sends). */
+async function replicate(body: { writes: unknown[] }) {
+  const res = await createApp(store, { tokens: "rep:replicate" }).request("/api/transactions", {
+    method: "POST",
+    headers: { Authorization: "Bearer rep" },
+    body: JSON.stringify({ ...body, verbatim: true }),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
 describe("POST /api/transactions (DESIGN ops)", () => {
   test("saves and removes commit together; results hold each save's version", async () => {
     await store.save("T", "old", 1);
@@ -75,11 +85,11 @@ describe("POST /api/transactions (DESIGN ops)", () => {
 describe("POST /api/transactions (record-level ops of the Remote driver)", () => {
   const record = (version: string, value: unknown = 1) => ({ value, version, created: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:01.000Z" });
 
-  test("put keeps the version and stamps given; conditions are checked atomically", async () => {
-    const ok = await post({ writes: [{ op: "put", type: "T", key: "k", expect: { absent: true }, record: record("5", { a: 1 }) }] });
+  test("verbatim put keeps the version and stamps given; conditions are checked atomically", async () => {
+    const ok = await replicate({ writes: [{ op: "put", type: "T", key: "k", expect: { absent: true }, record: record("5", { a: 1 }) }] });
     expect(ok.status).toBe(200);
     expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: { a: 1 }, version: "5", created: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:01.000Z" });
-    const conflict = await post({
+    const conflict = await replicate({
       writes: [
         { op: "put", type: "T", key: "other", expect: { absent: true }, record: record("1") },
         { op: "put", type: "T", key: "k", expect: { version: "4" }, record: record("6") },
@@ -90,23 +100,23 @@ describe("POST /api/transactions (record-level ops of the Remote driver)", () =>
     expect(await store.get("T", "other")).toBeUndefined();
     const absent = await post({ writes: [{ op: "delete", type: "T", key: "nope", expect: { present: true } }] });
     expect(absent.json.error).toMatchObject({ index: 0, current: null });
-    expect((await post({ writes: [{ op: "truncate", type: "T" }, { op: "put", type: "T", key: "n", expect: { absent: true }, record: record("1") }] })).status).toBe(200);
+    expect((await replicate({ writes: [{ op: "truncate", type: "T" }, { op: "put", type: "T", key: "n", expect: { absent: true }, record: record("1") }] })).status).toBe(200);
     expect((await store.page("T")).result.map((o) => o.key)).toEqual(["n"]);
   });
 
-  test("replace: the object at version gets the record and keeps created; 412 with current otherwise; alone only", async () => {
+  test("verbatim replace: the object at version gets the record and keeps created; 412 with current otherwise; alone only", async () => {
     await store.save("T", "k", 1);
     const created = (await store.get("T", "k"))!.created;
     const replace = (version: string, key = "k") => ({ op: "replace", type: "T", key, version, record: { value: 2, version: "2", updated: "2026-01-01T00:00:01.000Z" } });
-    const ok = await post({ writes: [replace("1")] });
+    const ok = await replicate({ writes: [replace("1")] });
     expect(ok.status).toBe(200);
-    expect(ok.json.results).toEqual([{ created }]);
+    expect(ok.json.results).toEqual([{ version: "2", created, updated: "2026-01-01T00:00:01.000Z" }]);
     expect(await store.get("T", "k")).toEqual({ type: "T", key: "k", value: 2, version: "2", created, updated: "2026-01-01T00:00:01.000Z" });
-    const stale = await post({ writes: [replace("1")] });
+    const stale = await replicate({ writes: [replace("1")] });
     expect(stale.status).toBe(412);
     expect(stale.json.error).toMatchObject({ index: 0, current: "2" });
-    expect((await post({ writes: [replace("1", "nope")] })).json.error).toMatchObject({ index: 0, current: null });
-    const mixed = await post({ writes: [replace("2"), { op: "truncate", type: "T" }] });
+    expect((await replicate({ writes: [replace("1", "nope")] })).json.error).toMatchObject({ index: 0, current: null });
+    const mixed = await replicate({ writes: [replace("2"), { op: "truncate", type: "T" }] });
     expect(mixed.status).toBe(400);
     expect((await store.get("T", "k"))?.version).toBe("2");
   });

@@ -20,6 +20,6 @@ afterAll(async () => {
 let n = 0;
 conformance("Offline(Remote→IndexedDB)", (options) =>
   createObjectStoreInstance(
-    { Type: "Offline", Main: { Type: "Remote", url: server.url() }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED_FEW, SyncInterval: 0 },
+    { Type: "Offline", Main: { Type: "Remote", url: server.url({ now: options.now }) }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED_FEW, SyncInterval: 0 },
     { ...options, indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange } },
   ), { differentialOperations: 500, skip: REMOTE_SKIPS });

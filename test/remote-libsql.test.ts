@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 if (onBun) {
-  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });
+  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });
 } else {
   test("Remote over libSQL: a transaction commits client versions atomically; a conflict writes nothing", async () => {
     const remote = createObjectStoreInstance({ Type: "Remote", url: server.url() });

@@ -6,7 +6,8 @@ import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 
 // The whole suite through the Remote driver against a live server on 127.0.0.1, one isolated
-// Memory store per factory call (served under /s/<n> by the same server).
+// Memory store per factory call (served under /s/<n> by the same server). The server sets the
+// stamps of every write, so it runs on the suite's clock.
 let server: Awaited<ReturnType<typeof multiStoreServer>>;
 beforeAll(async () => {
   server = await multiStoreServer();
@@ -16,4 +17,4 @@ afterAll(async () => {
 });
 
 // Every operation is an HTTP round trip: a shorter differential run, with room on a loaded machine.
-conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url() }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });
+conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });

@@ -5,11 +5,26 @@
  */
 import type { Handler, Listen } from "./common.ts";
 
+declare function setImmediate(callback: (value: unknown) => void): unknown;
+
 /** The part of Bun's global this file uses (typed here so Deno and tsc check it without @types/bun). */
 interface BunServe {
   serve(options: { port: number; hostname: string; fetch: Handler; error(error: unknown): Response }): {
     port?: number;
     stop(closeActiveConnections?: boolean): Promise<void> | void;
+  };
+}
+
+/**
+ * Bun closes a connection at once when malformed bytes follow a request on it, even while that
+ * request's response is pending (the client then hears only 400), and it aborts the request's
+ * signal one turn of the event loop later. A request that may write therefore waits that turn
+ * before the app runs, so the app sees the abort and applies nothing (`checkConnected`).
+ */
+function awaitingClose(handler: Handler): Handler {
+  return async (request) => {
+    if (request.method !== "GET" && request.method !== "HEAD") await new Promise((resolve) => setImmediate(resolve));
+    return handler(request);
   };
 }
 
@@ -26,7 +41,7 @@ export const bunListen: Listen = async (handler, { port, hostname }) => {
   const server = bun.serve({
     port,
     hostname,
-    fetch: handler,
+    fetch: awaitingClose(handler),
     error: () => Response.json({ error: { code: "INTERNAL_ERROR", message: "Internal server error" } }, { status: 500 }),
   });
   return { port: server.port ?? port, close: async () => await server.stop(true) };

@@ -1,6 +1,6 @@
 /**
  * What every runtime's `serve()` shares: the app over a store, one log line per request, and
- * the main job's settings from the environment (PORT, HOST, API_TOKEN, CORS_ORIGINS,
+ * the main job's settings from the environment (PORT, HOST, API_TOKEN, API_TOKENS, CORS_ORIGINS,
  * APIAPP_OBJECTSTORECONFIG). The runtime files only bind a listener.
  *
  * @module
@@ -23,8 +23,10 @@ export interface ServeOptions {
   port?: number;
   /** Interface to bind. @default env.HOST ?? "127.0.0.1" */
   hostname?: string;
-  /** Bearer token for `/api/*`. @default env.API_TOKEN */
+  /** One read-write bearer token for `/api/*`. @default env.API_TOKEN */
   token?: string;
+  /** Scoped tokens, `"t1:read,t2:write,t3:replicate"` (see docs/http.md). @default env.API_TOKENS */
+  tokens?: string;
   /** CORS origins. @default env.CORS_ORIGINS split on commas */
   cors?: string | string[];
   /** Largest request body in bytes. @default 1048576 */
@@ -62,8 +64,9 @@ export async function serveWith(binding: RuntimeBinding, options: ServeOptions =
   const hostname = options.hostname ?? (env.HOST || "127.0.0.1");
   const store = options.handler ? options.store : options.store ?? binding.createFromEnv(env);
   const token = options.token ?? (env.API_TOKEN || undefined);
+  const tokens = options.tokens ?? (env.API_TOKENS || undefined);
   const cors = options.cors ?? (env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : undefined);
-  const handler = options.handler ?? (await httpApp()).createApp(store!, { token, cors, bodyLimit: options.bodyLimit }).fetch;
+  const handler = options.handler ?? (await httpApp()).createApp(store!, { token, tokens, cors, bodyLimit: options.bodyLimit }).fetch;
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const listener = await binding.listen(log ? logged(handler, log) : handler, { port, hostname });
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;

@@ -1,27 +1,38 @@
 /**
- * The HTTP listener for Node (`node:http`), converting between Node's messages and the
- * `Request`/`Response` the app takes; bodies stream both ways.
+ * The HTTP listener for Node, through `@hono/node-server` (Hono's Node adapter: streamed bodies
+ * with backpressure, `request.signal` aborted when the client goes away), plus the one thing it
+ * leaves to Node: what happens when bytes that are not HTTP follow a request on a connection.
  *
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import type { Server, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { ObjectStoreError } from "../../src/errors.ts";
 import type { Handler, Listen } from "./common.ts";
 
-const INTERNAL = JSON.stringify({ error: { code: "INTERNAL_ERROR", message: "Internal server error" } });
+async function nodeServer(): Promise<typeof import("@hono/node-server")> {
+  try {
+    return await import("@hono/node-server");
+  } catch (error) {
+    if (!/hono/.test(String((error as Error)?.message))) throw error;
+    throw new ObjectStoreError("UNSUPPORTED", "serve() on Node needs the package @hono/node-server: npm install @hono/node-server", { cause: error });
+  }
+}
 
-/** Listens with `node:http`; `close` stops listening and ends every open connection. */
-export const nodeListen: Listen = (handler, { port, hostname }) =>
-  new Promise((resolve, reject) => {
-    const server = createServer((req, res) => void respond(handler, req, res, base));
-    let base = "";
+/** Listens with `@hono/node-server`; `close` stops listening and ends every open connection. */
+export const nodeListen: Listen = async (handler, { port, hostname }) => {
+  const { createAdaptorServer } = await nodeServer();
+  return new Promise((resolve, reject) => {
+    const server = createAdaptorServer({
+      fetch: (request: Request) => handler(request),
+      hostname,
+    }) as Server;
+    server.on("clientError", answerMalformed);
     server.once("error", reject);
     server.listen(port, hostname, () => {
       const address = server.address();
-      const actual = typeof address === "object" && address ? address.port : port;
-      base = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${actual}`;
       resolve({
-        port: actual,
+        port: typeof address === "object" && address ? address.port : port,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
@@ -30,36 +41,26 @@ export const nodeListen: Listen = (handler, { port, hostname }) =>
       });
     });
   });
+};
 
-async function respond(handler: Handler, req: IncomingMessage, res: ServerResponse, base: string): Promise<void> {
-  let request: Request;
-  try {
-    const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    const url = (req.url ?? "/").startsWith("/") ? base + req.url : base + "/";
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    request = new Request(url, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      // @ts-ignore: duplex is required by Node's fetch for streamed bodies, missing from DOM types
-      duplex: "half",
-    });
-  } catch {
-    res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "BAD_REQUEST", message: "Malformed request" } }));
-    return;
-  }
-  try {
-    const response = await handler(request);
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
-    res.writeHead(response.status, headers);
-    if (response.body && req.method !== "HEAD") {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-    }
-    res.end();
-  } catch {
-    if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" }).end(INTERNAL);
-    else res.destroy();
-  }
+/**
+ * Node's default answer to a parse error is a 400 and an immediate close, which drops the
+ * response of a request still in flight on that connection (its write applied, the client
+ * told only 400). Here the response in flight goes out first, then the 400, then the close.
+ */
+function answerMalformed(error: Error & { code?: string }, socket: Duplex): void {
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  const body = JSON.stringify({ error: { code: "BAD_REQUEST", message: "Malformed HTTP request" } });
+  let replied = false;
+  const reply = () => {
+    if (replied) return;
+    replied = true;
+    if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  };
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once("finish", reply);
+    inFlight.once("close", () => setTimeout(reply, 0));
+  } else reply();
 }

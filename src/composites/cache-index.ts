@@ -6,8 +6,13 @@
  * @module
  */
 
-/** An index entry: the cached record's sequence number and when it was cached. */
+/**
+ * An index entry: which cache record it stands for (the writing instance's id and its sequence
+ * number) and when it was cached, on the monotonic clock.
+ */
 export interface IndexEntry {
+  /** The id of the store instance that wrote the cache record (this one, or an earlier run). */
+  owner: string;
   seq: number;
   at: number;
   /** Seen past its timeout (counted once in `expirations`), kept for `staleIfError`. */
@@ -54,7 +59,7 @@ export interface TypeIndex {
  * @example
  * ```ts
  * const index = cacheIndex();
- * index.of("Person").entries.set("ann", { seq: 1, at: 0 });
+ * index.of("Person").entries.set("ann", { owner: "run-1", seq: 1, at: 0 });
  * ```
  */
 export function cacheIndex(): { of(type: string): TypeIndex; drop(type: string): void; stats(): CacheStats } {

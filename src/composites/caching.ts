@@ -2,9 +2,13 @@
  * The Caching store: a read-through cache in front of `Main`, kept in any driver (`Caching`,
  * Memory by default). The cache is filled by reads and by commits, always after `Main` has
  * committed; an in-process index decides what is valid (LRU order, age on the monotonic
- * clock, a sequence number per entry), so entries written by another process or an earlier
- * run of this one are never served. A policy's `staleIfError` keeps an expired entry for a `get`
- * that finds Main unreachable.
+ * clock, which instance wrote the cache record under which sequence number). Each cache record
+ * carries the wall-clock time it was cached: at start the index is rebuilt from the cache
+ * store, so a persistent one keeps serving its entries for `timeout` after a restart. A write
+ * overwrites or deletes the cache record itself (another instance sharing the store then sees a
+ * record that is not the one it indexed) and, given a `channel`, is announced on a
+ * BroadcastChannel so other instances drop their entry. A policy's `staleIfError` keeps an
+ * expired entry for a `get` that finds Main unreachable.
  *
  * @module
  */
@@ -29,6 +33,13 @@ export interface CachingOptions {
   overrides?: Record<string, CachePolicy>;
   /** Milliseconds for expiry. @default () => performance.now() */
   monotonicNow?: () => number;
+  /** Wall-clock milliseconds stamped on cache records, for their age after a restart. @default () => Date.now() */
+  wallNow?: () => number;
+  /**
+   * A BroadcastChannel name: writes are announced on it and other instances' announcements drop
+   * this one's entries. Used only where the runtime has `BroadcastChannel`. @default none
+   */
+  channel?: string;
 }
 
 /** A Caching driver, with its counters. */
@@ -51,13 +62,27 @@ export interface CachingObjectStore extends ObjectStore {
   stats(): CacheStats;
 }
 
-/** How a record sits in the cache driver: the value wrapped with the entry's sequence number. */
+/** How a record sits in the cache driver: the value wrapped with who cached it and when. */
 interface Wrapped {
-  /** This store instance's id: another instance (process) sharing the cache store never matches. */
+  /** The id of the store instance that cached it. */
   i: string;
+  /** That instance's sequence number for the entry. */
   s: number;
+  /** Wall-clock milliseconds when it was cached. */
+  w: number;
   v: JsonValue;
 }
+
+/** An announcement on the channel: `key` absent means the whole type was truncated. */
+interface Invalidation {
+  type: string;
+  key?: string;
+}
+
+const isWrapped = (w: unknown): w is Wrapped => {
+  const x = w as Wrapped | null;
+  return typeof x === "object" && x !== null && typeof x.i === "string" && typeof x.s === "number" && typeof x.w === "number" && "v" in x;
+};
 
 interface Flight {
   promise: Promise<DriverRecord | undefined>;
@@ -78,19 +103,106 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   const { main, cache } = options;
   const policyOf = cachePolicies(options.defaultPolicy, options.overrides);
   const now = options.monotonicNow ?? (() => performance.now());
+  const wallNow = options.wallNow ?? (() => Date.now());
   const index = cacheIndex();
   const flights = new Map<string, Map<string, Flight>>();
   const background = new Set<Promise<unknown>>();
   let seq = 0;
   const instance = crypto.randomUUID();
-  // Entries left by an earlier run (a persistent cache) have an unknown age: drop them first.
+  let channel: BroadcastChannel | undefined;
+  // Entries left by an earlier run (a persistent cache) are indexed first, by their wall-clock age.
   let ready: Promise<void> | undefined;
   let started = false;
-  const start = () => (ready ??= clearAll(cache).catch(() => {}).then(() => void (started = true)));
+  const start = () =>
+    (ready ??= loadIndex().catch(() => clearAll(cache).catch(() => {})).then(() => {
+      started = true;
+      openChannel();
+    }));
 
-  /** Cache-driver writes run in the background; a failed one only costs a later miss. */
-  const track = (writes: Write[]) => {
+  /** Cache-driver writes; a failed one only costs a later miss. Resolves when done. */
+  const track = (writes: Write[]): Promise<void> => {
     const p = cache.commit(writes).catch(() => {});
+    background.add(p);
+    p.finally(() => background.delete(p));
+    return p;
+  };
+
+  /**
+   * Rebuilds the index from the cache store: records younger than the type's timeout (or its
+   * staleIfError) are entries again, oldest first in LRU order and culled as by a write; the rest
+   * are deleted.
+   */
+  const loadIndex = async () => {
+    const wall = wallNow(), mono = now();
+    const truncates: Write[] = [], deletes: Write[] = [];
+    for (const type of await cache.types()) {
+      const policy = policyOf(type);
+      if (!policy.cache) {
+        truncates.push({ op: "truncate", type });
+        continue;
+      }
+      const keep = Math.max(policy.timeout, policy.staleIfError);
+      const found: { key: string; w: Wrapped }[] = [];
+      for await (const record of cache.scan(type, [])) {
+        const w = record.value as unknown;
+        const age = isWrapped(w) ? wall - w.w : -1;
+        if (age >= 0 && age < keep) found.push({ key: record.key, w: w as Wrapped });
+        else deletes.push({ op: "delete", type, key: record.key, expect: { any: true } });
+      }
+      found.sort((a, b) => a.w.w - b.w.w);
+      const { entries } = index.of(type);
+      if (found.length > policy.maxCacheSize) {
+        for (const { key } of found.splice(0, found.length - policy.cullToSize)) deletes.push({ op: "delete", type, key, expect: { any: true } });
+      }
+      for (const { key, w } of found) entries.set(key, { owner: w.i, seq: w.s, at: mono - (wall - w.w) });
+    }
+    if (truncates.length + deletes.length > 0) await cache.commit([...truncates, ...deletes]);
+  };
+
+  const openChannel = () => {
+    if (!options.channel || typeof BroadcastChannel !== "function") return;
+    channel = new BroadcastChannel(options.channel);
+    // Node keeps the process alive while a channel is open.
+    (channel as { unref?: () => void }).unref?.();
+    channel.onmessage = (event: MessageEvent) => {
+      const m = event.data as Invalidation | null;
+      if (typeof m?.type !== "string" || !policyOf(m.type).cache) return;
+      if (typeof m.key === "string") dropOwn(m.type, m.key);
+      else {
+        for (const flight of flights.get(m.type)?.values() ?? []) flight.stale = true;
+        flights.delete(m.type);
+        index.drop(m.type);
+      }
+    };
+  };
+
+  const announce = (writes: Write[]) => {
+    if (!channel) return;
+    for (const w of writes) {
+      if (!policyOf(w.type).cache) continue;
+      try {
+        channel.postMessage(w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key });
+      } catch { /* a closed channel: nobody to tell */ }
+    }
+  };
+
+  /**
+   * Another instance wrote `key`: drop the entry, and delete the cache record if it is still the
+   * one this instance wrote (it may hold a value read from Main before that write). The writer's
+   * own record, a different version, is left alone.
+   */
+  const dropOwn = (type: string, key: string) => {
+    staleFlight(type, key);
+    const { entries } = index.of(type);
+    const entry = entries.get(key);
+    entries.delete(key);
+    if (entry?.owner !== instance) return;
+    const p = cache.get(type, key).then((cached) => {
+      const w = cached?.value as unknown;
+      if (cached && isWrapped(w) && w.i === instance && w.s === entry.seq) {
+        return cache.commit([{ op: "delete", type, key, expect: { version: cached.version } }]);
+      }
+    }).catch(() => {});
     background.add(p);
     p.finally(() => background.delete(p));
   };
@@ -109,10 +221,10 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
 
   const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy) => {
     const { entries, stats } = index.of(type);
-    const entry: IndexEntry = { seq: ++seq, at: now() };
+    const entry: IndexEntry = { owner: instance, seq: ++seq, at: now() };
     entries.delete(record.key);
     entries.set(record.key, entry);
-    const wrapped: Wrapped = { i: instance, s: entry.seq, v: record.value };
+    const wrapped: Wrapped = { i: instance, s: entry.seq, w: wallNow(), v: record.value };
     const writes: Write[] = [{ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } }];
     if (entries.size > policy.maxCacheSize) {
       for (const key of entries.keys()) {
@@ -122,20 +234,22 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         writes.push({ op: "delete", type, key, expect: { any: true } });
       }
     }
-    track(writes);
+    return track(writes);
   };
 
-  const forget = (type: string, key: string) => {
+  /** Drops an entry and the cache record (which, in a shared cache store, may be another instance's). */
+  const forget = (type: string, key: string): Promise<void> | undefined => {
     if (!policyOf(type).cache) return;
     staleFlight(type, key);
-    if (index.of(type).entries.delete(key)) track([{ op: "delete", type, key, expect: { any: true } }]);
+    index.of(type).entries.delete(key);
+    return track([{ op: "delete", type, key, expect: { any: true } }]);
   };
 
-  const forgetType = (type: string) => {
+  const forgetType = (type: string): Promise<void> => {
     for (const flight of flights.get(type)?.values() ?? []) flight.stale = true;
     flights.delete(type);
     index.drop(type);
-    track([{ op: "truncate", type }]);
+    return track([{ op: "truncate", type }]);
   };
 
   const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> => {
@@ -173,7 +287,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         if (age < policy.timeout) {
           const cached = await cache.get(type, key, options);
           const wrapped = cached?.value as unknown as Wrapped | undefined;
-          if (cached && wrapped?.s === entry.seq && wrapped.i === instance && entries.get(key) === entry) {
+          if (cached && wrapped?.s === entry.seq && wrapped.i === entry.owner && entries.get(key) === entry) {
             entries.delete(key);
             entries.set(key, entry);
             stats.hits++;
@@ -197,7 +311,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         if (entries.get(key) !== stale || now() - stale.at >= policy.staleIfError) throw e;
         const cached = await cache.get(type, key).catch(() => undefined);
         const wrapped = cached?.value as unknown as Wrapped | undefined;
-        if (!cached || wrapped?.s !== stale.seq || wrapped.i !== instance || entries.get(key) !== stale) throw e;
+        if (!cached || wrapped?.s !== stale.seq || wrapped.i !== stale.owner || entries.get(key) !== stale) throw e;
         return { ...cached, value: wrapped.v };
       }
     },
@@ -215,16 +329,21 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       } catch (e) {
         // Nothing (or, after an unknown failure, maybe everything) was written: drop what it touched.
         for (const w of writes) w.op === "truncate" ? forgetType(w.type) : forget(w.type, w.key);
+        announce(writes);
         throw e;
       }
-      writes.forEach((w, i) => {
+      announce(writes);
+      // The cache records are written before the commit returns, so an instance sharing the
+      // cache store reads the writer's record (not the one it indexed) from then on.
+      const done = writes.map((w, i) => {
         if (w.op === "truncate") return forgetType(w.type);
         const policy = policyOf(w.type);
         if (!policy.cache) return;
         if (w.op === "delete") return forget(w.type, w.key);
         staleFlight(w.type, w.key);
-        remember(w.type, copies[i]!, policy);
+        return remember(w.type, copies[i]!, policy);
       });
+      await Promise.all(done);
     },
 
     // Main's one-step versioned replace, when it has one; the cache follows as after a commit.
@@ -238,12 +357,14 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
           try {
             created = await main.replace!(type, key, version, record);
           } catch (e) {
-            forget(type, key);
+            await forget(type, key);
+            announce([{ op: "delete", type, key, expect: { any: true } }]);
             throw e;
           }
+          announce([{ op: "delete", type, key, expect: { any: true } }]);
           if (copy) {
             staleFlight(type, key);
-            remember(type, { ...copy, created }, policy);
+            await remember(type, { ...copy, created }, policy);
           }
           return created;
         },
@@ -251,6 +372,8 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       : {}),
 
     async close() {
+      channel?.close();
+      channel = undefined;
       await Promise.all(background);
       const results = await Promise.allSettled([main.close(), cache.close()]);
       const failed = results.find((r) => r.status === "rejected");

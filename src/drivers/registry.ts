@@ -51,21 +51,14 @@ export interface DriverDefinition {
   storeMethods?(driver: Driver): object;
 }
 
-/** The module that registers each backend, named in the error when it was not imported. */
-export const DRIVER_MODULES: Readonly<Record<string, string>> = {
-  SQLAlchemy: "@objstore/objstore/libsql",
-  LibSQL: "@objstore/objstore/libsql",
-  SimpleFileStore: "@objstore/objstore/file",
-  DynamoDB: "@objstore/objstore/dynamodb",
-  IndexedDB: "@objstore/objstore/indexeddb",
-  DenoKV: "@objstore/objstore/denokv",
-  D1: "@objstore/objstore/d1",
-  Remote: "@objstore/objstore/remote",
-  Migrating: "@objstore/objstore/migrating",
-  Caching: "@objstore/objstore/caching",
-  MultiTenant: "@objstore/objstore/multitenant",
-  Offline: "@objstore/objstore/offline",
-};
+/**
+ * The module that registers each backend, named in the error when it was not imported:
+ * `@objstore/objstore/<the Type in lower case>`, except the two Types another module serves.
+ */
+export const DRIVER_MODULES: Readonly<Record<string, string>> = Object.fromEntries(
+  ["SQLAlchemy", "LibSQL", "SimpleFileStore", "DynamoDB", "IndexedDB", "DenoKV", "D1", "Remote", "Migrating", "Caching", "MultiTenant", "Offline"]
+    .map((type) => [type, `@objstore/objstore/${type === "SQLAlchemy" ? "libsql" : type === "SimpleFileStore" ? "file" : type.toLowerCase()}`]),
+);
 
 const registered = new Map<string, DriverDefinition>();
 let parser: ((config: unknown) => StoreConfig) | undefined;

@@ -3,7 +3,8 @@
  * Under `createStore`, the version rules, staging and cursors run client-side exactly as on any
  * driver; the server does the work of each primitive: `get` and `types` map to the documented routes,
  * `page`/`scan` to the record-level `POST /api/query`, and `commit` to one atomic
- * `POST /api/transactions` of record-level ops that keep the versions and stamps computed here.
+ * `POST /api/transactions` of record-level ops: the write and the version it expects, whose
+ * stamps the server sets from its clock (with `replication`, records are kept verbatim).
  *
  * @module
  */
@@ -24,6 +25,12 @@ export interface RemoteDriverOptions {
   fetch?: typeof fetch;
   /** Records per request while scanning. @default 500 */
   scanBatch?: number;
+  /**
+   * Write records verbatim (versions and stamps as given), as a Migrating mirror or the
+   * migration job needs when this store is `To`. Needs a token of the `replicate` scope;
+   * otherwise the server sets `created`/`updated` from its own clock. @default false
+   */
+  replication?: boolean;
   /**
    * Milliseconds one request may take, answer body included; then the call fails with
    * `BACKEND_UNAVAILABLE` (a timed-out request is not retried). @default 30000
@@ -54,6 +61,7 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
   }
   const secretUrl = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(base);
   const auth: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+  const verbatim = options.replication === true ? { verbatim: true } : {};
 
   /**
    * One request and its whole answer, within `timeout` ms and until `signal` aborts. The body is
@@ -143,18 +151,28 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
     },
 
     async commit(writes: Write[]) {
-      const response = await call("POST", "/api/transactions", { writes: writes.map(toWire) }, 412);
-      if (response.status !== 412) return void (await response.body?.cancel());
-      throw await conflictFrom(response);
+      const response = await call("POST", "/api/transactions", { writes: writes.map(toWire), ...verbatim }, 412);
+      if (response.status === 412) throw await conflictFrom(response);
+      // The server set the stamps: hand them back in the records, which the store reports.
+      const { results } = await response.json() as { results?: ({ created?: unknown; updated?: unknown } | null)[] };
+      writes.forEach((write, i) => {
+        const stored = results?.[i];
+        if (write.op !== "put" || typeof stored?.created !== "string" || typeof stored.updated !== "string") return;
+        write.record.created = stored.created;
+        write.record.updated = stored.updated;
+      });
     },
 
     // A versioned save outside a transaction: one request instead of a read plus a commit.
     async replace(type, key, version, record) {
-      const write: WireWrite = { op: "replace", type, key, version, record: { value: record.value, version: record.version, updated: record.updated } };
-      const response = await call("POST", "/api/transactions", { writes: [write] }, 412);
+      const stamps = options.replication === true ? { updated: record.updated } : {};
+      const write: WireWrite = { op: "replace", type, key, version, record: { value: record.value, version: record.version, ...stamps } };
+      const response = await call("POST", "/api/transactions", { writes: [write], ...verbatim }, 412);
       if (response.status === 412) throw await conflictFrom(response);
-      const body = await response.json() as { results: { created: string }[] };
-      return body.results[0]!.created;
+      const body = await response.json() as { results: { created: string; updated?: unknown }[] };
+      const stored = body.results[0]!;
+      if (typeof stored.updated === "string") record.updated = stored.updated;
+      return stored.created;
     },
 
     async close() {},

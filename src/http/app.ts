@@ -1,43 +1,69 @@
 /**
- * `createApp(store, options)`: the HTTP API (docs/http.md) as a Hono app (web APIs only, so it
- * runs on every runtime and in a Worker).
+ * `createApp(store, options)`: the HTTP API as a Hono app (web APIs only, so it runs on every
+ * runtime and in a Worker). See docs/http.md.
  *
  * @module
  */
-import type { Hono } from "hono";
-// Hono with its PatternRouter: the same routing for our few fixed routes, ~2.5 KB gzip less in a
+// Hono with its PatternRouter: the same routing for our fixed routes, ~2.5 KB gzip less in a
 // Worker bundle than the default SmartRouter (RegExpRouter + TrieRouter).
 import { Hono as TinyHono } from "hono/tiny";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf } from "../store.ts";
 import type { ObjectStore } from "../types.ts";
-import { bearerCheck } from "./auth.ts";
+import { parseTokens, type Scope, type TokenGrant, tokenAuth } from "./auth.ts";
 import { changesRoute } from "./changes.ts";
 import { errorResponse, HttpError } from "./errors.ts";
-import { json, notAllowed, objectResponse } from "./objects.ts";
+import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
+import { readiness } from "./ready.ts";
 import { queryRecords } from "./records.ts";
-import { objectPath, pageParams, parseJson, readBody } from "./request.ts";
+import { checkConnected, objectPath, pageParams, parseJson, readBody } from "./request.ts";
 import { runTransaction } from "./transactions.ts";
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
-  /** When set, every `/api/*` request needs `Authorization: Bearer <token>`. @default undefined */
+  /** One read-write token: when set (or `tokens`), every `/api/*` request needs `Authorization: Bearer <token>`. @default undefined */
   token?: string;
+  /**
+   * Tokens with scopes (`read`, `write`, `replicate`), as a list or in the `API_TOKENS` format
+   * (`"t1:read,t2:write,t3:replicate"`); added to `token`. @default undefined
+   */
+  tokens?: string | TokenGrant[];
   /** Origins allowed by CORS (`"*"` for any); none turns CORS off. @default undefined */
   cors?: string | string[];
   /** Largest request body in bytes; larger is 413. @default 1048576 (1 MB) */
   bodyLimit?: number;
   /** Largest `limit` of a record-level `POST /api/query`. @default 10000 */
   maxQueryLimit?: number;
+  /** The server's clock for the stamps of record-level writes. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** The variables a request carries through the app: the scope of its token. */
+export interface AppEnv {
+  Variables: { scope: Scope };
 }
 
 const OBJECTS = "/api/objects/";
+/** The methods each path takes, for the `Allow` of a 405. */
+const ALLOWED: [RegExp, string][] = [
+  [/^\/(health|ready|openapi\.json|api\/types)$/, "GET, HEAD"],
+  [/^\/api\/objects\/[^/]+$/, "GET, HEAD"],
+  [/^\/api\/objects\/[^/]+\/.+$/, OBJECT_METHODS],
+  [/^\/api\/object$/, OBJECT_METHODS],
+  [/^\/api\/(transactions|query|changes)$/, "POST"],
+];
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** POST routes that only read (a read-only token may call them). */
+const READ_POSTS = new Set(["/api/query", "/api/changes"]);
 
 /**
- * The HTTP API over a store: `/health`, `/api/types`, `/api/objects/:type[/:key]`,
- * `/api/transactions`, plus the record-level `/api/query` and the query-string form
- * `/api/object?type=&key=` (for `.` and `..`, which URLs cannot carry as path segments).
+ * The HTTP API over a store: `/health`, `/ready`, `/openapi.json`, `/api/types`,
+ * `/api/objects/:type[/:key]`, `/api/transactions`, plus the record-level `/api/query`, the
+ * Offline store's change feed `/api/changes` and the
+ * query-string form `/api/object?type=&key=` (for `.` and `..`, which URLs cannot carry as path
+ * segments). Its routes are typed for Hono's `hc` client.
  *
  * @example
  * ```ts
@@ -45,69 +71,106 @@ const OBJECTS = "/api/objects/";
  * const res = await app.request("/api/types", { headers: { Authorization: "Bearer s3cret" } });
  * ```
  */
-export function createApp(store: ObjectStore, options: AppOptions = {}): Hono {
+export function createApp(store: ObjectStore, options: AppOptions = {}) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const maxQueryLimit = options.maxQueryLimit ?? 10_000;
-  const app: Hono = new TinyHono();
+  const now = options.now ?? (() => new Date());
+  const stamp = () => now().toISOString();
+  const grants = tokenGrants(options);
+  const app = new TinyHono<AppEnv>();
 
   app.onError((e, c) => {
+    if (e instanceof HTTPException) return e.getResponse();
     const { status, body } = errorResponse(e);
     if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="objstore"');
+    if (e instanceof HttpError) for (const [name, value] of Object.entries(e.headers)) c.header(name, value);
     return c.json(body, status as 400);
   });
-  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => {
+    // A known path with another method: 405 with Allow (found here, so a hit stays one handler).
+    const allow = ALLOWED.find(([pattern]) => pattern.test(c.req.path))?.[1];
+    if (allow) throw notAllowed(allow);
+    return c.json({ error: { code: "NOT_FOUND", message: `No route ${c.req.method} ${c.req.path}` } }, 404);
+  });
 
   if (options.cors !== undefined) {
     app.use("*", cors({
       origin: options.cors,
       allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match"],
-      exposeHeaders: ["ETag"],
+      exposeHeaders: ["ETag", "Location"],
       maxAge: 600,
     }));
   }
-  if (options.token !== undefined) {
-    if (typeof options.token !== "string" || options.token === "") {
-      throw new InvalidInputError("INVALID_ARGUMENT", "Invalid token: expected a non-empty string");
-    }
-    const check = bearerCheck(options.token);
+  // Without tokens every caller is read-write (`scope` unset); verbatim writes need a replicate token.
+  if (grants.length > 0) {
+    app.use("/api/*", tokenAuth(grants));
     app.use("/api/*", async (c, next) => {
-      await check(c.req.header("authorization"));
+      if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && !(c.req.method === "POST" && READ_POSTS.has(c.req.path))) {
+        throw new HttpError(403, "FORBIDDEN", "This token is read-only (scope read): it cannot change anything");
+      }
       await next();
     });
   }
 
-  app.get("/health", (c) => c.json({ ok: true }));
-  app.get("/api/types", async () => json(200, await store.types()));
+  let openapi: Promise<string> | undefined;
+  const routes = app
+    .get("/health", (c) => c.json({ ok: true as const }))
+    .get("/ready", async () => {
+      const state = await readiness(store);
+      return json(state.ok ? 200 : 503, state);
+    })
+    .get("/openapi.json", async () => {
+      // Built on first request, from a chunk a Worker that never serves it need not load.
+      openapi ??= import("./openapi.ts").then((m) => JSON.stringify(m.openApiDocument()));
+      return new Response(await openapi, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+    })
+    .get("/api/types", async () => json(200, await store.types()))
+    .get("/api/objects/:type", async (c) => {
+      const { type } = objectPath(c.req.url, OBJECTS);
+      return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
+    })
+    .on(["GET", "PUT", "DELETE"], "/api/objects/:type/:key{.+}", (c) => {
+      const { type, key } = objectPath(c.req.url, OBJECTS);
+      return objectResponse(store, c.req.raw, type, key!, bodyLimit);
+    })
+    .on(["GET", "PUT", "DELETE"], "/api/object", (c) => {
+      const search = new URL(c.req.url).searchParams;
+      return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
+    })
+    .post("/api/transactions", async (c) => {
+      const input = parseJson(await readBody(c.req.raw, bodyLimit));
+      checkConnected(c.req.raw);
+      const { status, body } = await runTransaction(store, input, c.get("scope") ?? "write", stamp);
+      return json(status, body);
+    })
+    .post("/api/query", async (c) => {
+      const driver = driverOf(store);
+      if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
+      return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
+    })
+    .post("/api/changes", changesRoute(store, bodyLimit));
 
-  app.all("/api/objects/*", async (c) => {
-    const { type, key } = objectPath(c.req.url, OBJECTS);
-    if (key !== undefined) return objectResponse(store, c.req.raw, type, key, bodyLimit);
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") throw notAllowed("GET, HEAD");
-    return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
-  });
+  return routes;
+}
 
-  app.all("/api/object", async (c) => {
-    const search = new URL(c.req.url).searchParams;
-    return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
-  });
+/** The app type {@link createApp} returns, for `hc<ObjstoreApp>(url)`. */
+export type ObjstoreApp = ReturnType<typeof createApp>;
 
-  app.all("/api/transactions", async (c) => {
-    if (c.req.method !== "POST") throw notAllowed("POST");
-    const { status, body } = await runTransaction(store, parseJson(await readBody(c.req.raw, bodyLimit)));
-    return json(status, body);
-  });
-
-  app.all("/api/query", async (c) => {
-    if (c.req.method !== "POST") throw notAllowed("POST");
-    const driver = driverOf(store);
-    if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
-    return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
-  });
-
-  app.all("/api/changes", changesRoute(store, bodyLimit));
-
-  return app;
+function tokenGrants(options: AppOptions): TokenGrant[] {
+  const grants: TokenGrant[] = [];
+  if (options.token !== undefined) {
+    if (typeof options.token !== "string" || options.token === "") {
+      throw new InvalidInputError("INVALID_ARGUMENT", "Invalid token: expected a non-empty string");
+    }
+    grants.push({ token: options.token, scope: "write" });
+  }
+  if (typeof options.tokens === "string") grants.push(...parseTokens(options.tokens));
+  else if (options.tokens !== undefined) {
+    if (!Array.isArray(options.tokens)) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid tokens: expected a list or an API_TOKENS string");
+    grants.push(...options.tokens);
+  }
+  return grants;
 }
 
 function single(search: URLSearchParams, name: string): string {

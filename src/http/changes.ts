@@ -13,7 +13,7 @@
  */
 import type { Context } from "hono";
 import * as v from "valibot";
-import { BUCKETS, bucketOf, digestBuilder } from "../composites/offline/digest.ts";
+import { bucketOf, digestBuilder } from "../composites/offline/digest.ts";
 import type { ChangesResponse } from "../composites/offline/types.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { compareCodePoints } from "../query.ts";
@@ -22,15 +22,9 @@ import type { ObjectStore } from "../types.ts";
 import { checkKey, checkType } from "../validate.ts";
 import { json, notAllowed } from "./objects.ts";
 import { parseJson, readBody } from "./request.ts";
+import { CHANGES } from "./schemas.ts";
 
-const STAMP = v.pipe(v.string(), v.check((s) => !Number.isNaN(Date.parse(s)), "expected an ISO-8601 time"));
-const BODY = v.strictObject({
-  type: v.unknown(),
-  since: v.optional(STAMP),
-  after: v.optional(v.unknown()),
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
-  versionsOf: v.optional(v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(BUCKETS - 1))), v.maxLength(BUCKETS))),
-});
+const BODY = CHANGES;
 
 /**
  * The handler of `POST /api/changes` over `store` (register it under the `/api/*` auth).

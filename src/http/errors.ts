@@ -33,11 +33,14 @@ export class HttpError extends Error {
   readonly status: number;
   /** The error code (an `ObjectStoreError` code, or an HTTP-level one). */
   readonly code: string;
-  /** Creates an HTTP error with its status, code and message. */
-  constructor(status: number, code: string, message: string) {
+  /** Headers the response carries (`Allow` on a 405, `ETag` on a 412). */
+  readonly headers: Record<string, string>;
+  /** Creates an HTTP error with its status, code, message and extra response headers. */
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.headers = headers;
     this.name = "HttpError";
   }
 }
@@ -106,5 +109,6 @@ export function errorFromResponse(status: number, body: unknown): ObjectStoreErr
     return new InvalidInputError(code as "INVALID_ARGUMENT", message);
   }
   if (status === 401) return new BackendError("BACKEND_ERROR", `Remote: unauthorized (${message})`);
+  if (status === 403) return new BackendError("BACKEND_ERROR", `Remote: forbidden (${message})`);
   return new BackendError("BACKEND_ERROR", `Remote: HTTP ${status} ${code ?? ""} ${message}`.replace(/\s+/g, " ").trim());
 }

@@ -1,28 +1,21 @@
 /**
- * One object over HTTP: `GET`/`PUT`/`DELETE /api/objects/:type/:key` with `ETag`, `If-Match`
- * and `If-None-Match` (docs/http.md).
+ * One object over HTTP: `GET`/`HEAD`/`PUT`/`DELETE /api/objects/:type/:key` with `ETag`,
+ * `If-Match`, `If-None-Match` and `Location` (RFC 9110; see docs/http.md).
  *
  * @module
  */
-import { InvalidInputError, ObjectMissingError } from "../errors.ts";
-import type { JsonValue, ObjectStore, SaveResult, StoredObject } from "../types.ts";
+import { ObjectMissingError } from "../errors.ts";
+import type { JsonValue, ObjectStore, SaveResult, StoredObject, Transaction } from "../types.ts";
 import { HttpError } from "./errors.ts";
-import { entityTags, ifMatchVersion, parseJson, readBody } from "./request.ts";
+import { entityTags, etag, strongMatch, weakMatch, type WriteCondition, writeCondition } from "./etag.ts";
+import { checkConnected, parseJson, readBody } from "./request.ts";
+
+/** The methods of an object route, as its 405 `Allow` header names them. */
+export const OBJECT_METHODS = "GET, HEAD, PUT, DELETE";
 
 /**
- * `"<version>"`, the ETag of a version.
- *
- * @example
- * ```ts
- * etag("3"); // "\"3\""
- * ```
- */
-export function etag(version: string): string {
-  return `"${version}"`;
-}
-
-/**
- * Answers one object request; `bodyLimit` bounds a PUT body.
+ * Answers one object request; `bodyLimit` bounds a PUT body. `canWrite` false answers writes
+ * with 403 (a read-only token).
  *
  * @example
  * ```ts
@@ -35,49 +28,72 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
     case "GET": {
       const object = await store.get(type, key);
       if (!object) throw missing(type, key);
-      const tag = etag(object.version);
-      const noneMatch = entityTags(headers.get("if-none-match") ?? undefined, "If-None-Match");
-      if (noneMatch === "*" || noneMatch?.includes(object.version)) return new Response(null, { status: 304, headers: { ETag: tag } });
-      const match = entityTags(headers.get("if-match") ?? undefined, "If-Match");
-      if (match !== undefined && match !== "*" && !match.includes(object.version)) {
-        throw new HttpError(412, "WRONG_OBJECT_VERSION", `${type}/${key} is at version ${object.version}`);
-      }
+      const tag = etag(object);
+      const match = entityTags(headers.get("if-match"), "If-Match");
+      if (match !== undefined && match !== "*" && !strongMatch(match, object)) throw stale(type, key, tag);
+      const noneMatch = entityTags(headers.get("if-none-match"), "If-None-Match");
+      if (noneMatch === "*" || (noneMatch && weakMatch(noneMatch, object))) return new Response(null, { status: 304, headers: { ETag: tag } });
       return json(200, object, tag);
     }
     case "PUT": {
-      const version = ifMatchVersion(headers.get("if-match") ?? undefined);
-      const noneMatch = entityTags(headers.get("if-none-match") ?? undefined, "If-None-Match");
+      const condition = writeCondition(headers.get("if-match"));
+      const noneMatch = entityTags(headers.get("if-none-match"), "If-None-Match");
       if (noneMatch !== undefined && noneMatch !== "*") {
-        throw new InvalidInputError("INVALID_ARGUMENT", 'Invalid If-None-Match: a PUT takes only "*" (create)');
+        throw new HttpError(400, "INVALID_ARGUMENT", 'Invalid If-None-Match: a PUT takes only "*" (create only)');
       }
-      if (noneMatch === "*" && version !== undefined) {
-        throw new InvalidInputError("INVALID_ARGUMENT", "Invalid conditions: If-Match and If-None-Match together");
+      if (noneMatch === "*" && condition !== undefined) {
+        throw new HttpError(400, "INVALID_ARGUMENT", "Invalid conditions: If-Match and If-None-Match together");
       }
       const value = parseJson(await readBody(request, bodyLimit)) as JsonValue;
-      let result: SaveResult;
-      if (version === undefined) result = await store.save(type, key, value);
-      else if (version === "*") {
-        result = await store.transaction(async (tx) => {
-          const current = await tx.get(type, key);
-          if (!current) throw missing(type, key);
-          return tx.save(type, key, value, current.version);
-        });
-      } else result = await store.save(type, key, value, version);
-      const object: StoredObject = { type, key, value, ...result };
-      return json(version === undefined ? 201 : 200, object, etag(result.version));
+      checkConnected(request);
+      if (condition === undefined) {
+        let result: SaveResult;
+        try {
+          result = await store.save(type, key, value);
+        } catch (e) {
+          // If-None-Match: * is a precondition (412); a plain PUT keeps the create-only rule (409).
+          if (noneMatch === "*" && (e as { code?: string }).code === "OBJECT_EXISTS") {
+            throw new HttpError(412, "OBJECT_EXISTS", `${type}/${key} exists (If-None-Match: *)`);
+          }
+          throw e;
+        }
+        const object: StoredObject = { type, key, value, ...result };
+        // Headers go in at construction: touching `response.headers` later costs Node's fast path.
+        return json(201, object, etag(result), { Location: location(request.url) });
+      }
+      const result = typeof condition === "object" && condition.tag === undefined
+        ? await store.save(type, key, value, condition.version) // bare version: one atomic step
+        : await store.transaction(async (tx) => tx.save(type, key, value, (await current(tx, type, key, condition)).version));
+      return json(200, { type, key, value, ...result } satisfies StoredObject, etag(result));
     }
     case "DELETE": {
-      const version = ifMatchVersion(headers.get("if-match") ?? undefined);
-      await store.remove(type, key, version === undefined || version === "*" ? undefined : { version });
+      const condition = writeCondition(headers.get("if-match"));
+      checkConnected(request);
+      if (condition === undefined || (typeof condition === "object" && condition.tag === undefined)) {
+        await store.remove(type, key, condition === undefined ? undefined : { version: condition.version });
+      } else {
+        await store.transaction(async (tx) => tx.remove(type, key, { version: (await current(tx, type, key, condition)).version }));
+      }
       return new Response(null, { status: 204 });
     }
     default:
-      throw notAllowed("GET, HEAD, PUT, DELETE");
+      throw notAllowed(OBJECT_METHODS);
   }
 }
 
+/** The object a conditional write applies to, read in `tx` and checked against the condition. */
+async function current(tx: Transaction, type: string, key: string, condition: WriteCondition): Promise<StoredObject> {
+  const object = await tx.get(type, key);
+  if (!object) throw missing(type, key);
+  const tag = etag(object);
+  if (condition === "never" || (condition !== "*" && condition.tag !== undefined && `"${condition.tag}"` !== tag)) {
+    throw stale(type, key, tag);
+  }
+  return object;
+}
+
 /**
- * A 405 naming the methods a route takes.
+ * A 405 naming the methods a route takes, in its `Allow` header and its message.
  *
  * @example
  * ```ts
@@ -85,23 +101,34 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
  * ```
  */
 export function notAllowed(allow: string): HttpError {
-  return new HttpError(405, "METHOD_NOT_ALLOWED", `Method not allowed here; use ${allow}`);
+  return new HttpError(405, "METHOD_NOT_ALLOWED", `Method not allowed here; use ${allow}`, { Allow: allow });
 }
 
 function missing(type: string, key: string): ObjectMissingError {
   return new ObjectMissingError(`No object ${type}/${key}`);
 }
 
+function stale(type: string, key: string, tag: string): HttpError {
+  return new HttpError(412, "WRONG_OBJECT_VERSION", `${type}/${key} is now ${tag}`, { ETag: tag });
+}
+
+/** The target of a PUT as a relative reference (path and query), for `Location`. */
+function location(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const end = url.indexOf("#");
+  return start < 0 ? "/" : url.slice(start, end < 0 ? undefined : end);
+}
+
 /**
- * A JSON response, with an ETag when given.
+ * A JSON response, with an ETag and `extra` headers when given.
  *
  * @example
  * ```ts
- * return json(201, object, etag(object.version));
+ * return json(201, object, etag(object));
  * ```
  */
-export function json(status: number, body: unknown, tag?: string): Response {
-  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+export function json(status: number, body: unknown, tag?: string, extra?: Record<string, string>): Response {
+  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", ...extra };
   if (tag) headers.ETag = tag;
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -1,26 +1,33 @@
 /**
  * The record-level extension of the API, which the Remote driver speaks: `put`/`delete`/
  * `truncate` ops in `POST /api/transactions` (a driver commit: each write's condition checked
- * atomically, versions and stamps kept exactly as sent) and `POST /api/query` (a driver page
- * request: terms, sort, keyset `after`, offset, limit, count). Both run on the store's driver
- * ({@link driverOf}), under the same validation as the store's own writes.
+ * atomically) and `POST /api/query` (a driver page request: terms, sort, keyset `after`,
+ * offset, limit, count). Both run on the store's driver ({@link driverOf}), under the same
+ * validation as the store's own writes.
+ *
+ * The server decides versions and stamps: `created` and `updated` are recomputed from its
+ * clock and a version must follow the version rules ({@link settle}). Only a `verbatim`
+ * request (replication scope) stores records exactly as sent.
  *
  * @module
  */
 import * as v from "valibot";
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type Expect, type PageRequest, type Write } from "../driver.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
-import { MAX_QUERY_TERMS, MAX_SORT_FIELDS } from "../query.ts";
 import type { JsonValue } from "../types.ts";
-import { checkKey, checkType, copyValue } from "../validate.ts";
+import { checkKey, checkType, copyValue, nextVersion } from "../validate.ts";
 import type { ErrorBody } from "./errors.ts";
+import { QUERY, RECORD_WRITE, REPLACE } from "./schemas.ts";
 
-/** A write of a driver commit as sent over the wire (`record` has no key: it is the write's). */
+/**
+ * A write of a driver commit as sent over the wire (`record` has no key: it is the write's).
+ * Without `verbatim`, a put's `created`/`updated` are only hints: the server sets them.
+ */
 export type WireWrite =
   | { op: "put"; type: string; key: string; expect: Expect; record: WireRecord }
   | { op: "delete"; type: string; key: string; expect: Expect }
   | { op: "truncate"; type: string }
-  | { op: "replace"; type: string; key: string; version: string; record: Omit<WireRecord, "created"> };
+  | { op: "replace"; type: string; key: string; version: string; record: { value: JsonValue; version: string; updated?: string } };
 
 /** A stored record on the wire. */
 export interface WireRecord {
@@ -34,6 +41,14 @@ export interface WireRecord {
   updated: string;
 }
 
+/** How the server takes record-level writes: verbatim (replication scope) or settled on its clock. */
+export interface RecordPolicy {
+  /** Store records exactly as sent (versions and stamps kept). */
+  verbatim: boolean;
+  /** The server's clock as an ISO-8601 string. */
+  stamp(): string;
+}
+
 /** The body of `POST /api/query`: a driver page request for one type. */
 export interface WireQuery extends Omit<PageRequest, "after"> {
   /** The object type listed. */
@@ -41,37 +56,6 @@ export interface WireQuery extends Omit<PageRequest, "after"> {
   /** Continue after this key (and sort values), as a keyset cursor does. */
   after?: { key: string; values: JsonValue[] };
 }
-
-const EXPECT = v.union([
-  v.object({ absent: v.literal(true) }),
-  v.object({ present: v.literal(true) }),
-  v.object({ version: v.pipe(v.string(), v.minLength(1)) }),
-  v.object({ any: v.literal(true) }),
-]);
-const STAMP = v.pipe(v.string(), v.regex(/^[+-]?\d{4,6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, "expected an ISO-8601 UTC time"));
-const RECORD_WRITE = v.variant("op", [
-  v.object({
-    op: v.literal("put"),
-    type: v.unknown(),
-    key: v.unknown(),
-    expect: EXPECT,
-    record: v.object({
-      value: v.unknown(),
-      version: v.pipe(v.string(), v.regex(/^[1-9][0-9]*$/, "expected a version")),
-      created: STAMP,
-      updated: STAMP,
-    }),
-  }),
-  v.object({ op: v.literal("delete"), type: v.unknown(), key: v.unknown(), expect: EXPECT }),
-  v.object({ op: v.literal("truncate"), type: v.unknown() }),
-]);
-const REPLACE = v.object({
-  op: v.literal("replace"),
-  type: v.unknown(),
-  key: v.unknown(),
-  version: v.pipe(v.string(), v.minLength(1)),
-  record: v.object({ value: v.unknown(), version: v.pipe(v.string(), v.regex(/^[1-9][0-9]*$/, "expected a version")), updated: STAMP }),
-});
 
 /**
  * True when a write is one of the record-level ops.
@@ -89,21 +73,27 @@ export function isRecordOp(write: unknown): boolean {
 /**
  * Runs a lone `replace` op: the object at `version` gets `record`, keeping its `created`, in one
  * atomic step (the driver's `replace`, else a read plus a commit conditioned on that version).
- * Answers `{"results":[{"created"}]}`, or 412 with `index` 0 and `current` like a commit.
+ * Unless verbatim, the new version must be the next one and `updated` is the server's clock.
+ * Answers `{"results":[{"version","created","updated"}]}`, or 412 with `index` 0 and `current`.
  *
  * @example
  * ```ts
- * await replaceRecord(driver, { op: "replace", type: "T", key: "k", version: "1", record: { value: 2, version: "2", updated: "2026-01-01T00:00:00.000Z" } });
+ * await replaceRecord(driver, { op: "replace", type: "T", key: "k", version: "1", record: { value: 2, version: "2" } }, policy);
  * ```
  */
-export async function replaceRecord(driver: Driver, input: unknown): Promise<{ status: number; body: unknown }> {
+export async function replaceRecord(driver: Driver, input: unknown, policy: RecordPolicy): Promise<{ status: number; body: unknown }> {
   const parsed = v.safeParse(REPLACE, input);
   if (!parsed.success) throw bad(0, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
   const w = parsed.output;
   let record: Omit<DriverRecord, "created">;
   try {
     checkType(w.type), checkKey(w.key);
-    record = { key: w.key, value: copyValue(w.record.value), version: w.record.version, updated: w.record.updated };
+    if (!policy.verbatim && w.record.version !== nextVersion(w.version)) {
+      throw new InvalidInputError("INVALID_ARGUMENT", `record.version: a save at version ${w.version} gives version ${nextVersion(w.version) ?? "(none)"}`);
+    }
+    const updated = policy.verbatim ? w.record.updated : policy.stamp();
+    if (updated === undefined) throw new InvalidInputError("INVALID_ARGUMENT", "record.updated: a verbatim write needs its stamps");
+    record = { key: w.key, value: copyValue(w.record.value), version: w.record.version, updated };
   } catch (e) {
     throw e instanceof ObjectStoreError ? withIndex(e, 0) : e;
   }
@@ -116,7 +106,7 @@ export async function replaceRecord(driver: Driver, input: unknown): Promise<{ s
       created = current.created;
       await driver.commit([{ op: "put", type: w.type, key: w.key, expect: { version: w.version }, record: { ...record, created } }]);
     }
-    return { status: 200, body: { results: [{ created }] } };
+    return { status: 200, body: { results: [{ version: record.version, created, updated: record.updated }] } };
   } catch (e) {
     if (!(e instanceof CommitConflict)) throw e;
     return { status: 412, body: conflictBody(e) };
@@ -130,16 +120,17 @@ function conflictBody(e: CommitConflict): ErrorBody {
 /**
  * Validates and commits record-level writes in one driver commit. A failed condition is 412
  * `WRONG_OBJECT_VERSION` with the write's `index` and the `current` version found (null: absent).
+ * Answers the stored `{version, created, updated}` of each put (null for other writes).
  *
  * @example
  * ```ts
- * await commitRecords(driverOf(store)!, [{ op: "truncate", type: "T" }]); // { status: 200, ... }
+ * await commitRecords(driverOf(store)!, [{ op: "truncate", type: "T" }], policy); // { status: 200, ... }
  * ```
  */
-export async function commitRecords(driver: Driver, input: unknown[]): Promise<{ status: number; body: unknown }> {
+export async function commitRecords(driver: Driver, input: unknown[], policy: RecordPolicy): Promise<{ status: number; body: unknown }> {
   const writes: Write[] = [];
+  const puts: { index: number; write: Extract<Write, { op: "put" }> }[] = [];
   const seen = new Set<string>();
-  let puts = false;
   input.forEach((raw, index) => {
     const parsed = v.safeParse(RECORD_WRITE, raw);
     if (!parsed.success) throw bad(index, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
@@ -147,43 +138,61 @@ export async function commitRecords(driver: Driver, input: unknown[]): Promise<{
     try {
       checkType(w.type);
       if (w.op === "truncate") {
-        if (puts) throw new InvalidInputError("INVALID_ARGUMENT", "truncates must come before every other write");
+        if (seen.size > 0) throw new InvalidInputError("INVALID_ARGUMENT", "truncates must come before every other write");
         writes.push({ op: "truncate", type: w.type });
         return;
       }
-      puts = true;
       checkKey(w.key);
       const id = JSON.stringify([w.type, w.key]);
       if (seen.has(id)) throw new InvalidInputError("INVALID_ARGUMENT", "at most one write per type and key");
       seen.add(id);
-      if (w.op === "delete") writes.push({ op: "delete", type: w.type, key: w.key, expect: w.expect });
-      else {
-        const record = { key: w.key, ...w.record, value: copyValue(w.record.value) };
-        writes.push({ op: "put", type: w.type, key: w.key, expect: w.expect, record });
+      if (w.op === "delete") return void writes.push({ op: "delete", type: w.type, key: w.key, expect: w.expect });
+      const { created, updated } = w.record;
+      if (policy.verbatim && (created === undefined || updated === undefined)) {
+        throw new InvalidInputError("INVALID_ARGUMENT", "record: a verbatim write needs created and updated");
       }
+      if (!policy.verbatim && !("absent" in w.expect) && !("version" in w.expect)) {
+        throw new InvalidInputError("INVALID_ARGUMENT", 'expect: a put takes {"absent":true} or {"version":"<v>"} (other conditions need a replication token)');
+      }
+      const record = { key: w.key, value: copyValue(w.record.value), version: w.record.version, created: created ?? "", updated: updated ?? "" };
+      const write = { op: "put" as const, type: w.type, key: w.key, expect: w.expect, record };
+      writes.push(write);
+      puts.push({ index: writes.length - 1, write });
     } catch (e) {
       throw e instanceof ObjectStoreError ? withIndex(e, index) : e;
     }
   });
   try {
+    if (!policy.verbatim) await settle(driver, puts, policy.stamp());
     await driver.commit(writes);
   } catch (e) {
     if (!(e instanceof CommitConflict)) throw e;
     return { status: 412, body: conflictBody(e) };
   }
-  return { status: 200, body: { results: writes.map(() => null) } };
+  return {
+    status: 200,
+    body: { results: writes.map((w) => w.op === "put" ? { version: w.record.version, created: w.record.created, updated: w.record.updated } : null) },
+  };
 }
 
-const POSITION_VALUES = v.array(v.unknown());
-const QUERY = v.object({
-  type: v.unknown(),
-  terms: v.pipe(v.array(v.string()), v.maxLength(MAX_QUERY_TERMS)),
-  sort: v.pipe(v.array(v.object({ field: v.pipe(v.string(), v.minLength(1)), desc: v.boolean() })), v.maxLength(MAX_SORT_FIELDS)),
-  offset: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-  limit: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-  after: v.optional(v.object({ key: v.string(), values: POSITION_VALUES })),
-  count: v.boolean(),
-});
+/**
+ * The server's stamps for ordinary puts (the trust rule of docs/http.md): `updated` is `now`; a
+ * put on an absent object starts an incarnation (`created` = `now`); a put at version v past v
+ * continues the stored incarnation (keeps its `created`, whatever the client sent); one at v or
+ * below is the object removed and created again in one client transaction (a new `created`, as
+ * two separate requests would give). The stored version is checked here and again in the
+ * commit's atomic step; a mismatch is a {@link CommitConflict}.
+ */
+async function settle(driver: Driver, puts: { index: number; write: Extract<Write, { op: "put" }> }[], now: string): Promise<void> {
+  await Promise.all(puts.map(async ({ index, write }) => {
+    const record = write.record;
+    record.updated = now;
+    if (!("version" in write.expect)) return void (record.created = now);
+    const current = await driver.get(write.type, write.key);
+    if (current?.version !== write.expect.version) throw new CommitConflict(index, current?.version);
+    record.created = later(record.version, current.version) ? current.created : now;
+  }));
+}
 
 /**
  * Runs a `POST /api/query` body on the driver; `limit` is capped at `maxLimit`.
@@ -220,4 +229,9 @@ function bad(index: number, message: string): ObjectStoreError {
 function withIndex(e: ObjectStoreError, index: number): ObjectStoreError {
   if (!(e instanceof InvalidInputError)) return e;
   return new InvalidInputError(e.code as "INVALID_ARGUMENT", `writes[${index}]: ${e.message}`);
+}
+
+/** Whether canonical version `a` comes after `b` (compared as integers of any length). */
+function later(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }

@@ -1,6 +1,6 @@
 /**
  * Reading requests: object paths (percent-decoded by hand, so an encoded `/` stays inside its
- * key), listing parameters (valibot), entity tags and bodies under a size limit.
+ * key), listing parameters (valibot) and bodies under a size limit.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";
+import { PAGE_QUERY } from "./schemas.ts";
 
 /**
  * The raw (still percent-encoded) path of a request URL.
@@ -57,15 +58,6 @@ function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", wh
   }
 }
 
-const COUNT = v.pipe(v.string(), v.regex(/^[0-9]{1,15}$/, "expected a non-negative integer"), v.transform(Number));
-const PAGE_QUERY = v.object({
-  offset: v.optional(COUNT),
-  pagesize: v.optional(COUNT),
-  query: v.optional(v.string()),
-  sort: v.optional(v.string()),
-  cursor: v.optional(v.string()),
-  total: v.optional(v.pipe(v.picklist(["true", "false"], "expected true or false"), v.transform((t) => t === "true"))),
-});
 const PAGE_NAMES = ["offset", "pagesize", "query", "sort", "cursor", "total"] as const;
 
 /**
@@ -86,48 +78,18 @@ export function pageParams(search: URLSearchParams): PageParams {
     if (values.length === 1) input[name] = values[0]!;
   }
   const result = v.safeParse(PAGE_QUERY, input);
-  if (result.success) return result.output;
+  if (result.success) {
+    const { offset, pagesize, total, ...rest } = result.output;
+    return {
+      ...rest,
+      ...(offset === undefined ? {} : { offset: Number(offset) }),
+      ...(pagesize === undefined ? {} : { pagesize: Number(pagesize) }),
+      ...(total === undefined ? {} : { total: total === "true" }),
+    };
+  }
   const issue = result.issues[0];
   const name = String(issue.path?.[0]?.key ?? "parameter");
   throw badArgument(`Invalid ${name}: ${issue.message}, got ${JSON.stringify(input[name] ?? "").slice(0, 40)}`);
-}
-
-/**
- * The tags of an `If-Match`/`If-None-Match` header: `"*"`, a list of versions, or none.
- *
- * @example
- * ```ts
- * entityTags('"1", W/"2"', "If-None-Match"); // ["1", "2"]
- * ```
- */
-export function entityTags(header: string | undefined, name: string): "*" | string[] | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (text === "*") return "*";
-  const tags: string[] = [];
-  for (const part of text.split(",")) {
-    // Strong tags as the API sends them; weak tags and bare versions are accepted for lenience.
-    const match = /^\s*(?:W\/)?(?:"([^"]*)"|([^\s",]+))\s*$/.exec(part);
-    const tag = match?.[1] ?? match?.[2];
-    if (!tag) throw badArgument(`Invalid ${name}: expected "*" or entity tags like "3"`);
-    tags.push(tag);
-  }
-  return tags;
-}
-
-/**
- * The one version of an `If-Match` header for a write (`"*"` passes through).
- *
- * @example
- * ```ts
- * ifMatchVersion('"3"'); // "3"
- * ```
- */
-export function ifMatchVersion(header: string | undefined): "*" | string | undefined {
-  const tags = entityTags(header, "If-Match");
-  if (tags === undefined || tags === "*") return tags;
-  if (tags.length !== 1) throw badArgument("Invalid If-Match: a write takes exactly one entity tag");
-  return tags[0];
 }
 
 /**
@@ -143,9 +105,10 @@ export async function readBody(request: Request, limit: number): Promise<string>
   const header = request.headers.get("content-length");
   const length = header !== null && /^\s*\d{1,15}\s*$/.test(header) ? Number(header) : null;
   if (length !== null && length > limit) throw tooLarge(limit);
+  // With a (checked) length the runtime reads the body in one go, without a stream (Hono's Node
+  // adapter reads it straight from the socket unless `request.body` is touched).
+  if (length !== null) return length === 0 ? "" : decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
   if (!request.body) return "";
-  // With a (checked) length the runtime reads the body in one go, which is faster than chunks.
-  if (length !== null) return decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -173,6 +136,20 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }
+}
+
+/**
+ * Throws when the client is gone (the request's signal aborted) before a write is applied:
+ * its answer could never be delivered, so nothing is written. Bun closes a connection at once
+ * when malformed bytes follow a request on it, even while that request's response is pending.
+ *
+ * @example
+ * ```ts
+ * checkConnected(request); // then apply the write
+ * ```
+ */
+export function checkConnected(request: Request): void {
+  if (request.signal?.aborted) throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
 }
 
 /**

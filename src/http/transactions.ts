@@ -9,36 +9,30 @@ import * as v from "valibot";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf, unreadCreateOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
-import { type ErrorBody, errorResponse } from "./errors.ts";
+import type { Scope } from "./auth.ts";
+import { type ErrorBody, errorResponse, HttpError } from "./errors.ts";
 import { commitRecords, isRecordOp, replaceRecord } from "./records.ts";
-
-const BODY = v.object({ writes: v.array(v.unknown()) });
-const VERSION = v.optional(v.union([v.string(), v.number()], "expected a string or a number"));
-const STORE_WRITE = v.variant("op", [
-  v.object({ op: v.literal("save"), type: v.unknown(), key: v.unknown(), value: v.unknown(), version: VERSION }),
-  v.object({
-    op: v.literal("remove"),
-    type: v.unknown(),
-    key: v.unknown(),
-    version: VERSION,
-    ignoreMissing: v.optional(v.boolean("expected a boolean")),
-  }),
-], 'expected op "save" or "remove"');
+import { STORE_WRITE, TRANSACTION_BODY } from "./schemas.ts";
 
 type StoreWrite = v.InferOutput<typeof STORE_WRITE>;
 
 /**
- * Runs a transactions body; returns the status and JSON to send.
+ * Runs a transactions body for a caller of `scope`; returns the status and JSON to send.
+ * `"verbatim": true` (record-level ops kept exactly as sent) needs the `replicate` scope.
  *
  * @example
  * ```ts
- * await runTransaction(store, { writes: [{ op: "save", type: "T", key: "k", value: 1 }] });
+ * await runTransaction(store, { writes: [{ op: "save", type: "T", key: "k", value: 1 }] }, "write", () => new Date().toISOString());
  * ```
  */
-export async function runTransaction(store: ObjectStore, input: unknown): Promise<{ status: number; body: unknown }> {
-  const body = v.safeParse(BODY, input);
-  if (!body.success) throw badArgument('Invalid body: expected {"writes":[...]}');
+export async function runTransaction(store: ObjectStore, input: unknown, scope: Scope, stamp: () => string): Promise<{ status: number; body: unknown }> {
+  const body = v.safeParse(TRANSACTION_BODY, input);
+  if (!body.success) throw badArgument('Invalid body: expected {"writes":[...]} (and "verbatim": a boolean)');
   const writes = body.output.writes;
+  const verbatim = body.output.verbatim === true;
+  if (verbatim && scope !== "replicate") {
+    throw new HttpError(403, "FORBIDDEN", "Verbatim writes (versions and stamps kept as sent) need a token of the replicate scope");
+  }
   const recordOps = writes.filter(isRecordOp).length;
   if (recordOps > 0) {
     if (recordOps !== writes.length) throw badArgument("Invalid writes: put/delete/truncate/replace ops cannot be mixed with save/remove");
@@ -46,8 +40,10 @@ export async function runTransaction(store: ObjectStore, input: unknown): Promis
     if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level writes");
     const replaces = writes.filter((w) => (w as { op?: unknown }).op === "replace").length;
     if (replaces > 0 && writes.length > 1) throw badArgument("Invalid writes: a replace op goes alone");
-    return replaces > 0 ? replaceRecord(driver, writes[0]) : commitRecords(driver, writes);
+    const policy = { verbatim, stamp };
+    return replaces > 0 ? replaceRecord(driver, writes[0], policy) : commitRecords(driver, writes, policy);
   }
+  if (verbatim) throw badArgument("Invalid verbatim: only record-level ops (put/delete/truncate/replace) are verbatim");
   const parsed: StoreWrite[] = writes.map((raw, index) => {
     if ((raw as { op?: unknown } | null)?.op === "save" && !Object.hasOwn(raw as object, "value")) {
       throw new InvalidInputError("INVALID_VALUE", `Invalid writes[${index}].value: missing`);

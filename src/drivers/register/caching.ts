@@ -23,12 +23,24 @@ registerDriver({
   storeMethods: (driver) => ({ stats: (driver as CachingDriver).stats.bind(driver) }),
   create(config, { options, driverFor }) {
     const caching = config as CachingConfig;
+    const cacheConfig = caching.Caching ?? { Type: "Memory" };
     return cachingDriver({
       main: driverFor(caching.Main),
-      cache: driverFor(caching.Caching ?? { Type: "Memory" }),
+      cache: driverFor(cacheConfig),
       defaultPolicy: caching.DefaultPolicy,
       overrides: caching.TablePolicyOverride ?? caching.ObjectTypeOverride,
       monotonicNow: options.monotonicNow,
+      wallNow: options.now && (() => options.now!().getTime()),
+      // A Memory cache is never shared; any other may be (tabs on one IndexedDB database, processes on one file).
+      // The name is a hash of the cache's config, which may hold credentials.
+      channel: cacheConfig.Type === "Memory" ? undefined : `objstore-cache:${fnv1a(JSON.stringify(cacheConfig))}`,
     });
   },
 });
+
+/** FNV-1a, 32 bits, in hex: a name for the cache's channel (a collision only costs misses). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}

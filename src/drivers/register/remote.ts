@@ -21,8 +21,8 @@ registerDriver({
   parseConfig: parseStoreConfig,
   types: ["Remote"],
   create(config, { options }) {
-    const { url, token, timeout } = config as RemoteConfig, fetch = options.fetch ?? globalThis.fetch;
+    const { url, token, timeout, replication } = config as RemoteConfig, fetch = options.fetch ?? globalThis.fetch;
     if (typeof fetch !== "function") throw new InvalidInputError("INVALID_ARGUMENT", "Remote: no fetch available");
-    return lazyDriver("Remote", async () => (await import("../remote.ts")).remoteDriver({ url, token, fetch, timeout }), { replace: true });
+    return lazyDriver("Remote", async () => (await import("../remote.ts")).remoteDriver({ url, token, fetch, timeout, replication }), { replace: true });
   },
 });
