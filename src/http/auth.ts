@@ -14,7 +14,9 @@ export type Scope = "read" | "write" | "replicate";
 
 /** A token and its scope. */
 export interface TokenGrant {
+  /** The bearer token (`Authorization: Bearer <token>`). */
   token: string;
+  /** What requests with it may do. */
   scope: Scope;
 }
 

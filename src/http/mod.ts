@@ -12,5 +12,6 @@
  * @module
  */
 export { type AppOptions, createApp } from "./app.ts";
+export type { Scope, TokenGrant } from "./auth.ts";
 export { type ErrorBody, errorFromResponse, errorResponse, HttpError } from "./errors.ts";
 export type { WireQuery, WireRecord, WireWrite } from "./records.ts";
