@@ -48,6 +48,8 @@ export interface OriginalSqlDriverOptions {
   errors: DialectErrors;
   /** How long a step is retried while the database rolls it back for a lock or deadlock, ms. @default 10000 */
   busyRetryMs?: number;
+  /** Runs once on the new connection before the tables are checked (e.g. a PRAGMA). */
+  prepare?: (connection: OriginalSqlConnection) => Promise<void>;
 }
 
 interface Flavor {
@@ -206,6 +208,7 @@ export function originalSqlDriver(options: OriginalSqlDriverOptions): Driver {
       connection ??= typeof options.connection === "function" ? await options.connection() : options.connection;
       const c = connection;
       await retrying(async () => {
+        await options.prepare?.(c);
         const server = options.flavor === "mysql" ? text((await c.execute({ sql: "SELECT VERSION() AS v", args: [] })).rows[0]?.v) : "";
         for (const s of f.schema(prefix, server)) await c.execute(s);
         // The original's version row (2) when the table is empty; id 1, so two processes insert it once.
