@@ -86,13 +86,11 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
   if (config.layout === "original") {
     const make = options.client;
     return lazyDriver("LibSQL", async () => {
-      const [{ originalSqlDriver }, { libsqlOriginalConnection }, { libsqlErrors }] = await Promise.all([
+      const [{ originalSqlDriver }, { libsqlOriginalConnection, useWal }, { libsqlErrors }] = await Promise.all([
         import("../sql/original.ts"), import("../sql/original-client.ts"), import("./errors.ts"),
       ]);
       const connection = async () => libsqlOriginalConnection(typeof make === "function" ? await make() : make);
-      // WAL, as objstore's own layout uses on a file: readers never hold off a writer's commit
-      // (in rollback-journal mode a COMMIT waits for every reader of the file).
-      const prepare = options.wal ? async (c: { execute: (s: { sql: string; args: [] }) => Promise<unknown> }) => void await c.execute({ sql: "PRAGMA journal_mode = WAL", args: [] }) : undefined;
+      const prepare = options.wal ? useWal : undefined;
       return originalSqlDriver({ kind: "LibSQL", flavor: "sqlite", connection, objectPrefix: config.objectPrefix ?? "", errors: libsqlErrors, prepare });
     }, { replace: false });
   }

@@ -103,3 +103,16 @@ export function libsqlOriginalConnection(client: Client): OriginalSqlConnection 
     close: async () => client.close(),
   };
 }
+
+/**
+ * Switches a SQLite file to WAL journal mode, as objstore's own layout does: readers never hold
+ * off a writer's commit (in rollback-journal mode a COMMIT waits for every reader of the file).
+ *
+ * @example
+ * ```ts
+ * await useWal(libsqlOriginalConnection(createClient({ url: "file:app.db" })));
+ * ```
+ */
+export async function useWal(connection: SqlRunner): Promise<void> {
+  await connection.execute({ sql: "PRAGMA journal_mode = WAL", args: [] });
+}
