@@ -97,7 +97,7 @@ export function openApiDocument(): Json {
   for (const schema of Object.values(schemas) as Json[]) delete schema.$schema;
   // The converter points at `#/$defs/<name>`; in the document the schemas live in components.
   const components = JSON.parse(JSON.stringify(schemas).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
-  // The writes of a transaction body: DESIGN's ops, or the record-level ops, one family per body.
+  // The writes of a transaction body: the save/remove ops, or the record-level ops, one family per body.
   (components.TransactionBody as { properties: Json }).properties.writes = {
     type: "array",
     items: { anyOf: [ref("StoreWrite"), ref("RecordWrite"), ref("ReplaceWrite")] },
