@@ -35,7 +35,7 @@ const T = `"objstore_objects"`;
 const COLUMNS = "key, value, version, created, updated";
 const toObject = (row: Record<string, unknown>) => ({ type: TYPE, key: String(row.key), value: JSON.parse(String(row.value)), version: String(row.version), created: String(row.created), updated: String(row.updated) });
 let seed = 42;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n);
 const created = { objstore: 0, raw: 0 };
 const updated = { objstore: { key: key(1), version: 1 }, raw: { key: key(2), version: 1 } };
 const deepCursor = (await store.page(TYPE, { offset: DEPTH - 100, pagesize: 100 })).next!;

@@ -47,7 +47,7 @@ for (let start = 0; start < OBJECTS; start += 100) {
 }
 
 let seed = 42;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n);
 const created = { objstore: 0, raw: 0 };
 const updated = { objstore: { key: key(1), version: 1 }, raw: { key: key(2), version: 1 } };
 const deepCursor = (await store.page(TYPE, { offset: DEPTH - 100, pagesize: 100 })).next!;

@@ -54,7 +54,7 @@ const toObject = (row: Record<string, unknown>) => ({
 const ascii = (text: string) => /^[\x00-\x7f]*$/.test(text);
 
 let seed = 42;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n);
 
 // State for the write benchmarks: each side creates and updates its own keys.
 let created = { objstore: 0, raw: 0 };

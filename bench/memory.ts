@@ -41,7 +41,7 @@ export async function memoryFigures(size = 100_000): Promise<Figure[]> {
     map.set(`Small:${key(i)}`, structuredClone(valueOf(i)));
   }
   let r = 0;
-  const pick = () => key((r = (r * 1103515245 + 12345) & 0x7fffffff) % N);
+  const pick = () => key((r = (Math.imul(r, 1103515245) + 12345) & 0x7fffffff) % N);
   const get = await measure({
     objstore: () => store.get("Small", pick()),
     unstorage: () => unstorage.getItem(`Small:${pick()}`),
@@ -81,10 +81,13 @@ export async function memoryFigures(size = 100_000): Promise<Figure[]> {
     });
   }
   await store.page("Paged", { pagesize: 1 });
+  // Random odd slots between the seeded keys; the counter keeps every new key unique.
   let p = 0;
+  let made = 0;
+  const fresh = () => key(((p = (Math.imul(p, 1103515245) + 12345) & 0x7fffffff) % size) * 2 + 1) + `-${made++}`;
   const paged = await measure({
-    paged: () => store.save("Paged", key(((p = (p * 1103515245 + 12345) & 0x7fffffff) % size) * 2 + 1) + `-${p}`, valueOf(p)),
-    unpaged: () => store.save("Unpaged", key(((p = (p * 1103515245 + 12345) & 0x7fffffff) % size) * 2 + 1) + `-${p}`, valueOf(p)),
+    paged: () => store.save("Paged", fresh(), valueOf(p)),
+    unpaged: () => store.save("Unpaged", fresh(), valueOf(p)),
   }, undefined, 20);
   figures.push({ name: `create into a paged ${size.toLocaleString("en")} type`, ours: paged.paged!, peer: paged.unpaged!, peerName: "unpaged type" });
 

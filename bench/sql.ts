@@ -110,7 +110,7 @@ async function loadKeyv(keyv: Keyv): Promise<void> {
 }
 
 let seed = 42;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n);
 type Side = "objstore" | "raw" | "keyv";
 
 async function bench(kind: "mysql" | "postgres"): Promise<void> {
