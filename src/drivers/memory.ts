@@ -17,12 +17,15 @@ import { pagePicker, selectPage } from "../select.ts";
 import { cloneJson } from "../validate.ts";
 import { orderedIndex, type OrderedIndex } from "./memory-index.ts";
 
-/** One object; updates replace `record` in place, so the map and the index share the entry. */
-interface Entry {
+/**
+ * One object: its record's fields held in the entry itself (a listing that visits the type
+ * reads one object per entry, not two). Updates set them in place, so the map and the index
+ * share the entry.
+ */
+interface Entry extends DriverRecord {
   readonly key: string;
   /** `orderKey(key)`: the index compares it natively (usually the key itself). */
   readonly order: string;
-  record: DriverRecord;
   /** Cached search text (query.ts searchText), while the cache budget allows. */
   text: string | undefined;
 }
@@ -56,7 +59,7 @@ export function memoryDriver(): Driver {
   };
   const textOf = (entry: Entry): string => {
     if (entry.text !== undefined) return entry.text;
-    const text = searchText(entry.key, entry.record.value);
+    const text = searchText(entry.key, entry.value);
     if (cachedText + text.length <= TEXT_BUDGET) {
       entry.text = text;
       cachedText += text.length;
@@ -88,12 +91,24 @@ export function memoryDriver(): Driver {
       return;
     }
     const existing = typeData?.entries.get(write.key);
+    const { record } = write;
     if (existing) {
       drop(existing);
-      existing.record = write.record;
+      existing.value = record.value;
+      existing.version = record.version;
+      existing.created = record.created;
+      existing.updated = record.updated;
       return;
     }
-    const entry: Entry = { key: write.key, order: orderKey(write.key), record: write.record, text: undefined };
+    const entry: Entry = {
+      key: write.key,
+      order: orderKey(write.key),
+      value: record.value,
+      version: record.version,
+      created: record.created,
+      updated: record.updated,
+      text: undefined,
+    };
     if (!typeData) {
       data.set(write.type, { entries: new Map([[write.key, entry]]), ordered: undefined });
       return;
@@ -107,7 +122,7 @@ export function memoryDriver(): Driver {
 
     async get(type, key) {
       const entry = data.get(type)?.entries.get(key);
-      return entry && copyRecord(entry.record);
+      return entry && copyRecord(entry);
     },
 
     async page(type, request: PageRequest): Promise<DriverPage> {
@@ -116,21 +131,21 @@ export function memoryDriver(): Driver {
       if (request.sort.length === 0 && request.terms.length === 0) {
         // Key order is the stored order: a search and a slice.
         const start = (request.after ? ordered.countThrough(request.after.key) : 0) + request.offset;
-        const items = ordered.slice(start, start + request.limit).map((e) => copyRecord(e.record));
+        const items = ordered.slice(start, start + request.limit).map(copyRecord);
         return { items, total: request.count ? ordered.size : -1 };
       }
       if (request.sort.length === 0 && !request.count) {
         // Key order, no count: walk from the cursor and stop once the page is full.
-        const picker = pagePicker(request, (e: Entry) => e.record, textOf);
+        const picker = pagePicker(request, (e: Entry) => e, textOf);
         for (const entry of ordered.from(request.after ? ordered.countThrough(request.after.key) : 0)) {
           picker.add(entry);
           if (picker.full()) break;
         }
-        return { items: picker.page().items.map((e) => copyRecord(e.record)), total: -1 };
+        return { items: picker.page().items.map(copyRecord), total: -1 };
       }
       // Any order will do (the picker orders by position): the map's own iterator is the fastest walk.
-      const page = selectPage(data.get(type)!.entries.values(), request, (e) => e.record, textOf);
-      return { items: page.items.map((e) => copyRecord(e.record)), total: page.total };
+      const page = selectPage(data.get(type)!.entries.values(), request, (e) => e, textOf);
+      return { items: page.items.map(copyRecord), total: page.total };
     },
 
     // Walks by key like a keyset cursor, so writes during the scan never skip or repeat an object.
@@ -148,7 +163,7 @@ export function memoryDriver(): Driver {
         }
         if (!found) return;
         after = found.key;
-        yield copyRecord(found.record);
+        yield copyRecord(found);
       }
     },
 
@@ -165,9 +180,7 @@ export function memoryDriver(): Driver {
           return;
         }
         const current = truncated.has(write.type) ? undefined : data.get(write.type)?.entries.get(write.key);
-        if (!satisfies(write.expect, current?.record.version)) {
-          throw new CommitConflict(index, current?.record.version);
-        }
+        if (!satisfies(write.expect, current?.version)) throw new CommitConflict(index, current?.version);
       });
       for (const write of writes) apply(write);
     },
@@ -175,11 +188,12 @@ export function memoryDriver(): Driver {
     // One step: check the version and replace the record in place, keeping `created`.
     async replace(type, key, version, record) {
       const entry = data.get(type)?.entries.get(key);
-      if (entry?.record.version !== version) throw new CommitConflict(0, entry?.record.version);
-      const { created } = entry.record;
+      if (entry?.version !== version) throw new CommitConflict(0, entry?.version);
       drop(entry);
-      entry.record = { key, value: record.value, version: record.version, created, updated: record.updated };
-      return created;
+      entry.value = record.value;
+      entry.version = record.version;
+      entry.updated = record.updated;
+      return entry.created;
     },
 
     async close() {
