@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
+import { type CallOptions, CommitConflict, type Driver, type DriverRecord, type Expect, type Write } from "./driver.ts";
 import { BackendError, InvalidInputError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import type { Staging } from "./staging.ts";
@@ -66,7 +66,14 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       checkType(type), checkKey(key);
       const signal = checkSignal(checkOptions(options, "get options")?.signal, "get options");
       checkOpen(), signal?.throwIfAborted();
-      const record = await untilAborted(backend.get(type, key, signal && { signal }), signal);
+      // The driver itself, failures mapped as the wrapper would: the hot path, one promise fewer.
+      const callOptions = signal && { signal };
+      let record: DriverRecord | undefined;
+      try {
+        record = await untilAborted(driver.get(type, key, callOptions), signal);
+      } catch (e) {
+        throw driverFailure(driver, e, callOptions);
+      }
       return record && toStoredObject<T>(type, record, false);
     },
 
@@ -272,6 +279,13 @@ function conflictError(type: string, key: string, expect: Expect, current: strin
   return wrongVersion(type, key, expected, current);
 }
 
+/** What a driver's failure `e` becomes for the caller (see {@link wrapDriver}). */
+function driverFailure(driver: Driver, e: unknown, options?: CallOptions): unknown {
+  if (e instanceof ObjectStoreError || e instanceof CommitConflict) return e;
+  if (options?.signal?.aborted && e === options.signal.reason) return e;
+  return new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
+}
+
 /**
  * The store's view of its driver: every call but `close` first checks that the store is open
  * (`CLOSED` after `close()`, also between the records of a scan), and unexpected driver failures
@@ -280,13 +294,16 @@ function conflictError(type: string, key: string, expect: Expect, current: strin
  */
 function wrapDriver(driver: Driver, checkOpen: () => void): Driver {
   const wrap = (e: unknown, options?: CallOptions): never => {
-    if (e instanceof ObjectStoreError || e instanceof CommitConflict) throw e;
-    if (options?.signal?.aborted && e === options.signal.reason) throw e;
-    throw new BackendError("BACKEND_ERROR", `The ${driver.kind} backend failed`, { cause: e });
+    throw driverFailure(driver, e, options);
   };
-  const call = async <T>(run: () => Promise<T>, options?: CallOptions): Promise<T> => {
-    checkOpen();
-    return run().catch((e) => wrap(e, options));
+  // Not async: one promise fewer per call (a synchronous throw still becomes a rejection).
+  const call = <T>(run: () => Promise<T>, options?: CallOptions): Promise<T> => {
+    try {
+      checkOpen();
+      return run().catch((e) => wrap(e, options));
+    } catch (e) {
+      return Promise.reject(driverFailure(driver, e, options));
+    }
   };
   return {
     kind: driver.kind,

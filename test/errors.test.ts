@@ -15,6 +15,9 @@ import {
   type JsonValue,
   type ObjectStore,
 } from "../mod.ts";
+import type { Driver } from "../src/driver.ts";
+import { memoryDriver } from "../src/drivers/memory.ts";
+import { createStore } from "../src/store.ts";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -186,5 +189,25 @@ describe("thrown by operations on a Memory store", () => {
     }
     expectError(err, ConfigError, "ConfigError", "INVALID_CONFIG");
     expect(Array.isArray((err as ConfigError).issues)).toBe(true);
+  });
+
+  test("BACKEND_ERROR: a driver failing, also by throwing instead of rejecting, keeps the failure as cause", async () => {
+    const failure = new Error("disk on fire");
+    const failing: Driver = {
+      ...memoryDriver(),
+      get: () => {
+        throw failure;
+      },
+      page: () => Promise.reject(failure),
+      types: () => {
+        throw failure;
+      },
+    };
+    const store = createStore(failing);
+    for (const call of [() => store.get("T", "k"), () => store.page("T"), () => store.types()]) {
+      const err = await rejection(call);
+      expectError(err, BackendError, "BackendError", "BACKEND_ERROR");
+      expect((err as BackendError).cause).toBe(failure);
+    }
   });
 });
