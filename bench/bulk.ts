@@ -4,6 +4,7 @@
  * fresh database file, alternating which goes first. Prints objects/s and the ratio.
  *
  *   .tools/node_modules/bun/bin/bun.exe bench/bulk.ts          # OBJSTORE_BENCH_OBJECTS=1000000 for 1M
+ *   node --import tsx bench/bulk.ts
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { createObjectStoreInstance } from "../adapters/node.ts";
+import { isMain } from "./support.ts";
 
 const OBJECTS = Number(process.env.OBJSTORE_BENCH_OBJECTS ?? 100_000);
 const BATCH = Number(process.env.OBJSTORE_BENCH_BATCH ?? 1000);
@@ -72,7 +74,7 @@ export function cleanUp(): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (import.meta.main) {
+if (isMain(import.meta)) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const o: number[] = [];
   const r: number[] = [];

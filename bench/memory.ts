@@ -4,14 +4,16 @@
  * create, a create into a paged 100k type against one into an unpaged type, and a sorted page
  * against a hand-written top-k scan of the same objects.
  *
- *   .tools/node_modules/bun/bin/bun.exe bench/memory.ts     # node --experimental-strip-types / deno run -A also work
+ *   .tools/node_modules/bun/bin/bun.exe bench/memory.ts
+ *   node --import tsx bench/memory.ts
+ *   .tools/node_modules/deno/deno run -A bench/memory.ts
  *
  * @module
  */
 import Keyv from "keyv";
 import { createStorage } from "unstorage";
 import { createObjectStoreInstance } from "../mod.ts";
-import { formatMs, measure } from "./support.ts";
+import { formatMs, isMain, measure } from "./support.ts";
 
 /** One row of a figure table: objstore's time, its peer's, and the ratio. */
 export interface Figure {
@@ -121,4 +123,4 @@ export function printFigures(title: string, figures: Figure[]): void {
   for (const f of figures) console.log(`| ${f.name} | ${formatMs(f.ours)} | ${f.peerName} | ${formatMs(f.peer)} | ${(f.ours / f.peer).toFixed(2)}× |`);
 }
 
-if (import.meta.main) printFigures("Memory", await memoryFigures(Number(globalThis.process?.env?.OBJSTORE_BENCH_OBJECTS ?? 100_000)));
+if (isMain(import.meta)) printFigures("Memory", await memoryFigures(Number(globalThis.process?.env?.OBJSTORE_BENCH_OBJECTS ?? 100_000)));

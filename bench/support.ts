@@ -5,6 +5,7 @@
  * @module
  */
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 
 /** One operation per side; each call does one operation. */
 export type Sides = Record<string, () => unknown>;
@@ -53,6 +54,22 @@ export async function measure(sides: Sides, rounds = ROUNDS, batch = 1, ms = ROU
 export function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Whether the module of `meta` is the program being run: `import.meta.main` where the runtime
+ * has it (Bun, Deno), else (Node 20) whether it is the script named on the command line.
+ *
+ * @example
+ * ```ts
+ * if (isMain(import.meta)) await run();
+ * ```
+ */
+export function isMain(meta: ImportMeta): boolean {
+  const main = (meta as { main?: boolean }).main;
+  if (typeof main === "boolean") return main;
+  const script = process.argv[1];
+  return script !== undefined && meta.url === pathToFileURL(script).href;
 }
 
 /** The runtime's name and version. */
