@@ -109,6 +109,25 @@ describe("LibSQL: prefixes and reopening", () => {
     await store.close();
   });
 
+  test("a commit of 150 creates where another store created one key first writes nothing and names it, also for a long non-ASCII key", async () => {
+    const store = open(freshFile());
+    const type = "Ty pe:ü";
+    const taken = "k:'\"é\u{1F600}".repeat(100); // 1000 UTF-8 bytes
+    const keys = Array.from({ length: 150 }, (_, i) => (i === 97 ? taken : `k${i}`));
+    const error = await expectError(
+      store.transaction(async (tx) => {
+        for (const key of keys) await tx.save(type, key, { key });
+        await store.save(type, taken, "first"); // wins the race before the commit
+      }),
+      ObjectStoreError,
+      "OBJECT_EXISTS",
+    );
+    expect(error.message).toContain(`${type}/${taken}`);
+    expect((await store.page(type)).pagination.total).toBe(1);
+    expect((await store.get(type, taken))?.value).toBe("first");
+    await store.close();
+  });
+
   test("objectPrefix must be an identifier, in the config and in the driver", async () => {
     for (const objectPrefix of [`a"; DROP TABLE x; --`, "1abc", "a-b", "", "a".repeat(64)]) {
       expect(() => createObjectStoreInstance({ Type: "LibSQL", url: ":memory:", objectPrefix }, { libsqlCreateClient: createClient })).toThrow(ConfigError);

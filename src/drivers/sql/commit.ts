@@ -12,21 +12,38 @@ import type { SqlStatement, SqlValue } from "./client.ts";
 import type { Tables } from "./schema.ts";
 
 const CONFLICT = /objstore-conflict:(\d+):(\d+|-)/;
+/** The form that names the write by its type and key (hex of their UTF-8) instead of its index. */
+const CONFLICT_AT_KEY = /objstore-conflict-key:([0-9A-F]+):([0-9A-F]+):(\d+|-)/;
 
 /**
  * The write index and found version a failed check reported, if `error` is one. Each dialect
- * makes its check fail with an error whose message spells `objstore-conflict:<index>:<version or ->`.
+ * makes its check fail with an error whose message spells `objstore-conflict:<index>:<version or ->`,
+ * or (SQLite's creates, see sqlite-commit.ts) `objstore-conflict-key:<hex type>:<hex key>:<version>`,
+ * which names the put of `writes` with that type and key.
  *
  * @example
  * ```ts
  * parseConflict(new Error("bad JSON path: 'objstore-conflict:2:7'")); // { index: 2, current: "7" }
  * ```
  */
-export function parseConflict(error: unknown): { index: number; current: string | undefined } | undefined {
+export function parseConflict(error: unknown, writes: readonly Write[] = []): { index: number; current: string | undefined } | undefined {
   const message = error instanceof Error ? error.message : undefined;
-  const match = message === undefined ? null : CONFLICT.exec(message);
-  if (!match) return undefined;
-  return { index: Number(match[1]), current: match[2] === "-" ? undefined : match[2] };
+  if (message === undefined) return undefined;
+  const match = CONFLICT.exec(message);
+  if (match) return { index: Number(match[1]), current: match[2] === "-" ? undefined : match[2] };
+  const at = CONFLICT_AT_KEY.exec(message);
+  if (!at) return undefined;
+  const type = fromHex(at[1]!);
+  const key = fromHex(at[2]!);
+  const index = writes.findIndex((w) => w.op === "put" && w.type === type && w.key === key);
+  return index < 0 ? undefined : { index, current: at[3] === "-" ? undefined : at[3] };
+}
+
+/** The text whose UTF-8 bytes `hex` spells (SQL's `hex()`). */
+function fromHex(hex: string): string {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return new TextDecoder().decode(bytes);
 }
 
 /**

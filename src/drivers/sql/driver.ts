@@ -93,12 +93,12 @@ export function sqlDriver(options: SqlDriverOptions): Driver {
   };
 
   /** Runs statements atomically (one alone needs no transaction), turning a failed check into a CommitConflict. */
-  const write = (what: string, statements: SqlStatement[]) =>
+  const write = (what: string, statements: SqlStatement[], writes?: readonly Write[]) =>
     run(what, async (c): Promise<SqlRow[][]> => {
       try {
         return statements.length === 1 ? [await c.execute(statements[0]!)] : await c.batch(statements, "write");
       } catch (e) {
-        const conflict = parseConflict(e);
+        const conflict = parseConflict(e, writes);
         if (conflict) throw new CommitConflict(conflict.index, conflict.current);
         throw e;
       }
@@ -138,7 +138,7 @@ export function sqlDriver(options: SqlDriverOptions): Driver {
 
     async commit(writes: Write[]) {
       if (writes.length === 0) return;
-      await write("commit", d.commit(tables, writes));
+      await write("commit", d.commit(tables, writes), writes);
     },
 
     async replace(type, key, version, record) {

@@ -73,6 +73,28 @@ function multiPut(t: Tables, puts: { write: Put; index: number }[]): SqlStatemen
   };
 }
 
+/**
+ * Creates (puts of absent keys) in one plain multi-row INSERT: no read of the table and no
+ * condition per row, so it prepares and runs much faster than {@link multiPut}. A key that
+ * exists takes the upsert branch, whose SET fails naming the row's type and key (hex) and the
+ * version found; SQLite evaluates it only for such a row, and the failure aborts the batch.
+ */
+function multiCreate(t: Tables, puts: { write: Put }[]): SqlStatement {
+  const args: SqlValue[] = [];
+  for (const { write } of puts) {
+    const { record } = write;
+    const json = JSON.stringify(record.value);
+    args.push(write.type, write.key, json, record.version, record.created, record.updated, searchColumn(write.key, json, record.value));
+  }
+  const values = puts.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+  return {
+    sql: `INSERT INTO ${t.objects} (type, key, value, version, created, updated, search) VALUES ${values}
+      ON CONFLICT (type, key) DO UPDATE SET
+        version = json_extract('{}', 'objstore-conflict-key:' || hex(excluded.type) || ':' || hex(excluded.key) || ':' || ifnull(version, '-'))`,
+    args,
+  };
+}
+
 /** One put in one statement (the common single save), its condition inside the INSERT. */
 function singlePut(t: Tables, write: Put, index: number): SqlStatement {
   const { record } = write;
@@ -98,10 +120,22 @@ function singlePut(t: Tables, write: Put, index: number): SqlStatement {
 export function sqliteCommit(t: Tables, writes: readonly Write[], putsPerStatement: number = PUTS_PER_STATEMENT): SqlStatement[] {
   const statements: SqlStatement[] = [];
   let puts: { write: Put; index: number }[] = [];
+  /** Statements for a run of puts that are all creates (`absent`) or all not. */
+  const flushRun = (run: { write: Put; index: number }[], creates: boolean) => {
+    for (let i = 0; i < run.length; i += putsPerStatement) {
+      const chunk = run.slice(i, i + putsPerStatement);
+      if (creates) statements.push(multiCreate(t, chunk));
+      else statements.push(chunk.length === 1 ? singlePut(t, chunk[0]!.write, chunk[0]!.index) : multiPut(t, chunk));
+    }
+  };
   const flush = () => {
-    for (let i = 0; i < puts.length; i += putsPerStatement) {
-      const chunk = puts.slice(i, i + putsPerStatement);
-      statements.push(chunk.length === 1 ? singlePut(t, chunk[0]!.write, chunk[0]!.index) : multiPut(t, chunk));
+    let start = 0;
+    for (let i = 1; i <= puts.length; i++) {
+      const creates = "absent" in puts[start]!.write.expect;
+      if (i === puts.length || ("absent" in puts[i]!.write.expect) !== creates) {
+        flushRun(puts.slice(start, i), creates);
+        start = i;
+      }
     }
     puts = [];
   };
