@@ -2,8 +2,8 @@
  * Memory driver figures, each against its peer in the same run: get and writes against
  * unstorage's and keyv's memory stores and a plain Map (the floor: a lookup and a hand-written
  * copy, also behind one await; the floor's own row against unstorage is the best ratio any get
- * could reach), a versioned save against a create, a create into a paged 100k type against one into an unpaged type, and a sorted page
- * against a hand-written top-k scan of the same objects.
+ * could reach), a versioned save against a create, a create into a paged 100k type against one
+ * into an unpaged type, and a sorted page against a hand-written top-k scan of the same objects.
  *
  *   .tools/node_modules/bun/bin/bun.exe bench/memory.ts
  *   node --import tsx bench/memory.ts
