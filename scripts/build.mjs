@@ -1,11 +1,12 @@
 // `npm run build` (also run by `prepack`, and by the package test, test/package/): the npm
 // package's dist/ from the TypeScript sources.
+//   0. src/http/openapi-document.ts regenerated from the route schemas (scripts/openapi.mjs), so
+//      dist/ serves the document of the schemas it validates with;
 //   1. tsc -p tsconfig.build.json: ESM JavaScript and .d.ts (no source maps), one file per source
 //      file, so each driver stays its own module (loaded on first use); relative `.ts`
 //      specifiers become `.js` (rewriteRelativeImportExtensions; tsc leaves them in .d.ts, so
 //      the script rewrites those).
-//   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot), and
-//      dist/vendor/to-json-schema.js (see vendorJsonSchema);
+//   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot);
 //   3. dist/bin/objstore.js: the `objstore` command for Node (adapters/cli.ts), bundled by
 //      esbuild with Hono, @hono/node-server and valibot inside, so `npx @objstore/objstore serve` needs nothing but
 //      Node; optional driver clients (@libsql/client, mysql2, postgres) stay external.
@@ -17,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generate as generateOpenApi } from "./openapi.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -33,6 +35,7 @@ function walk(dir, out = []) {
 export async function build() {
   const started = Date.now();
   rmSync(DIST, { recursive: true, force: true });
+  if (await generateOpenApi()) console.log("[build] regenerated src/http/openapi-document.ts (the route schemas changed)");
   const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
   if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit code ${tsc.status ?? tsc.error?.message})`);
 
@@ -45,7 +48,6 @@ export async function build() {
 
   const { build: esbuild } = await import("esbuild");
   await vendorValibot(esbuild);
-  await vendorJsonSchema(esbuild);
   await esbuild({
     entryPoints: { objstore: join(ROOT, "adapters", "cli.ts") },
     outdir: join(DIST, "bin"),
@@ -88,34 +90,6 @@ async function vendorValibot(esbuild) {
     let target = relative(dirname(file), join(DIST, "vendor", "valibot.js")).split(sep).join("/");
     if (!target.startsWith(".")) target = `./${target}`;
     writeFileSync(file, readFileSync(file, "utf8").replaceAll('from "valibot"', `from "${target}"`));
-  }
-}
-
-/**
- * @valibot/to-json-schema (only /openapi.json loads it, on its first request) goes into
- * dist/vendor/to-json-schema.js: it imports nothing at run time, and as a dependency it would
- * install valibot beside it.
- */
-async function vendorJsonSchema(esbuild) {
-  const files = walk(DIST).filter((f) => f.endsWith(".js") && readFileSync(f, "utf8").includes('from "@valibot/to-json-schema"'));
-  const root = join(ROOT, "node_modules", "@valibot", "to-json-schema");
-  const license = readFileSync(join(root, "LICENSE.md"), "utf8").trim();
-  const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
-  await esbuild({
-    stdin: { contents: `export { toJsonSchemaDefs } from "@valibot/to-json-schema";`, resolveDir: ROOT, loader: "js" },
-    outfile: join(DIST, "vendor", "to-json-schema.js"),
-    bundle: true,
-    minify: true,
-    legalComments: "inline",
-    format: "esm",
-    platform: "neutral",
-    banner: { js: `/*!\n * @valibot/to-json-schema ${version}, bundled\n *\n${license.split("\n").map((l) => ` * ${l}`.trimEnd()).join("\n")}\n */` },
-    logLevel: "warning",
-  });
-  for (const file of files) {
-    let target = relative(dirname(file), join(DIST, "vendor", "to-json-schema.js")).split(sep).join("/");
-    if (!target.startsWith(".")) target = `./${target}`;
-    writeFileSync(file, readFileSync(file, "utf8").replaceAll('from "@valibot/to-json-schema"', `from "${target}"`));
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), generated from the valibot
- * schemas the routes validate with (schemas.ts) by `@valibot/to-json-schema`. Loaded on the
- * first request for it only, so a server that never serves it never loads the converter.
+ * The builder of the OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), from the
+ * valibot schemas the routes validate with (schemas.ts), by `@valibot/to-json-schema`. It runs
+ * at build time only: `node scripts/openapi.mjs` writes its output to openapi-document.ts, which
+ * the app serves, so no server or bundle carries the converter.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * The valibot schemas of the HTTP API: what the routes validate requests with, and the shapes
- * they answer. `/openapi.json` is generated from these same schemas (openapi.ts), so the
- * document cannot drift from what the server checks.
+ * they answer. `/openapi.json` is generated from these same schemas (openapi.ts, by
+ * `node scripts/openapi.mjs` into openapi-document.ts; test/http-openapi.test.ts fails when that
+ * file is stale), so the document cannot drift from what the server checks.
  *
  * @module
  */
