@@ -7,6 +7,8 @@
 // Hono with its PatternRouter: the same routing for our fixed routes, ~2.5 KB gzip less in a
 // Worker bundle than the default SmartRouter (RegExpRouter + TrieRouter).
 import { Hono as TinyHono } from "hono/tiny";
+import type { HonoBase } from "hono/hono-base";
+import type { ContentfulStatusCode as HonoContentfulStatusCode, StatusCode as HonoStatusCode } from "hono/utils/http-status";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
@@ -43,6 +45,7 @@ export interface AppOptions {
 
 /** The variables a request carries through the app: the scope of its token. */
 export interface AppEnv {
+  /** `scope`: what the request's token may do (unset when the app has no tokens). */
   Variables: { scope: Scope };
 }
 
@@ -72,7 +75,79 @@ const READ_POSTS = new Set(["/api/query", "/api/changes"]);
  * const res = await app.request("/api/types", { headers: { Authorization: "Bearer s3cret" } });
  * ```
  */
-export function createApp(store: ObjectStore, options: AppOptions = {}) {
+export function createApp(store: ObjectStore, options: AppOptions = {}): ObjstoreApp {
+  return routes(store, options);
+}
+
+// Hono's types, under local names: `deno doc --lint` counts a type from an npm package as
+// private (deno issue 27364), and `@internal` tells it these are meant to stay unexported.
+/**
+ * Hono's app over these routes.
+ * @internal
+ */
+type HonoApp = HonoBase<AppEnv, ObjstoreRoutes, "/", "/">;
+/**
+ * Hono's status codes.
+ * @internal
+ */
+type StatusCode = HonoStatusCode;
+/**
+ * Hono's status codes of responses with a body.
+ * @internal
+ */
+type ContentfulStatusCode = HonoContentfulStatusCode;
+
+/** An endpoint answering a Response its handler built (Hono types its body as `{}`, any format). */
+export interface RawEndpoint<I extends object = Record<never, never>> {
+  /** The path parameters (`param`), when the route has any. */
+  input: I;
+  /** The body, as Hono's client types it. */
+  output: Record<never, never>;
+  /** The body's format, as Hono's client types it. */
+  outputFormat: string;
+  /** The response status. */
+  status: StatusCode;
+}
+/** The path parameters of `/api/objects/:type/:key`. */
+export type ObjectParams = { param: { type: string } & { key: string } };
+
+/**
+ * The routes of {@link createApp}, as Hono's client (`hc`) sees them: path, then `$method`,
+ * then the endpoint's input (path parameters), output and status.
+ */
+export type ObjstoreRoutes = {
+  "/health": { $get: { input: Record<never, never>; output: { ok: true }; outputFormat: "json"; status: ContentfulStatusCode } };
+} & {
+  "/ready": { $get: RawEndpoint };
+} & {
+  "/openapi.json": { $get: RawEndpoint };
+} & {
+  "/api/types": { $get: RawEndpoint };
+} & {
+  "/api/objects/:type": { $get: RawEndpoint<{ param: { type: string } }> };
+} & {
+  "/api/objects/:type/:key{.+}": { $get: RawEndpoint<ObjectParams>; $put: RawEndpoint<ObjectParams>; $delete: RawEndpoint<ObjectParams> };
+} & {
+  "/api/object": { $get: RawEndpoint; $put: RawEndpoint; $delete: RawEndpoint };
+} & {
+  "/api/transactions": { $post: RawEndpoint };
+} & {
+  "/api/query": { $post: RawEndpoint };
+} & {
+  "/api/changes": { $post: RawEndpoint };
+};
+
+/** The app {@link createApp} returns (a Hono app), for `hc<ObjstoreApp>(url)` and `app.route(path, app)`. */
+export type ObjstoreApp = HonoApp;
+
+// ObjstoreRoutes must describe exactly the routes below: tsc fails here when one is added,
+// removed or retyped without the other.
+type Routes = ReturnType<typeof routes> extends HonoBase<AppEnv, infer S, "/", string> ? S : never;
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+type _RoutesMatch = Check<Exactly<Routes, ObjstoreRoutes>>;
+
+function routes(store: ObjectStore, options: AppOptions) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const maxQueryLimit = options.maxQueryLimit ?? 10_000;
   const now = options.now ?? (() => new Date());
@@ -155,8 +230,6 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
   return routes;
 }
 
-/** The app type {@link createApp} returns, for `hc<ObjstoreApp>(url)`. */
-export type ObjstoreApp = ReturnType<typeof createApp>;
 
 function tokenGrants(options: AppOptions): TokenGrant[] {
   const grants: TokenGrant[] = [];
