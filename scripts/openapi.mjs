@@ -49,24 +49,25 @@ export async function buildDocument() {
   return module.openApiDocument();
 }
 
-/** Writes the module when its text changed; returns whether it did. */
+/** Writes the module when its text changed; returns whether it did, and the document. */
 export async function generate({ check = false } = {}) {
-  const text = documentModule(await buildDocument());
+  const document = await buildDocument();
+  const text = documentModule(document);
   let current = "";
   try {
     current = readFileSync(DOCUMENT_FILE, "utf8");
   } catch {
     // not generated yet
   }
-  if (current === text) return false;
+  if (current === text) return { changed: false, document };
   if (check) throw new Error("src/http/openapi-document.ts is stale: run node scripts/openapi.mjs");
   writeFileSync(DOCUMENT_FILE, text);
-  return true;
+  return { changed: true, document };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   generate({ check: process.argv.includes("--check") }).then(
-    (changed) => console.log(changed ? "[openapi] wrote src/http/openapi-document.ts" : "[openapi] src/http/openapi-document.ts is current"),
+    ({ changed }) => console.log(changed ? "[openapi] wrote src/http/openapi-document.ts" : "[openapi] src/http/openapi-document.ts is current"),
     (error) => {
       console.error(`[openapi] ${error instanceof Error ? error.message : error}`);
       process.exit(1);
