@@ -8,7 +8,7 @@ import * as v from "valibot";
 import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";
-import { PAGE_QUERY } from "./schemas.ts";
+import { PAGE_QUERY, TYPES_QUERY } from "./schemas.ts";
 
 /**
  * The raw (still percent-encoded) path of a request URL.
@@ -90,6 +90,24 @@ export function pageParams(search: URLSearchParams): PageParams {
   const issue = result.issues[0];
   const name = String(issue.path?.[0]?.key ?? "parameter");
   throw badArgument(`Invalid ${name}: ${issue.message}, got ${JSON.stringify(input[name] ?? "").slice(0, 40)}`);
+}
+
+/**
+ * The `all` parameter of `GET /api/types`: true (`1` or `true`) lists every stored name the
+ * request may reach (tenants' types and indexes included), not only the plain types. Given
+ * twice or another value is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * typesParams(new URLSearchParams("all=1")); // true
+ * ```
+ */
+export function typesParams(search: URLSearchParams): boolean {
+  const values = search.getAll("all");
+  if (values.length > 1) throw badArgument(`Invalid all: given ${values.length} times`);
+  const result = v.safeParse(TYPES_QUERY, { all: values[0] });
+  if (!result.success) throw badArgument(`Invalid all: ${result.issues[0].message}, got ${JSON.stringify(values[0] ?? "").slice(0, 40)}`);
+  return result.output.all === "1" || result.output.all === "true";
 }
 
 /**
