@@ -10,6 +10,7 @@ import "../src/register/tenants.ts";
 import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
 import { parseTokens } from "../src/http/auth.ts";
+import { migrate } from "../src/migrate/mod.ts";
 import { parseStoredType } from "../src/tenants.ts";
 import { expectError } from "./conformance/mod.ts";
 
@@ -199,6 +200,24 @@ describe("an unbound token and stored names", () => {
     expect((await call("root", "GET", "/api/types?all=true")).json).toHaveLength(3);
     expect((await call("root", "GET", "/api/types?all=0")).json).toEqual([]);
     for (const bad of ["all=yes", "all=1&all=1"]) expect((await call("root", "GET", `/api/types?${bad}`)).json.error.code).toBe("INVALID_ARGUMENT");
+  });
+
+  test("the migration job copies a Remote store's tenants and indexes, both ways", async () => {
+    await store.save("T", "own", 0);
+    await store.forTenant("acme").save("T", "a", 1);
+    await store.doubleStringIndex("users").save("x", "y");
+    const copy = createObjectStoreInstance();
+    await migrate({ from: remote("root"), to: copy });
+    expect((await copy.forTenant("acme").get("T", "a"))?.value).toBe(1);
+    expect(await copy.doubleStringIndex("users").getByB("y")).toBe("x");
+    // And into a Remote store (its writes are verbatim with a replicate token).
+    const served = createObjectStoreInstance();
+    app = createApp(served, { tokens: "rep:replicate" });
+    const to = createObjectStoreInstance({ Type: "Remote", url: "http://api.test", token: "rep", replication: true }, { fetch: (input, init) => app.fetch(new Request(input, init)) });
+    await migrate({ from: copy, to });
+    expect((await served.forTenant("acme").get("T", "a"))?.value).toBe(1);
+    expect(await served.doubleStringIndex("users").getByA("x")).toBe("y");
+    expect(await served.types()).toEqual(["T"]);
   });
 
   test("every part of a stored name follows the type rules, with INVALID_OBJECT_TYPE", async () => {

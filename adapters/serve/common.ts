@@ -25,7 +25,7 @@ export interface ServeOptions {
   hostname?: string;
   /** One read-write bearer token for `/api/*`. @default env.API_TOKEN */
   token?: string;
-  /** Scoped tokens, `"t1:read,t2:write,t3:replicate"` (see docs/http.md). @default env.API_TOKENS */
+  /** Scoped tokens, `"t1:read,t2:write,t3:replicate,t4:write@acme"` (see docs/http.md). @default env.API_TOKENS */
   tokens?: string;
   /** CORS origins. @default env.CORS_ORIGINS split on commas */
   cors?: string | string[];
