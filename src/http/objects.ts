@@ -7,10 +7,10 @@
 import type { Driver } from "../driver.ts";
 import { InvalidInputError, ObjectMissingError } from "../errors.ts";
 import type { JsonValue, ObjectStore, SaveResult, StoredObject, Transaction } from "../types.ts";
+import { checkKey } from "../validate.ts";
 import { HttpError } from "./errors.ts";
 import { entityTags, etag, strongMatch, weakMatch, type WriteCondition, writeCondition } from "./etag.ts";
 import { checkConnected, parseJson, readBody } from "./request.ts";
-import { checkKey } from "../validate.ts";
 
 /** The methods of an object route, as its 405 `Allow` header names them. */
 export const OBJECT_METHODS = "GET, HEAD, PUT, DELETE";
@@ -91,6 +91,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
   }
 }
 
+/** The object at a stored name, read from the driver (`undefined`: absent). */
 async function readStored(driver: Driver, type: string, key: string): Promise<StoredObject | undefined> {
   checkKey(key);
   const record = await driver.get(type, key);
