@@ -21,12 +21,10 @@ import { PAGE_QUERY, TYPES_QUERY } from "./schemas.ts";
 export function rawPath(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
-  let end = url.length;
-  for (const stop of ["?", "#"]) {
-    const at = url.indexOf(stop, start);
-    if (at >= 0 && at < end) end = at;
-  }
-  return url.slice(start, end);
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = query < 0 ? hash : hash < 0 ? query : Math.min(query, hash);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 /**
@@ -51,6 +49,7 @@ export function objectPath(url: string, prefix: string): { type: string; key?: s
 }
 
 function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", what: string): string {
+  if (!segment.includes("%")) return segment; // nothing to decode (the common case, and cheaper)
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -146,11 +145,14 @@ export async function readBody(request: Request, limit: number): Promise<string>
   return decodeUtf8(bytes, limit);
 }
 
+// ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
+// One decoder serves every request: a decode without `stream` starts from a clean state.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
   if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
-    // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }
@@ -180,7 +182,8 @@ export function checkConnected(request: Request): void {
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") throw new InvalidInputError("INVALID_VALUE", "Invalid body: expected JSON, got an empty body");
-  if (nestingDepth(text) > MAX_DEPTH) {
+  // Nesting past MAX_DEPTH takes more than MAX_DEPTH characters, so short bodies need no scan.
+  if (text.length > MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) {
     throw new InvalidInputError("INVALID_VALUE", `Invalid body: JSON nested deeper than ${MAX_DEPTH} levels`);
   }
   try {
