@@ -712,7 +712,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
       "bearer": {
         "type": "http",
         "scheme": "bearer",
-        "description": "API_TOKEN / API_TOKENS (scopes read, write, replicate)"
+        "description": "API_TOKEN / API_TOKENS: comma-separated token[:scope][@tenant] entries, scope read, write (the default) or replicate; a token bound to a tenant sees only that tenant's types, under their plain names"
       }
     }
   },
@@ -813,7 +813,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -873,6 +873,23 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
         "security": [
           {
             "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "all",
+            "in": "query",
+            "required": false,
+            "description": "1 or true: every stored name the token may reach (tenants' types <tenant>_<Type>, indexes _dsi_<namespace>), as the Remote driver lists them",
+            "schema": {
+              "enum": [
+                "1",
+                "true",
+                "0",
+                "false"
+              ],
+              "type": "string"
+            }
           }
         ]
       }
@@ -981,7 +998,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1128,7 +1145,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1298,7 +1315,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1489,7 +1506,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1636,7 +1653,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1807,7 +1824,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1976,7 +1993,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2166,7 +2183,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2312,7 +2329,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2446,7 +2463,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2585,7 +2602,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2694,7 +2711,7 @@ export const OPENAPI_DOCUMENT: Record<string, unknown> = {
             }
           },
           "403": {
-            "description": "The token's scope does not allow this",
+            "description": "The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)",
             "content": {
               "application/json": {
                 "schema": {
