@@ -21,12 +21,12 @@ const isNode = !("Bun" in globalThis) && !("Deno" in globalThis);
 const MB = 1024 * 1024;
 // The targets: a Memory-only Worker <= 25,000 B, a Worker with DynamoDB <= 40,000 B and a
 // Memory-only browser bundle <= 10,000 B (gzip), a Memory-only install <= 3 MB. The browser and the
-// install meet them. The Workers do not since the HTTP API grew (~7 KB: a bundle without code
-// splitting inlines /openapi.json's lazily imported document builder and @valibot/to-json-schema
-// (~5 KB), plus scoped tokens, /ready and the route schemas): 32.3 KB and 44.4 KB measured on
-// 2026-12-02 after the slimming (hono/tiny, tenants and DoubleStringIndex behind their imports).
-// Until the HTTP API is slimmed too, these assertions hold that budget, so a regression still fails.
-const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 33_000, workerDynamoDB: 45_000, browserMemory: 10_000 };
+// install meet them. The Workers do not since the HTTP API grew (OpenAPI, scoped and tenant-bound
+// tokens, /ready, the route schemas): /openapi.json is now a document generated at build time (no
+// converter in the bundle), yet the document itself is ~2.9 KB gzip and valibot (the route
+// validation) ~3.2 KB. Measured 2026-12-02 after the tenant routes: 30,714 B and 42,929 B.
+// Until the HTTP API is slimmed further, these assertions hold that budget, so a regression still fails.
+const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 31_500, workerDynamoDB: 43_500, browserMemory: 10_000 };
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const BIN_DIR = dirname(process.execPath);
