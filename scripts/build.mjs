@@ -11,14 +11,15 @@
 //      2.3 to about 3.8 MB, over its 3 MB budget);
 //   2. dist/vendor/valibot.js: the valibot functions the schemas use (see vendorValibot);
 //   3. dist/bin/objstore.js: the `objstore` command for Node (adapters/cli.ts), bundled by
-//      esbuild with Hono, @hono/node-server and valibot inside, so `npx @objstore/objstore serve` needs nothing but
-//      Node; optional driver clients (@libsql/client, mysql2, postgres) stay external.
+//      esbuild with Hono and @hono/node-server inside, so `npx @objstore/objstore serve` needs
+//      nothing but Node; the rest of the library is imported from dist/ (see buildBin), optional
+//      driver clients (@libsql/client, mysql2, postgres) stay external.
 // JSR publishes the TypeScript sources (deno.json), not dist/.
 //
 //   node scripts/build.mjs
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate as generateOpenApi } from "./openapi.mjs";
@@ -56,22 +57,68 @@ export async function build() {
 
   const { build: esbuild } = await import("esbuild");
   await vendorValibot(esbuild);
-  await esbuild({
+  await buildBin(esbuild);
+  chmodSync(join(DIST, "bin", "objstore.js"), 0o755);
+  console.log(`[build] dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * dist/bin/objstore.js, the `objstore` command for Node (adapters/cli.ts): Hono and
+ * @hono/node-server bundled in (they are optional peers, and `npx @objstore/objstore serve` must
+ * work without them), with the modules that import them (the HTTP app, the servers, the CLI).
+ * Every other module of the package is imported from dist/ (one copy of the library, loaded
+ * lazily as from the package's own entry points), valibot from dist/vendor/.
+ */
+async function buildBin(esbuild) {
+  const options = {
     entryPoints: { objstore: join(ROOT, "adapters", "cli.ts") },
     outdir: join(DIST, "bin"),
     bundle: true,
     splitting: true, // `serve` does not load the migration code, and the reverse
+    chunkNames: "chunk-[hash]", // beside the entry, so every output imports dist/ by the same relative path
     format: "esm",
     platform: "node",
     target: "node20",
-    sourcemap: false, // the bin bundles Hono and valibot: maps would triple the install
+    sourcemap: false, // it is mostly Hono, minified
     minify: true,
     external: ["@libsql/client", "@libsql/client/*", "libsql", "@deno/kv", "mysql2", "mysql2/*", "postgres"],
-    chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
-  });
-  chmodSync(join(DIST, "bin", "objstore.js"), 0o755);
-  console.log(`[build] dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+  // 1. The import graph: which of our modules reach Hono (statically or by a dynamic import).
+  const { metafile } = await esbuild({ ...options, write: false, metafile: true });
+  const importers = new Map();
+  for (const [path, input] of Object.entries(metafile.inputs)) {
+    for (const dependency of input.imports) {
+      if (!importers.has(dependency.path)) importers.set(dependency.path, new Set());
+      importers.get(dependency.path).add(path);
+    }
+  }
+  const bundled = new Set();
+  const queue = Object.keys(metafile.inputs).filter((path) => /^node_modules\/(hono|@hono\/node-server)\//.test(path));
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()) ?? []) {
+      if (!bundled.has(importer)) bundled.add(importer), queue.push(importer);
+    }
+  }
+  // 2. The bundle: our other modules stay imports of their dist/ files.
+  const fromBin = (file) => {
+    const target = relative(join(DIST, "bin"), file).split(sep).join("/");
+    return target.startsWith(".") ? target : `./${target}`;
+  };
+  const plugin = {
+    name: "dist-imports",
+    setup(build) {
+      build.onResolve({ filter: /^valibot$/ }, () => ({ path: fromBin(join(DIST, "vendor", "valibot.js")), external: true }));
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const file = join(args.resolveDir, args.path);
+        const source = relative(ROOT, file).split(sep).join("/");
+        if (source.startsWith("..") || source.startsWith("node_modules/") || !source.endsWith(".ts") || bundled.has(source)) return undefined;
+        const compiled = join(DIST, source.replace(/\.ts$/, ".js"));
+        return existsSync(compiled) ? { path: fromBin(compiled), external: true } : undefined;
+      });
+    },
+  };
+  await esbuild({ ...options, plugins: [plugin] });
 }
 
 /**
