@@ -73,10 +73,17 @@ interface Wrapped {
   v: JsonValue;
 }
 
-/** An announcement on the channel: `key` absent means the whole type was truncated. */
+/**
+ * An announcement on the channel: `key` absent means the whole type was truncated. A write
+ * that left a cache record names it (`owner`, `seq`, `w` as in {@link Wrapped}): an instance
+ * sharing the cache store indexes that record instead of only dropping its entry.
+ */
 interface Invalidation {
   type: string;
   key?: string;
+  owner?: string;
+  seq?: number;
+  w?: number;
 }
 
 const isWrapped = (w: unknown): w is Wrapped => {
@@ -167,8 +174,10 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     channel.onmessage = (event: MessageEvent) => {
       const m = event.data as Invalidation | null;
       if (typeof m?.type !== "string" || !policyOf(m.type).cache) return;
-      if (typeof m.key === "string") dropOwn(m.type, m.key);
-      else {
+      if (typeof m.key === "string") {
+        dropOwn(m.type, m.key);
+        if (typeof m.owner === "string" && typeof m.seq === "number" && typeof m.w === "number") adopt(m.type, m.key, m.owner, m.seq, m.w);
+      } else {
         for (const flight of flights.get(m.type)?.values() ?? []) flight.stale = true;
         flights.delete(m.type);
         index.drop(m.type);
@@ -176,13 +185,35 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     };
   };
 
-  const announce = (writes: Write[]) => {
+  /** Tells other instances what `writes` changed; `notes` (by index) name the cache records written. */
+  const announce = (writes: Write[], notes: (Invalidation | undefined)[] = []) => {
     if (!channel) return;
-    for (const w of writes) {
+    for (const [i, w] of writes.entries()) {
       if (!policyOf(w.type).cache) continue;
       try {
-        channel.postMessage(w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key });
+        channel.postMessage(notes[i] ?? (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
       } catch { /* a closed channel: nobody to tell */ }
+    }
+  };
+
+  /**
+   * Indexes the cache record another instance announced (it wrote it to the shared cache store
+   * after its commit), so this one serves the new value, even with Main unreachable. A cache
+   * store that is not shared never holds that record: the `get` then misses, as before.
+   */
+  const adopt = (type: string, key: string, owner: string, recordSeq: number, w: number) => {
+    const policy = policyOf(type);
+    const age = Math.max(0, wallNow() - w);
+    if (age >= Math.max(policy.timeout, policy.staleIfError)) return;
+    const { entries, stats } = index.of(type);
+    entries.set(key, { owner, seq: recordSeq, at: now() - age });
+    // Over the size: drop the least recently used entries (the records may be other instances').
+    if (entries.size > policy.maxCacheSize) {
+      for (const k of entries.keys()) {
+        if (entries.size <= policy.cullToSize) break;
+        entries.delete(k);
+        stats.evictions++;
+      }
     }
   };
 
@@ -219,7 +250,8 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     if (flight) flight.stale = true, map!.delete(key);
   };
 
-  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy) => {
+  /** Indexes and writes a cache record of `record`; returns the write and its announcement. */
+  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy): { done: Promise<void>; note: Invalidation } => {
     const { entries, stats } = index.of(type);
     const entry: IndexEntry = { owner: instance, seq: ++seq, at: now() };
     entries.delete(record.key);
@@ -234,7 +266,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         writes.push({ op: "delete", type, key, expect: { any: true } });
       }
     }
-    return track(writes);
+    return { done: track(writes), note: { type, key: record.key, owner: instance, seq: entry.seq, w: wrapped.w } };
   };
 
   /** Drops an entry and the cache record (which, in a shared cache store, may be another instance's). */
@@ -260,7 +292,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       f.promise = (async () => {
         try {
           const record = await main.get(type, key);
-          if (record && !f.stale) remember(type, record, policy);
+          if (record && !f.stale) void remember(type, record, policy).done;
           return record;
         } finally {
           if (map.get(key) === f) map.delete(key);
@@ -332,17 +364,20 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         announce(writes);
         throw e;
       }
-      announce(writes);
       // The cache records are written before the commit returns, so an instance sharing the
       // cache store reads the writer's record (not the one it indexed) from then on.
+      const notes: (Invalidation | undefined)[] = [];
       const done = writes.map((w, i) => {
         if (w.op === "truncate") return forgetType(w.type);
         const policy = policyOf(w.type);
         if (!policy.cache) return;
         if (w.op === "delete") return forget(w.type, w.key);
         staleFlight(w.type, w.key);
-        return remember(w.type, copies[i]!, policy);
+        const { done, note } = remember(w.type, copies[i]!, policy);
+        notes[i] = note;
+        return done;
       });
+      announce(writes, notes);
       await Promise.all(done);
     },
 
@@ -361,11 +396,15 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
             announce([{ op: "delete", type, key, expect: { any: true } }]);
             throw e;
           }
-          announce([{ op: "delete", type, key, expect: { any: true } }]);
-          if (copy) {
-            staleFlight(type, key);
-            await remember(type, { ...copy, created }, policy);
+          const write: Write = { op: "delete", type, key, expect: { any: true } };
+          if (!copy) {
+            announce([write]);
+            return created;
           }
+          staleFlight(type, key);
+          const { done, note } = remember(type, { ...copy, created }, policy);
+          announce([write], [note]);
+          await done;
           return created;
         },
       }
