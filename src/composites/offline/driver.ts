@@ -221,20 +221,37 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     return true;
   };
 
-  /** Moves a refused entry to the conflicts; Local takes Main's objects. */
+  /**
+   * Moves a refused entry to the conflicts; Local takes Main's objects. A truncate in it stands
+   * for the removal of every object Main has of that type (but the keys the entry writes
+   * itself): each is a conflict whose local side is that removal.
+   */
   const refuse = async (entry: OutboxEntry, open: Map<string, StoredConflict>) => {
     const at = stamp();
     const writes: Write[] = [];
     const found: StoredConflict[] = [];
-    for (const [i, w] of entry.writes.entries()) {
-      if (w.op === "truncate") continue;
-      const remote = (await main.get(w.type, w.key)) ?? null;
-      const prior = open.get(conflictKey(w.type, w.key));
-      const conflict: StoredConflict = { id: prior?.id ?? `${entry.id}.${i}`, type: w.type, key: w.key, local: w.op === "put" ? w.record : null, remote };
+    const added = new Set<string>();
+    const add = (id: string, type: string, key: string, mine: DriverRecord | null, remote: DriverRecord | null) => {
+      // One write per (type, key) in Local's commit (a type truncated twice lists its keys twice).
+      if (added.has(conflictKey(type, key))) return;
+      added.add(conflictKey(type, key));
+      const prior = open.get(conflictKey(type, key));
+      const conflict: StoredConflict = { id: prior?.id ?? id, type, key, local: mine, remote };
       found.push(conflict);
-      open.set(conflictKey(w.type, w.key), conflict);
+      open.set(conflictKey(type, key), conflict);
       writes.push(putConflict(conflict, at));
-      writes.push(remote ? { op: "put", type: w.type, key: w.key, expect: { any: true }, record: remote } : { op: "delete", type: w.type, key: w.key, expect: { any: true } });
+      writes.push(remote ? { op: "put", type, key, expect: { any: true }, record: remote } : { op: "delete", type, key, expect: { any: true } });
+    };
+    for (const [i, w] of entry.writes.entries()) {
+      if (w.op === "truncate") {
+        const own = new Set(entry.writes.flatMap((x) => (x.op !== "truncate" && x.type === w.type ? [x.key] : [])));
+        let n = 0;
+        for await (const remote of main.scan(w.type, [])) {
+          if (!own.has(remote.key)) add(`${entry.id}.${i}.${n++}`, w.type, remote.key, null, remote);
+        }
+        continue;
+      }
+      add(`${entry.id}.${i}`, w.type, w.key, w.op === "put" ? w.record : null, (await main.get(w.type, w.key)) ?? null);
     }
     writes.push({ op: "delete", type: OUTBOX, key: entry.id, expect: { any: true } });
     await local.commit(writes);
@@ -253,7 +270,8 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
       if (closed) return;
       // Another store over this Local (without a shared lock) may have replayed it meanwhile.
       if (!(await local.get(OUTBOX, entry.id))) continue;
-      const blocked = entry.writes.some((w) => w.op !== "truncate" && open.has(conflictKey(w.type, w.key)));
+      // An entry touching an object with an open conflict waits for it: it joins the conflicts.
+      const blocked = entry.writes.some((w) => (w.op === "truncate" ? [...open.values()].some((c) => c.type === w.type) : open.has(conflictKey(w.type, w.key))));
       if (!blocked) {
         try {
           await viaMain(() => main.commit(entry.writes.map(copyWrite)));
