@@ -18,8 +18,11 @@ import { ObjectStoreError } from "../errors.ts";
 import type { JsonValue, ObjectStore } from "../types.ts";
 import { untilAborted } from "../signal.ts";
 import { cloneJson } from "../validate.ts";
+import { type CacheChannel, type Invalidation, namedRecord, openCacheChannel } from "./cache-channel.ts";
 import { type CacheStats, cacheIndex, type IndexEntry } from "./cache-index.ts";
+import { flightTable } from "./cache-flights.ts";
 import { cachePolicies, type ResolvedPolicy } from "./cache-policy.ts";
+import { clearAll, cull, isWrapped, loadIndex, unwrapFor, type Wrapped } from "./cache-records.ts";
 
 /** Options of {@link cachingDriver}. */
 export interface CachingOptions {
@@ -62,40 +65,6 @@ export interface CachingObjectStore extends ObjectStore {
   stats(): CacheStats;
 }
 
-/** How a record sits in the cache driver: the value wrapped with who cached it and when. */
-interface Wrapped {
-  /** The id of the store instance that cached it. */
-  i: string;
-  /** That instance's sequence number for the entry. */
-  s: number;
-  /** Wall-clock milliseconds when it was cached. */
-  w: number;
-  v: JsonValue;
-}
-
-/**
- * An announcement on the channel: `key` absent means the whole type was truncated. A write
- * that left a cache record names it (`owner`, `seq`, `w` as in {@link Wrapped}): an instance
- * sharing the cache store indexes that record instead of only dropping its entry.
- */
-interface Invalidation {
-  type: string;
-  key?: string;
-  owner?: string;
-  seq?: number;
-  w?: number;
-}
-
-const isWrapped = (w: unknown): w is Wrapped => {
-  const x = w as Wrapped | null;
-  return typeof x === "object" && x !== null && typeof x.i === "string" && typeof x.s === "number" && typeof x.w === "number" && "v" in x;
-};
-
-interface Flight {
-  promise: Promise<DriverRecord | undefined>;
-  stale: boolean;
-}
-
 /**
  * A read-through cache over `main`.
  *
@@ -112,18 +81,18 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   const now = options.monotonicNow ?? (() => performance.now());
   const wallNow = options.wallNow ?? (() => Date.now());
   const index = cacheIndex();
-  const flights = new Map<string, Map<string, Flight>>();
+  const flights = flightTable();
   const background = new Set<Promise<unknown>>();
   let seq = 0;
   const instance = crypto.randomUUID();
-  let channel: BroadcastChannel | undefined;
+  let channel: CacheChannel | undefined;
   // Entries left by an earlier run (a persistent cache) are indexed first, by their wall-clock age.
   let ready: Promise<void> | undefined;
   let started = false;
   const start = () =>
-    (ready ??= loadIndex().catch(() => clearAll(cache).catch(() => {})).then(() => {
+    (ready ??= loadIndex(cache, index, policyOf, wallNow(), now()).catch(() => clearAll(cache).catch(() => {})).then(() => {
       started = true;
-      openChannel();
+      if (options.channel) channel = openCacheChannel(options.channel, onAnnouncement);
     }));
 
   /** Cache-driver writes; a failed one only costs a later miss. Resolves when done. */
@@ -134,65 +103,23 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     return p;
   };
 
-  /**
-   * Rebuilds the index from the cache store: records younger than the type's timeout (or its
-   * staleIfError) are entries again, oldest first in LRU order and culled as by a write; the rest
-   * are deleted.
-   */
-  const loadIndex = async () => {
-    const wall = wallNow(), mono = now();
-    const truncates: Write[] = [], deletes: Write[] = [];
-    for (const type of await cache.types()) {
-      const policy = policyOf(type);
-      if (!policy.cache) {
-        truncates.push({ op: "truncate", type });
-        continue;
-      }
-      const keep = Math.max(policy.timeout, policy.staleIfError);
-      const found: { key: string; w: Wrapped }[] = [];
-      for await (const record of cache.scan(type, [])) {
-        const w = record.value as unknown;
-        const age = isWrapped(w) ? wall - w.w : -1;
-        if (age >= 0 && age < keep) found.push({ key: record.key, w: w as Wrapped });
-        else deletes.push({ op: "delete", type, key: record.key, expect: { any: true } });
-      }
-      found.sort((a, b) => a.w.w - b.w.w);
-      const { entries } = index.of(type);
-      if (found.length > policy.maxCacheSize) {
-        for (const { key } of found.splice(0, found.length - policy.cullToSize)) deletes.push({ op: "delete", type, key, expect: { any: true } });
-      }
-      for (const { key, w } of found) entries.set(key, { owner: w.i, seq: w.s, at: mono - (wall - w.w) });
+  const onAnnouncement = (m: Invalidation) => {
+    if (!policyOf(m.type).cache) return;
+    if (typeof m.key === "string") {
+      dropOwn(m.type, m.key);
+      const named = namedRecord(m);
+      if (named) adopt(m.type, m.key, named.owner, named.seq, named.w);
+    } else {
+      flights.staleType(m.type);
+      index.drop(m.type);
     }
-    if (truncates.length + deletes.length > 0) await cache.commit([...truncates, ...deletes]);
-  };
-
-  const openChannel = () => {
-    if (!options.channel || typeof BroadcastChannel !== "function") return;
-    channel = new BroadcastChannel(options.channel);
-    // Node keeps the process alive while a channel is open.
-    (channel as { unref?: () => void }).unref?.();
-    channel.onmessage = (event: MessageEvent) => {
-      const m = event.data as Invalidation | null;
-      if (typeof m?.type !== "string" || !policyOf(m.type).cache) return;
-      if (typeof m.key === "string") {
-        dropOwn(m.type, m.key);
-        if (typeof m.owner === "string" && typeof m.seq === "number" && typeof m.w === "number") adopt(m.type, m.key, m.owner, m.seq, m.w);
-      } else {
-        for (const flight of flights.get(m.type)?.values() ?? []) flight.stale = true;
-        flights.delete(m.type);
-        index.drop(m.type);
-      }
-    };
   };
 
   /** Tells other instances what `writes` changed; `notes` (by index) name the cache records written. */
   const announce = (writes: Write[], notes: (Invalidation | undefined)[] = []) => {
     if (!channel) return;
     for (const [i, w] of writes.entries()) {
-      if (!policyOf(w.type).cache) continue;
-      try {
-        channel.postMessage(notes[i] ?? (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
-      } catch { /* a closed channel: nobody to tell */ }
+      if (policyOf(w.type).cache) channel.post(notes[i] ?? (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
     }
   };
 
@@ -205,16 +132,10 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     const policy = policyOf(type);
     const age = Math.max(0, wallNow() - w);
     if (age >= Math.max(policy.timeout, policy.staleIfError)) return;
-    const { entries, stats } = index.of(type);
-    entries.set(key, { owner, seq: recordSeq, at: now() - age });
-    // Over the size: drop the least recently used entries (the records may be other instances').
-    if (entries.size > policy.maxCacheSize) {
-      for (const k of entries.keys()) {
-        if (entries.size <= policy.cullToSize) break;
-        entries.delete(k);
-        stats.evictions++;
-      }
-    }
+    const typeIndex = index.of(type);
+    typeIndex.entries.set(key, { owner, seq: recordSeq, at: now() - age });
+    // Over the size: only the entries go (the records may be other instances').
+    cull(typeIndex, policy);
   };
 
   /**
@@ -223,7 +144,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
    * own record, a different version, is left alone.
    */
   const dropOwn = (type: string, key: string) => {
-    staleFlight(type, key);
+    flights.stale(type, key);
     const { entries } = index.of(type);
     const entry = entries.get(key);
     entries.delete(key);
@@ -238,70 +159,35 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     p.finally(() => background.delete(p));
   };
 
-  const flightsOf = (type: string) => {
-    let map = flights.get(type);
-    if (!map) flights.set(type, map = new Map());
-    return map;
-  };
-
-  const staleFlight = (type: string, key: string) => {
-    const map = flights.get(type);
-    const flight = map?.get(key);
-    if (flight) flight.stale = true, map!.delete(key);
-  };
-
   /** Indexes and writes a cache record of `record`; returns the write and its announcement. */
   const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy): { done: Promise<void>; note: Invalidation } => {
-    const { entries, stats } = index.of(type);
+    const typeIndex = index.of(type);
     const entry: IndexEntry = { owner: instance, seq: ++seq, at: now() };
-    entries.delete(record.key);
-    entries.set(record.key, entry);
+    typeIndex.entries.delete(record.key);
+    typeIndex.entries.set(record.key, entry);
     const wrapped: Wrapped = { i: instance, s: entry.seq, w: wallNow(), v: record.value };
     const writes: Write[] = [{ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } }];
-    if (entries.size > policy.maxCacheSize) {
-      for (const key of entries.keys()) {
-        if (entries.size <= policy.cullToSize) break;
-        entries.delete(key);
-        stats.evictions++;
-        writes.push({ op: "delete", type, key, expect: { any: true } });
-      }
-    }
+    for (const key of cull(typeIndex, policy)) writes.push({ op: "delete", type, key, expect: { any: true } });
     return { done: track(writes), note: { type, key: record.key, owner: instance, seq: entry.seq, w: wrapped.w } };
   };
 
   /** Drops an entry and the cache record (which, in a shared cache store, may be another instance's). */
   const forget = (type: string, key: string): Promise<void> | undefined => {
     if (!policyOf(type).cache) return;
-    staleFlight(type, key);
+    flights.stale(type, key);
     index.of(type).entries.delete(key);
     return track([{ op: "delete", type, key, expect: { any: true } }]);
   };
 
   const forgetType = (type: string): Promise<void> => {
-    for (const flight of flights.get(type)?.values() ?? []) flight.stale = true;
-    flights.delete(type);
+    flights.staleType(type);
     index.drop(type);
     return track([{ op: "truncate", type }]);
   };
 
-  const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> => {
-    const map = flightsOf(type);
-    let flight = map.get(key);
-    if (!flight) {
-      const f: Flight = { stale: false, promise: Promise.resolve(undefined) };
-      f.promise = (async () => {
-        try {
-          const record = await main.get(type, key);
-          if (record && !f.stale) void remember(type, record, policy).done;
-          return record;
-        } finally {
-          if (map.get(key) === f) map.delete(key);
-        }
-      })();
-      map.set(key, flight = f);
-    }
-    return flight.promise;
-  };
+  /** Main's record of `key`, read once for concurrent misses, and cached unless a write came first. */
+  const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> =>
+    flights.read(type, key, () => main.get(type, key), (record) => void remember(type, record, policy).done);
 
   return {
     kind: "Caching",
@@ -317,13 +203,12 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       if (entry) {
         const age = now() - entry.at;
         if (age < policy.timeout) {
-          const cached = await cache.get(type, key, options);
-          const wrapped = cached?.value as unknown as Wrapped | undefined;
-          if (cached && wrapped?.s === entry.seq && wrapped.i === entry.owner && entries.get(key) === entry) {
+          const hit = unwrapFor(await cache.get(type, key, options), entry);
+          if (hit && entries.get(key) === entry) {
             entries.delete(key);
             entries.set(key, entry);
             stats.hits++;
-            return { ...cached, value: wrapped.v };
+            return hit;
           }
         } else {
           if (!entry.expired) stats.expirations++;
@@ -341,10 +226,9 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         if (!stale || !(e instanceof ObjectStoreError && e.code === "BACKEND_UNAVAILABLE")) throw e;
         // Main is unreachable: the expired entry, if it is still this one and young enough.
         if (entries.get(key) !== stale || now() - stale.at >= policy.staleIfError) throw e;
-        const cached = await cache.get(type, key).catch(() => undefined);
-        const wrapped = cached?.value as unknown as Wrapped | undefined;
-        if (!cached || wrapped?.s !== stale.seq || wrapped.i !== stale.owner || entries.get(key) !== stale) throw e;
-        return { ...cached, value: wrapped.v };
+        const served = unwrapFor(await cache.get(type, key).catch(() => undefined), stale);
+        if (!served || entries.get(key) !== stale) throw e;
+        return served;
       }
     },
 
@@ -372,7 +256,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         const policy = policyOf(w.type);
         if (!policy.cache) return;
         if (w.op === "delete") return forget(w.type, w.key);
-        staleFlight(w.type, w.key);
+        flights.stale(w.type, w.key);
         const { done, note } = remember(w.type, copies[i]!, policy);
         notes[i] = note;
         return done;
@@ -401,7 +285,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
             announce([write]);
             return created;
           }
-          staleFlight(type, key);
+          flights.stale(type, key);
           const { done, note } = remember(type, { ...copy, created }, policy);
           announce([write], [note]);
           await done;
@@ -421,9 +305,4 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
 
     stats: () => index.stats(),
   };
-}
-
-async function clearAll(cache: Driver): Promise<void> {
-  const types = await cache.types();
-  if (types.length > 0) await cache.commit(types.map((type) => ({ op: "truncate" as const, type })));
 }
