@@ -107,6 +107,32 @@ export async function loadIndex(cache: Driver, index: CacheIndex, policyOf: (typ
 }
 
 /**
+ * Cache writes gathered from several steps as one valid commit: truncates first, then the last
+ * write of each (type, key), in order (an entry evicted and cached again in one commit is put).
+ *
+ * @example
+ * ```ts
+ * await cache.commit(batch([put, evictionOfTheSameKey]));
+ * ```
+ */
+export function batch(writes: Write[]): Write[] {
+  const truncated = new Set<string>();
+  const byKey = new Map<string, Write>();
+  for (const w of writes) {
+    if (w.op === "truncate") {
+      truncated.add(w.type);
+      // What was written to the type before is truncated anyway.
+      for (const [id, earlier] of byKey) if (earlier.type === w.type) byKey.delete(id);
+    } else {
+      const id = `${w.type}\u0000${w.key}`;
+      byKey.delete(id);
+      byKey.set(id, w);
+    }
+  }
+  return [...[...truncated].map((type): Write => ({ op: "truncate", type })), ...byKey.values()];
+}
+
+/**
  * Empties the cache store (what is left when its records cannot be indexed).
  *
  * @example

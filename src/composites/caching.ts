@@ -7,63 +7,24 @@
  * store, so a persistent one keeps serving its entries for `timeout` after a restart. A write
  * overwrites or deletes the cache record itself (another instance sharing the store then sees a
  * record that is not the one it indexed) and, given a `channel`, is announced on a
- * BroadcastChannel so other instances drop their entry. A policy's `staleIfError` keeps an
+ * BroadcastChannel so other instances index the writer's record instead of theirs. A policy's `staleIfError` keeps an
  * expired entry for a `get` that finds Main unreachable.
  *
  * @module
  */
-import type { CachePolicy } from "../config-types.ts";
-import type { Driver, DriverRecord, Write } from "../driver.ts";
+import type { DriverRecord, Write } from "../driver.ts";
 import { ObjectStoreError } from "../errors.ts";
-import type { JsonValue, ObjectStore } from "../types.ts";
+import type { JsonValue } from "../types.ts";
 import { untilAborted } from "../signal.ts";
 import { cloneJson } from "../validate.ts";
 import { type CacheChannel, type Invalidation, namedRecord, openCacheChannel } from "./cache-channel.ts";
-import { type CacheStats, cacheIndex, type IndexEntry } from "./cache-index.ts";
+import { cacheIndex, type IndexEntry } from "./cache-index.ts";
 import { flightTable } from "./cache-flights.ts";
 import { cachePolicies, type ResolvedPolicy } from "./cache-policy.ts";
-import { clearAll, cull, isWrapped, loadIndex, unwrapFor, type Wrapped } from "./cache-records.ts";
+import { batch, clearAll, cull, isWrapped, loadIndex, unwrapFor, type Wrapped } from "./cache-records.ts";
+import type { CachingDriver, CachingOptions } from "./cache-types.ts";
 
-/** Options of {@link cachingDriver}. */
-export interface CachingOptions {
-  /** The store of record. */
-  main: Driver;
-  /** Where cached records are kept. */
-  cache: Driver;
-  /** The policy of every type without an override. */
-  defaultPolicy: CachePolicy;
-  /** Policies by object type. */
-  overrides?: Record<string, CachePolicy>;
-  /** Milliseconds for expiry. @default () => performance.now() */
-  monotonicNow?: () => number;
-  /** Wall-clock milliseconds stamped on cache records, for their age after a restart. @default () => Date.now() */
-  wallNow?: () => number;
-  /**
-   * A BroadcastChannel name: writes are announced on it and other instances' announcements drop
-   * this one's entries. Used only where the runtime has `BroadcastChannel`. @default none
-   */
-  channel?: string;
-}
-
-/** A Caching driver, with its counters. */
-export interface CachingDriver extends Driver {
-  /** Hits, misses, evictions and expirations, in total and per type. */
-  stats(): CacheStats;
-}
-
-/**
- * What `createObjectStoreInstance` returns for `{"Type":"Caching",...}`: a store with `stats()`.
- *
- * @example
- * ```ts
- * const store = createObjectStoreInstance(cachingConfig) as CachingObjectStore;
- * console.log(store.stats().hits);
- * ```
- */
-export interface CachingObjectStore extends ObjectStore {
-  /** Hits, misses, evictions and expirations, in total and per type. */
-  stats(): CacheStats;
-}
+export type { CachingDriver, CachingObjectStore, CachingOptions } from "./cache-types.ts";
 
 /**
  * A read-through cache over `main`.
@@ -95,9 +56,13 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       if (options.channel) channel = openCacheChannel(options.channel, onAnnouncement);
     }));
 
-  /** Cache-driver writes; a failed one only costs a later miss. Resolves when done. */
+  /**
+   * Cache-driver writes, as one commit (truncates first, then the last write of each key); a
+   * failed one only costs a later miss. Resolves when done.
+   */
   const track = (writes: Write[]): Promise<void> => {
-    const p = cache.commit(writes).catch(() => {});
+    if (writes.length === 0) return Promise.resolve();
+    const p = cache.commit(batch(writes)).catch(() => {});
     background.add(p);
     p.finally(() => background.delete(p));
     return p;
@@ -159,35 +124,39 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     p.finally(() => background.delete(p));
   };
 
-  /** Indexes and writes a cache record of `record`; returns the write and its announcement. */
-  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy): { done: Promise<void>; note: Invalidation } => {
+  /** Indexes a cache record of `record`, adds its cache writes to `out`; returns its announcement. */
+  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy, out: Write[]): Invalidation => {
     const typeIndex = index.of(type);
     const entry: IndexEntry = { owner: instance, seq: ++seq, at: now() };
     typeIndex.entries.delete(record.key);
     typeIndex.entries.set(record.key, entry);
     const wrapped: Wrapped = { i: instance, s: entry.seq, w: wallNow(), v: record.value };
-    const writes: Write[] = [{ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } }];
-    for (const key of cull(typeIndex, policy)) writes.push({ op: "delete", type, key, expect: { any: true } });
-    return { done: track(writes), note: { type, key: record.key, owner: instance, seq: entry.seq, w: wrapped.w } };
+    out.push({ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } });
+    for (const key of cull(typeIndex, policy)) out.push({ op: "delete", type, key, expect: { any: true } });
+    return { type, key: record.key, owner: instance, seq: entry.seq, w: wrapped.w };
   };
 
   /** Drops an entry and the cache record (which, in a shared cache store, may be another instance's). */
-  const forget = (type: string, key: string): Promise<void> | undefined => {
+  const forget = (type: string, key: string, out: Write[]) => {
     if (!policyOf(type).cache) return;
     flights.stale(type, key);
     index.of(type).entries.delete(key);
-    return track([{ op: "delete", type, key, expect: { any: true } }]);
+    out.push({ op: "delete", type, key, expect: { any: true } });
   };
 
-  const forgetType = (type: string): Promise<void> => {
+  const forgetType = (type: string, out: Write[]) => {
     flights.staleType(type);
     index.drop(type);
-    return track([{ op: "truncate", type }]);
+    out.push({ op: "truncate", type });
   };
 
   /** Main's record of `key`, read once for concurrent misses, and cached unless a write came first. */
   const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> =>
-    flights.read(type, key, () => main.get(type, key), (record) => void remember(type, record, policy).done);
+    flights.read(type, key, () => main.get(type, key), (record) => {
+      const out: Write[] = [];
+      remember(type, record, policy, out);
+      void track(out);
+    });
 
   return {
     kind: "Caching",
@@ -244,25 +213,33 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         await main.commit(writes);
       } catch (e) {
         // Nothing (or, after an unknown failure, maybe everything) was written: drop what it touched.
-        for (const w of writes) w.op === "truncate" ? forgetType(w.type) : forget(w.type, w.key);
+        const out: Write[] = [];
+        for (const w of writes) w.op === "truncate" ? forgetType(w.type, out) : forget(w.type, w.key, out);
+        void track(out);
         announce(writes);
         throw e;
       }
-      // The cache records are written before the commit returns, so an instance sharing the
-      // cache store reads the writer's record (not the one it indexed) from then on.
+      // The cache records are written (in one cache commit) before the commit returns, so an
+      // instance sharing the cache store reads the writer's record (not the one it indexed) from then on.
       const notes: (Invalidation | undefined)[] = [];
-      const done = writes.map((w, i) => {
-        if (w.op === "truncate") return forgetType(w.type);
+      const out: Write[] = [];
+      for (const [i, w] of writes.entries()) {
+        if (w.op === "truncate") {
+          forgetType(w.type, out);
+          continue;
+        }
         const policy = policyOf(w.type);
-        if (!policy.cache) return;
-        if (w.op === "delete") return forget(w.type, w.key);
+        if (!policy.cache) continue;
+        if (w.op === "delete") {
+          forget(w.type, w.key, out);
+          continue;
+        }
         flights.stale(w.type, w.key);
-        const { done, note } = remember(w.type, copies[i]!, policy);
-        notes[i] = note;
-        return done;
-      });
+        notes[i] = remember(w.type, copies[i]!, policy, out);
+      }
+      const done = track(out);
       announce(writes, notes);
-      await Promise.all(done);
+      await done;
     },
 
     // Main's one-step versioned replace, when it has one; the cache follows as after a commit.
@@ -276,8 +253,11 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
           try {
             created = await main.replace!(type, key, version, record);
           } catch (e) {
-            await forget(type, key);
+            const out: Write[] = [];
+            forget(type, key, out);
+            const done = track(out);
             announce([{ op: "delete", type, key, expect: { any: true } }]);
+            await done;
             throw e;
           }
           const write: Write = { op: "delete", type, key, expect: { any: true } };
@@ -286,7 +266,9 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
             return created;
           }
           flights.stale(type, key);
-          const { done, note } = remember(type, { ...copy, created }, policy);
+          const out: Write[] = [];
+          const note = remember(type, { ...copy, created }, policy, out);
+          const done = track(out);
           announce([write], [note]);
           await done;
           return created;
