@@ -94,6 +94,11 @@ export const PAGE_QUERY = v.object({
   total: v.optional(v.picklist(["true", "false"], "expected true or false")),
 });
 
+/** The query parameters of `GET /api/types`: `all` lists the stored names too (tenants' types, indexes). */
+export const TYPES_QUERY = v.object({
+  all: v.optional(v.picklist(["1", "true", "0", "false"], "expected 1, true, 0 or false")),
+});
+
 // ---- responses
 
 /** A stored object. */
