@@ -4,7 +4,7 @@
 // Python writes the file itself) are read as objects; objstore's writes are decoded by the Python
 // side as the original does; version checks are atomic; and the seed's migration runs end to end.
 import { describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -67,7 +67,7 @@ if (server.ready) {
 }
 const dir = mkdtempSync(join(tmpdir(), "objstore-original-sql-"));
 const file = (prefix: string) => join(dir, `${prefix || "empty"}.db`);
-backends.push({
+const sqlite: Backend = {
   name: "SQLite",
   caseInsensitive: false,
   // SQLAlchemy's sqlite URL: four slashes before an absolute path.
@@ -79,7 +79,8 @@ backends.push({
     client.close();
     return rows;
   },
-});
+};
+backends.push(sqlite);
 
 const checkRows = (rows: Row[]) => python(["check-sql"], JSON.stringify(rows)).trim();
 let n = 0;
@@ -229,5 +230,45 @@ for (const b of backends) {
     }, 60_000);
   });
 }
+
+// A SQLite statement that fails with SQLITE_BUSY stays active inside the native client until it
+// is garbage-collected (libsql resets a statement before it runs, not after it fails), and
+// @libsql/client puts its connection back into the pool; while a write statement (BEGIN
+// IMMEDIATE is one) is active there, every COMMIT on that connection fails with "cannot commit
+// transaction - SQL statements in progress". So a store whose commit once found the file
+// locked must not go on committing through that connection.
+describe("SQLite, the original's layout: a commit that finds the file locked by another connection", () => {
+  /** Holds the file's write lock from another process until `release()` (Python's sqlite3). */
+  const lockFromPython = async (path: string) => {
+    const child = spawn("python3", ["-c", [
+      "import sqlite3, sys",
+      "c = sqlite3.connect(sys.argv[1], isolation_level=None)",
+      "c.execute('BEGIN IMMEDIATE')",
+      "print('locked', flush=True)",
+      "sys.stdin.readline()",
+      "c.execute('COMMIT')",
+    ].join("\n"), path], { stdio: ["pipe", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      child.once("error", reject);
+      child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
+    });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    return { release: async () => { child.stdin!.end("\n"); await exited; } };
+  };
+
+  test("waits for the lock and commits, and later commits (a conflict included) are answered as such", async () => {
+    const prefix = `busy${++n}`;
+    const store = createObjectStoreInstance(sqlite.config(prefix, "original"));
+    await store.save("Counter", "c", { n: 0 });
+    const lock = await lockFromPython(file(prefix));
+    const saving = store.save("Counter", "c", { n: 1 }, "1");
+    setTimeout(() => void lock.release(), 200);
+    await saving;
+    await expect(store.save("Counter", "c", { n: 9 }, "1")).rejects.toMatchObject({ code: "WRONG_OBJECT_VERSION" });
+    await store.save("Counter", "c", { n: 2 }, "2");
+    expect(await store.get("Counter", "c")).toMatchObject({ value: { n: 2 }, version: "3" });
+    await store.close();
+  }, 30_000);
+});
 
 test("cleanup", () => rmSync(dir, { recursive: true, force: true }));
