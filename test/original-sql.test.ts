@@ -12,6 +12,10 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import mysql from "mysql2/promise";
 import { createObjectStoreInstance } from "../adapters/node.ts";
+import { libsqlErrors } from "../src/drivers/libsql/errors.ts";
+import { libsqlOriginalConnection } from "../src/drivers/sql/original-client.ts";
+import { originalSqlDriver } from "../src/drivers/sql/original.ts";
+import { createStore } from "../src/store.ts";
 import { migrate, type ObjectStore, type StoreConfig, verify } from "../mod.ts";
 import { useSqlServer } from "./support/sql-servers.ts";
 
@@ -235,38 +239,53 @@ for (const b of backends) {
 // is garbage-collected (libsql resets a statement before it runs, not after it fails), and
 // @libsql/client puts its connection back into the pool; while a write statement (BEGIN
 // IMMEDIATE is one) is active there, every COMMIT on that connection fails with "cannot commit
-// transaction - SQL statements in progress". So a store whose commit once found the file
-// locked must not go on committing through that connection.
+// transaction - SQL statements in progress". A store whose commit found the file locked must
+// not stay stuck on that connection.
 describe("SQLite, the original's layout: a commit that finds the file locked by another connection", () => {
-  /** Holds the file's write lock from another process until `release()` (Python's sqlite3). */
-  const lockFromPython = async (path: string) => {
+  test("by another process: waits for the lock, commits, and later commits are answered as such", async () => {
+    const prefix = `busy${++n}`;
+    const store = createObjectStoreInstance(sqlite.config(prefix, "original"));
+    await store.save("Counter", "c", { n: 0 });
+    // Python's sqlite3 holds the write lock for 300 ms.
     const child = spawn("python3", ["-c", [
-      "import sqlite3, sys",
+      "import sqlite3, sys, time",
       "c = sqlite3.connect(sys.argv[1], isolation_level=None)",
       "c.execute('BEGIN IMMEDIATE')",
       "print('locked', flush=True)",
-      "sys.stdin.readline()",
+      "time.sleep(0.3)",
       "c.execute('COMMIT')",
-    ].join("\n"), path], { stdio: ["pipe", "pipe", "inherit"] });
+    ].join("\n"), file(prefix)], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
     await new Promise<void>((resolve, reject) => {
       child.once("error", reject);
       child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
     });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    return { release: async () => { child.stdin!.end("\n"); await exited; } };
-  };
+    await store.save("Counter", "c", { n: 1 }, "1");
+    await exited;
+    await expect(store.save("Counter", "c", { n: 9 }, "1")).rejects.toMatchObject({ code: "WRONG_OBJECT_VERSION" });
+    await store.save("Counter", "c", { n: 2 }, "2");
+    expect(await store.get("Counter", "c")).toMatchObject({ value: { n: 2 }, version: "3" });
+    await store.close();
+  }, 30_000);
 
-  test("waits for the lock and commits, and later commits (a conflict included) are answered as such", async () => {
+  test("by a transaction in this process, with no busy wait: retried on a new client until it commits", async () => {
     const prefix = `busy${++n}`;
-    const store = createObjectStoreInstance(sqlite.config(prefix, "original"));
+    const url = `file:${file(prefix)}`;
+    // No busy timeout: a locked file fails at once, and the driver's retry loop waits.
+    const open = () => createClient({ url });
+    const store = createStore(originalSqlDriver({
+      kind: "LibSQL", flavor: "sqlite", connection: () => libsqlOriginalConnection(open(), open), objectPrefix: prefix, errors: libsqlErrors, busyRetryMs: 5_000,
+    }));
     await store.save("Counter", "c", { n: 0 });
-    const lock = await lockFromPython(file(prefix));
+    const holder = createClient({ url });
+    const tx = await holder.transaction("write");
     const saving = store.save("Counter", "c", { n: 1 }, "1");
-    setTimeout(() => void lock.release(), 200);
+    setTimeout(() => void tx.commit(), 100);
     await saving;
     await expect(store.save("Counter", "c", { n: 9 }, "1")).rejects.toMatchObject({ code: "WRONG_OBJECT_VERSION" });
     await store.save("Counter", "c", { n: 2 }, "2");
     expect(await store.get("Counter", "c")).toMatchObject({ value: { n: 2 }, version: "3" });
+    holder.close();
     await store.close();
   }, 30_000);
 });
