@@ -156,13 +156,7 @@ for (const b of backends) {
       await store.close();
     });
 
-    // Skipped for SQLite under Deno and Node (a known defect, open): after a conflict, a later
-    // commit on that connection can keep failing with "SQLITE_BUSY: cannot commit transaction -
-    // SQL statements in progress" until the 10 s retry deadline (BACKEND_UNAVAILABLE; nothing
-    // written or lost, but not the conflict this case asserts). Deno hits it on every run, Node
-    // about one run in three under load; a two-client reduction does not reproduce it. Bun passes.
-    const nativeSqlite = b.name === "SQLite" && !("Bun" in globalThis);
-    (nativeSqlite ? test.skip : test)("concurrent versioned saves from two stores: no lost update", async () => {
+    test("concurrent versioned saves from two stores: no lost update", async () => {
       const prefix = `c${++n}`;
       const stores = [createObjectStoreInstance(b.config(prefix, "original")), createObjectStoreInstance(b.config(prefix, "original"))];
       await stores[0]!.save("Counter", "c", { n: 0 });
@@ -199,9 +193,7 @@ for (const b of backends) {
       await store.close();
     });
 
-    // Skipped for SQLite under Deno and Node: the known defect named above (a commit after a
-    // conflict failing with "statements in progress") also hits this case's writers there.
-    (nativeSqlite ? test.skip : test)("the seed's migration: Migrating{From: original, To: objstore} with writers running, then migrate and verify: 0 differences", async () => {
+    test("the seed's migration: Migrating{From: original, To: objstore} with writers running, then migrate and verify: 0 differences", async () => {
       const prefix = `m${++n}`;
       const expected = await b.seed(prefix);
       const fromConfig = b.config(prefix, "original");
