@@ -201,6 +201,10 @@ for (const b of backends) {
       const live = createObjectStoreInstance({ Type: "Migrating", From: fromConfig, To: toConfig });
       const from = createObjectStoreInstance(fromConfig);
       const to = createObjectStoreInstance(toConfig);
+      // Each store loads its driver on first use (a dynamic import). Load them before the writers
+      // start: under Node the tests run through a TypeScript loader whose imports a main thread
+      // busy with synchronous SQLite writes delays by seconds (the job then waits on them).
+      for (const store of [live, from, to] as ObjectStore[]) await store.types();
       let writing = true;
       const writer = async (w: number) => {
         for (let i = 0; writing; i++) {
