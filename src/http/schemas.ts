@@ -1,7 +1,8 @@
 /**
  * The valibot schemas of the HTTP API: what the routes validate requests with, and the shapes
- * they answer. `/openapi.json` is generated from these same schemas (openapi.ts), so the
- * document cannot drift from what the server checks.
+ * they answer. `/openapi.json` is generated from these same schemas (openapi.ts, by
+ * `node scripts/openapi.mjs` into openapi-document.ts; test/http-openapi.test.ts fails when that
+ * file is stale), so the document cannot drift from what the server checks.
  *
  * @module
  */
@@ -92,6 +93,11 @@ export const PAGE_QUERY = v.object({
   sort: v.optional(v.string()),
   cursor: v.optional(v.string()),
   total: v.optional(v.picklist(["true", "false"], "expected true or false")),
+});
+
+/** The query parameters of `GET /api/types`: `all` lists the stored names too (tenants' types, indexes). */
+export const TYPES_QUERY = v.object({
+  all: v.optional(v.picklist(["1", "true", "0", "false"], "expected 1, true, 0 or false")),
 });
 
 // ---- responses

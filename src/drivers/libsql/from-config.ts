@@ -8,6 +8,7 @@ import type { Client, Config } from "@libsql/client/web";
 import type { LibSQLConfig } from "../../config-types.ts";
 import type { Driver } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
+import { importPeer } from "../../optional-peer.ts";
 import { lazyDriver } from "../lazy.ts";
 import type { LibsqlDriverOptions } from "./driver.ts";
 
@@ -99,10 +100,6 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
 }
 
 /** `@libsql/client/web`, an optional peer dependency: without it, `UNSUPPORTED` naming the package. */
-async function importWebClient(): Promise<typeof import("@libsql/client/web")> {
-  try {
-    return await import("@libsql/client/web");
-  } catch (error) {
-    throw new ObjectStoreError("UNSUPPORTED", "The LibSQL store needs the package @libsql/client: npm install @libsql/client", { cause: error });
-  }
+function importWebClient(): Promise<typeof import("@libsql/client/web")> {
+  return importPeer(() => import("@libsql/client/web"), "@libsql/client", "The LibSQL store");
 }
