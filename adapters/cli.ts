@@ -42,8 +42,10 @@ objstore serve [--port <n>] [--host <h>] [--cors <origin,...>] [--quiet]
   --quiet         no per-request log lines
   The store comes from $APIAPP_OBJECTSTORECONFIG (JSON). Unset, it is an embedded libSQL file
   data/objstore.db (needs the package @libsql/client; without it, a Memory store that is lost
-  on exit). $API_TOKEN requires "Authorization: Bearer <token>" on /api/*. Stops cleanly on
-  SIGINT/SIGTERM.
+  on exit). $API_TOKEN requires "Authorization: Bearer <token>" on /api/*; $API_TOKENS lists
+  several tokens as comma-separated token[:scope][@tenant] entries (scope read, write or
+  replicate; default write), a token with @tenant seeing only that tenant's types (its name
+  percent-encoded: %2C for a comma). Stops cleanly on SIGINT/SIGTERM.
 
 objstore migrate --from <config> --to <config> [options]
 objstore verify  --from <config> --to <config> [options]

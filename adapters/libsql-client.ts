@@ -5,7 +5,7 @@
  * @module
  */
 import type { LibsqlCreateClient } from "../mod.ts";
-import { ObjectStoreError } from "../mod.ts";
+import { importPeer } from "../src/optional-peer.ts";
 
 /**
  * `createClient` of `@libsql/client`, imported on first use; without the package it rejects
@@ -17,11 +17,6 @@ import { ObjectStoreError } from "../mod.ts";
  * ```
  */
 export const nativeLibsqlCreateClient: LibsqlCreateClient = async (config) => {
-  let libsql: typeof import("@libsql/client");
-  try {
-    libsql = await import("@libsql/client");
-  } catch (error) {
-    throw new ObjectStoreError("UNSUPPORTED", "The LibSQL store needs the package @libsql/client: npm install @libsql/client", { cause: error });
-  }
+  const libsql = await importPeer(() => import("@libsql/client"), "@libsql/client", "The LibSQL store");
   return libsql.createClient(config);
 };

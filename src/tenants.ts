@@ -71,3 +71,45 @@ export function tenantDriver(driver: Driver, name: string): Driver {
   if (driver.replace) tenant.replace = (type, key, version, record) => driver.replace!(to(type), key, version, record);
   return tenant;
 }
+
+/** A stored type name taken apart: the tenants it is under (outermost first), then its type or index namespace. */
+export type StoredName = { tenants: string[]; type: string; index?: undefined } | { tenants: string[]; index: string; type?: undefined };
+
+const STORED_FORMS = "<Type>, <tenant>_<Type>, _dsi_<namespace> or <tenant>__dsi_<namespace>";
+
+/**
+ * Takes apart a name as a driver stores it (see the module doc): `Person`, `acme_Person`,
+ * `_dsi_users`, `acme__dsi_users` (and the names of a tenant's tenants, `acme_beta_Person`).
+ * Each part follows the object-type rules; anything else is `INVALID_OBJECT_TYPE`, with the
+ * message of the type rules for a name without `_`.
+ *
+ * @example
+ * ```ts
+ * parseStoredType("acme__dsi_users"); // { tenants: ["acme"], index: "users" }
+ * ```
+ */
+export function parseStoredType(name: unknown): StoredName {
+  if (typeof name !== "string" || !name.includes("_")) {
+    checkType(name);
+    return { tenants: [], type: name };
+  }
+  const parts = name.split("_");
+  const marker = parts.indexOf("");
+  const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+  if (marker >= 0 && (parts[marker + 1] !== "dsi" || marker + 3 !== parts.length)) {
+    throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: ${shown} is neither a type (no "_") nor a stored name (${STORED_FORMS})`);
+  }
+  const tenants = parts.slice(0, marker >= 0 ? marker : -1);
+  const last = parts[parts.length - 1]!;
+  const part = (value: string, what: string) => {
+    try {
+      checkType(value);
+    } catch (error) {
+      const why = error instanceof Error ? error.message.replace(/^Invalid object type:?\s*/i, "") : "";
+      throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: the ${what} of stored name ${shown} ${why}`);
+    }
+  };
+  for (const tenant of tenants) part(tenant, "tenant");
+  part(last, marker >= 0 ? "index namespace" : "type");
+  return marker >= 0 ? { tenants, index: last } : { tenants, type: last };
+}

@@ -133,6 +133,28 @@ describe("Caching over a persistent cache store", () => {
     await storeB.close();
   });
 
+  test("two instances on one cache store with a BroadcastChannel: after a write through one, the other serves it while Main is down", async () => {
+    const main = switchable(memoryDriver());
+    const cache = memoryDriver();
+    const policy = { cache: true, maxCacheSize: 10, cullToSize: 5, timeout: 1e9 };
+    const channel = `objstore-test-${crypto.randomUUID()}`;
+    const shared = <T extends object>(d: T) => ({ ...d, close: async () => {} });
+    const a = cachingDriver({ main: shared(main), cache: shared(cache), defaultPolicy: policy, channel });
+    const b = cachingDriver({ main: shared(main), cache: shared(cache), defaultPolicy: policy, channel });
+    const storeA = createStore(a), storeB = createStore(b);
+    await storeA.save("T", "k", 1);
+    expect((await storeB.get("T", "k"))?.value).toBe(1);
+    const probe = new BroadcastChannel(channel);
+    const heard = new Promise((resolve) => (probe.onmessage = resolve));
+    await storeA.save("T", "k", 2, 1);
+    await heard;
+    probe.close();
+    main.up = false;
+    expect(await storeB.get("T", "k")).toMatchObject({ value: 2, version: "2" });
+    await storeA.close();
+    await storeB.close();
+  });
+
   test("two stores from config on one libSQL cache file: a write through one is read by the other", async () => {
     const dir = tempDir("objstore-cache-");
     const config = {

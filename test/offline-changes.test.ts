@@ -102,7 +102,7 @@ describe("change feed", () => {
   test("bad change requests are INVALID_ARGUMENT", async () => {
     const r = serverRig();
     const app = createApp(r.server);
-    for (const body of [{ type: "No_te" }, { type: "Note", limit: 0 }, { type: "Note", versionsOf: [1] }, { type: "Note", since: "yesterday" }, { type: "Note", extra: 1 }]) {
+    for (const body of [{ type: "Note_" }, { type: "Note", limit: 0 }, { type: "Note", versionsOf: [1] }, { type: "Note", since: "yesterday" }, { type: "Note", extra: 1 }]) {
       const response = await app.request("/api/changes", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
       expect(response.status).toBe(400);
     }

@@ -5,7 +5,6 @@ import { afterAll, beforeAll } from "bun:test";
 import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
-import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 import { REPLICATED_FEW } from "./support/offline.ts";
 
@@ -22,4 +21,4 @@ conformance("Offline(Remote→IndexedDB)", (options) =>
   createObjectStoreInstance(
     { Type: "Offline", Main: { Type: "Remote", url: server.url({ now: options.now }) }, Local: { Type: "IndexedDB", dbName: `offline-${++n}` }, Types: REPLICATED_FEW, SyncInterval: 0 },
     { ...options, indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange } },
-  ), { differentialOperations: 500, skip: REMOTE_SKIPS });
+  ), { differentialOperations: 500 });

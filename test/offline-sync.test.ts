@@ -248,6 +248,64 @@ describe("Offline conflicts", () => {
   });
 });
 
+describe("Offline conflicts of a truncate", () => {
+  /** Each conflict as [key, local value, Main's value] (null for absent), by key. */
+  const sides = (conflicts: OfflineConflict[]) => conflicts.map((c) => [c.key, c.local?.value ?? null, c.remote?.value ?? null]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+
+  test("a truncate in an entry Main refuses comes back as conflicts, one per object Main kept; nothing is dropped", async () => {
+    const r = rig();
+    await r.server.save("Note", "a", { text: "a" });
+    await r.server.save("Note", "b", { text: "b" });
+    await r.server.save("Tag", "t", { name: "base" });
+    const seen: OfflineConflict[] = [];
+    const store = r.open({ onConflict: (c) => seen.push(c) });
+    await store.sync();
+    r.main.up = false;
+    await store.transaction(async (tx) => {
+      await tx.truncate("Note");
+      await tx.save("Note", "c", { text: "mine" });
+      await tx.save("Tag", "t", { name: "mine" }, "1");
+    });
+    expect(Object.keys(await all(store, "Note"))).toEqual(["c"]);
+    r.main.up = true;
+    await r.server.save("Tag", "t", { name: "theirs" }, "1");
+    await store.sync();
+    // The entry was not applied. Each object the truncate would have removed is a conflict (its
+    // local side a removal), as is each of the entry's other writes.
+    expect(Object.keys(await all(r.server, "Note"))).toEqual(["a", "b"]);
+    const conflicts = await store.conflicts();
+    expect(sides(conflicts)).toEqual([["a", null, { text: "a" }], ["b", null, { text: "b" }], ["c", { text: "mine" }, null], ["t", { name: "mine" }, { name: "theirs" }]]);
+    expect(new Set(conflicts.map((c) => c.id)).size).toBe(4);
+    expect(sides(seen)).toEqual(sides(conflicts));
+    expect(store.status()).toMatchObject({ pending: 0, conflicts: 4 });
+    // Local holds Main's objects until each is resolved.
+    expect(await all(store, "Note")).toEqual(await all(r.server, "Note"));
+    for (const c of conflicts) await store.resolve(c.id, "remote");
+    expect(await store.conflicts()).toEqual([]);
+    expect(Object.keys(await all(r.server, "Note"))).toEqual(["a", "b"]);
+    await store.close();
+  });
+
+  test("a truncate queued after a conflict of its type waits for it: it joins the conflicts, Main keeps its objects", async () => {
+    const r = rig();
+    await r.server.save("Note", "a", { text: "base" });
+    await r.server.save("Note", "b", { text: "b" });
+    const store = r.open();
+    await store.sync();
+    r.main.up = false;
+    await store.save("Note", "a", { text: "mine" }, "1");
+    await store.truncate("Note");
+    r.main.up = true;
+    await r.server.save("Note", "a", { text: "theirs" }, "1");
+    await store.sync();
+    expect(Object.keys(await all(r.server, "Note"))).toEqual(["a", "b"]);
+    // a: the latest local write (the truncate's removal) against Main's object; b: the truncate's removal.
+    expect(sides(await store.conflicts())).toEqual([["a", null, { text: "theirs" }], ["b", null, { text: "b" }]]);
+    expect(store.status()).toMatchObject({ pending: 0, conflicts: 2 });
+    await store.close();
+  });
+});
+
 describe("Offline with several stores over one Local (tabs)", () => {
   test("two stores syncing at once replay each entry once", async () => {
     const r = rig();

@@ -8,7 +8,6 @@ import "../src/drivers/register/all.ts";
 import type { ObjectStore, StoreConfig } from "../mod.ts";
 import { createObjectStoreInstance, WrongObjectVersionError } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
-import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 
 const onBun = "Bun" in globalThis;
@@ -25,7 +24,7 @@ afterAll(async () => {
 });
 
 if (onBun) {
-  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });
+  conformance("Remote over libSQL", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { differentialOperations: 1000, slowTimeout: 180_000 });
 } else {
   test("Remote over libSQL: a transaction commits client versions atomically; a conflict writes nothing", async () => {
     const remote = createObjectStoreInstance({ Type: "Remote", url: server.url() });

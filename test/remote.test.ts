@@ -2,7 +2,6 @@ import { afterAll, beforeAll } from "bun:test";
 import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { conformance } from "./conformance/mod.ts";
-import { REMOTE_SKIPS } from "./conformance/remote-skips.ts";
 import { multiStoreServer } from "./http-live.ts";
 
 // The whole suite through the Remote driver against a live server on 127.0.0.1, one isolated
@@ -17,4 +16,4 @@ afterAll(async () => {
 });
 
 // Every operation is an HTTP round trip: a shorter differential run, with room on a loaded machine.
-conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { skip: REMOTE_SKIPS, differentialOperations: 1000, slowTimeout: 180_000 });
+conformance("Remote", (options) => createObjectStoreInstance({ Type: "Remote", url: server.url({ now: options.now }) }, options), { differentialOperations: 1000, slowTimeout: 180_000 });

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type ObjectStore, ObjectStoreError } from "../../mod.ts";
+import type { ObjectStore } from "../../mod.ts";
+import { importPeer } from "../../src/optional-peer.ts";
 
 /** A request handler, as `fetch`-style servers take. */
 export type Handler = (request: Request) => Response | Promise<Response>;
@@ -25,7 +26,7 @@ export interface ServeOptions {
   hostname?: string;
   /** One read-write bearer token for `/api/*`. @default env.API_TOKEN */
   token?: string;
-  /** Scoped tokens, `"t1:read,t2:write,t3:replicate"` (see docs/http.md). @default env.API_TOKENS */
+  /** Scoped tokens, `"t1:read,t2:write,t3:replicate,t4:write@acme"` (see docs/http.md). @default env.API_TOKENS */
   tokens?: string;
   /** CORS origins. @default env.CORS_ORIGINS split on commas */
   cors?: string | string[];
@@ -77,13 +78,8 @@ export async function serveWith(binding: RuntimeBinding, options: ServeOptions =
  * The HTTP app module, loaded when a server starts: it needs Hono, an optional peer dependency
  * (the bin carries its own copy), so a program that only stores objects does not install it.
  */
-async function httpApp(): Promise<typeof import("../../src/http/app.ts")> {
-  try {
-    return await import("../../src/http/app.ts");
-  } catch (error) {
-    if (!/hono/.test(String((error as Error)?.message))) throw error;
-    throw new ObjectStoreError("UNSUPPORTED", 'serve() needs the package hono: npm install hono', { cause: error });
-  }
+function httpApp(): Promise<typeof import("../../src/http/app.ts")> {
+  return importPeer(() => import("../../src/http/app.ts"), "hono", "serve()");
 }
 
 /** Wraps a handler to log `METHOD /path STATUS 1.2ms` per request. */

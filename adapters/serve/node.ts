@@ -7,16 +7,11 @@
  */
 import type { Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { ObjectStoreError } from "../../src/errors.ts";
+import { importPeer } from "../../src/optional-peer.ts";
 import type { Handler, Listen } from "./common.ts";
 
-async function nodeServer(): Promise<typeof import("@hono/node-server")> {
-  try {
-    return await import("@hono/node-server");
-  } catch (error) {
-    if (!/hono/.test(String((error as Error)?.message))) throw error;
-    throw new ObjectStoreError("UNSUPPORTED", "serve() on Node needs the package @hono/node-server: npm install @hono/node-server", { cause: error });
-  }
+function nodeServer(): Promise<typeof import("@hono/node-server")> {
+  return importPeer(() => import("@hono/node-server"), "@hono/node-server", "serve() on Node");
 }
 
 /** Listens with `@hono/node-server`; `close` stops listening and ends every open connection. */

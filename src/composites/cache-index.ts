@@ -53,6 +53,13 @@ export interface TypeIndex {
   stats: Omit<TypeCacheStats, "size">;
 }
 
+/** The index of every type: one {@link TypeIndex} each, and the counters. */
+export interface CacheIndex {
+  of(type: string): TypeIndex;
+  drop(type: string): void;
+  stats(): CacheStats;
+}
+
 /**
  * The index of every type.
  *
@@ -62,7 +69,7 @@ export interface TypeIndex {
  * index.of("Person").entries.set("ann", { owner: "run-1", seq: 1, at: 0 });
  * ```
  */
-export function cacheIndex(): { of(type: string): TypeIndex; drop(type: string): void; stats(): CacheStats } {
+export function cacheIndex(): CacheIndex {
   const types = new Map<string, TypeIndex>();
   const counters = new Map<string, TypeIndex["stats"]>();
   return {

@@ -7,87 +7,24 @@
  * store, so a persistent one keeps serving its entries for `timeout` after a restart. A write
  * overwrites or deletes the cache record itself (another instance sharing the store then sees a
  * record that is not the one it indexed) and, given a `channel`, is announced on a
- * BroadcastChannel so other instances drop their entry. A policy's `staleIfError` keeps an
+ * BroadcastChannel so other instances index the writer's record instead of theirs. A policy's `staleIfError` keeps an
  * expired entry for a `get` that finds Main unreachable.
  *
  * @module
  */
-import type { CachePolicy } from "../config-types.ts";
-import type { Driver, DriverRecord, Write } from "../driver.ts";
+import type { DriverRecord, Write } from "../driver.ts";
 import { ObjectStoreError } from "../errors.ts";
-import type { JsonValue, ObjectStore } from "../types.ts";
+import type { JsonValue } from "../types.ts";
 import { untilAborted } from "../signal.ts";
 import { cloneJson } from "../validate.ts";
-import { type CacheStats, cacheIndex, type IndexEntry } from "./cache-index.ts";
+import { type CacheChannel, type Invalidation, namedRecord, openCacheChannel } from "./cache-channel.ts";
+import { cacheIndex, type IndexEntry } from "./cache-index.ts";
+import { flightTable } from "./cache-flights.ts";
 import { cachePolicies, type ResolvedPolicy } from "./cache-policy.ts";
+import { batch, clearAll, cull, isWrapped, loadIndex, unwrapFor, type Wrapped } from "./cache-records.ts";
+import type { CachingDriver, CachingOptions } from "./cache-types.ts";
 
-/** Options of {@link cachingDriver}. */
-export interface CachingOptions {
-  /** The store of record. */
-  main: Driver;
-  /** Where cached records are kept. */
-  cache: Driver;
-  /** The policy of every type without an override. */
-  defaultPolicy: CachePolicy;
-  /** Policies by object type. */
-  overrides?: Record<string, CachePolicy>;
-  /** Milliseconds for expiry. @default () => performance.now() */
-  monotonicNow?: () => number;
-  /** Wall-clock milliseconds stamped on cache records, for their age after a restart. @default () => Date.now() */
-  wallNow?: () => number;
-  /**
-   * A BroadcastChannel name: writes are announced on it and other instances' announcements drop
-   * this one's entries. Used only where the runtime has `BroadcastChannel`. @default none
-   */
-  channel?: string;
-}
-
-/** A Caching driver, with its counters. */
-export interface CachingDriver extends Driver {
-  /** Hits, misses, evictions and expirations, in total and per type. */
-  stats(): CacheStats;
-}
-
-/**
- * What `createObjectStoreInstance` returns for `{"Type":"Caching",...}`: a store with `stats()`.
- *
- * @example
- * ```ts
- * const store = createObjectStoreInstance(cachingConfig) as CachingObjectStore;
- * console.log(store.stats().hits);
- * ```
- */
-export interface CachingObjectStore extends ObjectStore {
-  /** Hits, misses, evictions and expirations, in total and per type. */
-  stats(): CacheStats;
-}
-
-/** How a record sits in the cache driver: the value wrapped with who cached it and when. */
-interface Wrapped {
-  /** The id of the store instance that cached it. */
-  i: string;
-  /** That instance's sequence number for the entry. */
-  s: number;
-  /** Wall-clock milliseconds when it was cached. */
-  w: number;
-  v: JsonValue;
-}
-
-/** An announcement on the channel: `key` absent means the whole type was truncated. */
-interface Invalidation {
-  type: string;
-  key?: string;
-}
-
-const isWrapped = (w: unknown): w is Wrapped => {
-  const x = w as Wrapped | null;
-  return typeof x === "object" && x !== null && typeof x.i === "string" && typeof x.s === "number" && typeof x.w === "number" && "v" in x;
-};
-
-interface Flight {
-  promise: Promise<DriverRecord | undefined>;
-  stale: boolean;
-}
+export type { CachingDriver, CachingObjectStore, CachingOptions } from "./cache-types.ts";
 
 /**
  * A read-through cache over `main`.
@@ -105,85 +42,65 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
   const now = options.monotonicNow ?? (() => performance.now());
   const wallNow = options.wallNow ?? (() => Date.now());
   const index = cacheIndex();
-  const flights = new Map<string, Map<string, Flight>>();
+  const flights = flightTable();
   const background = new Set<Promise<unknown>>();
   let seq = 0;
   const instance = crypto.randomUUID();
-  let channel: BroadcastChannel | undefined;
+  let channel: CacheChannel | undefined;
   // Entries left by an earlier run (a persistent cache) are indexed first, by their wall-clock age.
   let ready: Promise<void> | undefined;
   let started = false;
   const start = () =>
-    (ready ??= loadIndex().catch(() => clearAll(cache).catch(() => {})).then(() => {
+    (ready ??= loadIndex(cache, index, policyOf, wallNow(), now()).catch(() => clearAll(cache).catch(() => {})).then(() => {
       started = true;
-      openChannel();
+      if (options.channel) channel = openCacheChannel(options.channel, onAnnouncement);
     }));
 
-  /** Cache-driver writes; a failed one only costs a later miss. Resolves when done. */
+  /**
+   * Cache-driver writes, as one commit (truncates first, then the last write of each key); a
+   * failed one only costs a later miss. Resolves when done.
+   */
   const track = (writes: Write[]): Promise<void> => {
-    const p = cache.commit(writes).catch(() => {});
+    if (writes.length === 0) return Promise.resolve();
+    const p = cache.commit(batch(writes)).catch(() => {});
     background.add(p);
     p.finally(() => background.delete(p));
     return p;
   };
 
-  /**
-   * Rebuilds the index from the cache store: records younger than the type's timeout (or its
-   * staleIfError) are entries again, oldest first in LRU order and culled as by a write; the rest
-   * are deleted.
-   */
-  const loadIndex = async () => {
-    const wall = wallNow(), mono = now();
-    const truncates: Write[] = [], deletes: Write[] = [];
-    for (const type of await cache.types()) {
-      const policy = policyOf(type);
-      if (!policy.cache) {
-        truncates.push({ op: "truncate", type });
-        continue;
-      }
-      const keep = Math.max(policy.timeout, policy.staleIfError);
-      const found: { key: string; w: Wrapped }[] = [];
-      for await (const record of cache.scan(type, [])) {
-        const w = record.value as unknown;
-        const age = isWrapped(w) ? wall - w.w : -1;
-        if (age >= 0 && age < keep) found.push({ key: record.key, w: w as Wrapped });
-        else deletes.push({ op: "delete", type, key: record.key, expect: { any: true } });
-      }
-      found.sort((a, b) => a.w.w - b.w.w);
-      const { entries } = index.of(type);
-      if (found.length > policy.maxCacheSize) {
-        for (const { key } of found.splice(0, found.length - policy.cullToSize)) deletes.push({ op: "delete", type, key, expect: { any: true } });
-      }
-      for (const { key, w } of found) entries.set(key, { owner: w.i, seq: w.s, at: mono - (wall - w.w) });
+  const onAnnouncement = (m: Invalidation) => {
+    if (!policyOf(m.type).cache) return;
+    if (typeof m.key === "string") {
+      dropOwn(m.type, m.key);
+      const named = namedRecord(m);
+      if (named) adopt(m.type, m.key, named.owner, named.seq, named.w);
+    } else {
+      flights.staleType(m.type);
+      index.drop(m.type);
     }
-    if (truncates.length + deletes.length > 0) await cache.commit([...truncates, ...deletes]);
   };
 
-  const openChannel = () => {
-    if (!options.channel || typeof BroadcastChannel !== "function") return;
-    channel = new BroadcastChannel(options.channel);
-    // Node keeps the process alive while a channel is open.
-    (channel as { unref?: () => void }).unref?.();
-    channel.onmessage = (event: MessageEvent) => {
-      const m = event.data as Invalidation | null;
-      if (typeof m?.type !== "string" || !policyOf(m.type).cache) return;
-      if (typeof m.key === "string") dropOwn(m.type, m.key);
-      else {
-        for (const flight of flights.get(m.type)?.values() ?? []) flight.stale = true;
-        flights.delete(m.type);
-        index.drop(m.type);
-      }
-    };
-  };
-
-  const announce = (writes: Write[]) => {
+  /** Tells other instances what `writes` changed; `notes` (by index) name the cache records written. */
+  const announce = (writes: Write[], notes: (Invalidation | undefined)[] = []) => {
     if (!channel) return;
-    for (const w of writes) {
-      if (!policyOf(w.type).cache) continue;
-      try {
-        channel.postMessage(w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key });
-      } catch { /* a closed channel: nobody to tell */ }
+    for (const [i, w] of writes.entries()) {
+      if (policyOf(w.type).cache) channel.post(notes[i] ?? (w.op === "truncate" ? { type: w.type } : { type: w.type, key: w.key }));
     }
+  };
+
+  /**
+   * Indexes the cache record another instance announced (it wrote it to the shared cache store
+   * after its commit), so this one serves the new value, even with Main unreachable. A cache
+   * store that is not shared never holds that record: the `get` then misses, as before.
+   */
+  const adopt = (type: string, key: string, owner: string, recordSeq: number, w: number) => {
+    const policy = policyOf(type);
+    const age = Math.max(0, wallNow() - w);
+    if (age >= Math.max(policy.timeout, policy.staleIfError)) return;
+    const typeIndex = index.of(type);
+    typeIndex.entries.set(key, { owner, seq: recordSeq, at: now() - age });
+    // Over the size: only the entries go (the records may be other instances').
+    cull(typeIndex, policy);
   };
 
   /**
@@ -192,7 +109,7 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
    * own record, a different version, is left alone.
    */
   const dropOwn = (type: string, key: string) => {
-    staleFlight(type, key);
+    flights.stale(type, key);
     const { entries } = index.of(type);
     const entry = entries.get(key);
     entries.delete(key);
@@ -207,69 +124,39 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
     p.finally(() => background.delete(p));
   };
 
-  const flightsOf = (type: string) => {
-    let map = flights.get(type);
-    if (!map) flights.set(type, map = new Map());
-    return map;
-  };
-
-  const staleFlight = (type: string, key: string) => {
-    const map = flights.get(type);
-    const flight = map?.get(key);
-    if (flight) flight.stale = true, map!.delete(key);
-  };
-
-  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy) => {
-    const { entries, stats } = index.of(type);
+  /** Indexes a cache record of `record`, adds its cache writes to `out`; returns its announcement. */
+  const remember = (type: string, record: DriverRecord, policy: ResolvedPolicy, out: Write[]): Invalidation => {
+    const typeIndex = index.of(type);
     const entry: IndexEntry = { owner: instance, seq: ++seq, at: now() };
-    entries.delete(record.key);
-    entries.set(record.key, entry);
+    typeIndex.entries.delete(record.key);
+    typeIndex.entries.set(record.key, entry);
     const wrapped: Wrapped = { i: instance, s: entry.seq, w: wallNow(), v: record.value };
-    const writes: Write[] = [{ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } }];
-    if (entries.size > policy.maxCacheSize) {
-      for (const key of entries.keys()) {
-        if (entries.size <= policy.cullToSize) break;
-        entries.delete(key);
-        stats.evictions++;
-        writes.push({ op: "delete", type, key, expect: { any: true } });
-      }
-    }
-    return track(writes);
+    out.push({ op: "put", type, key: record.key, expect: { any: true }, record: { ...record, value: wrapped as unknown as JsonValue } });
+    for (const key of cull(typeIndex, policy)) out.push({ op: "delete", type, key, expect: { any: true } });
+    return { type, key: record.key, owner: instance, seq: entry.seq, w: wrapped.w };
   };
 
   /** Drops an entry and the cache record (which, in a shared cache store, may be another instance's). */
-  const forget = (type: string, key: string): Promise<void> | undefined => {
+  const forget = (type: string, key: string, out: Write[]) => {
     if (!policyOf(type).cache) return;
-    staleFlight(type, key);
+    flights.stale(type, key);
     index.of(type).entries.delete(key);
-    return track([{ op: "delete", type, key, expect: { any: true } }]);
+    out.push({ op: "delete", type, key, expect: { any: true } });
   };
 
-  const forgetType = (type: string): Promise<void> => {
-    for (const flight of flights.get(type)?.values() ?? []) flight.stale = true;
-    flights.delete(type);
+  const forgetType = (type: string, out: Write[]) => {
+    flights.staleType(type);
     index.drop(type);
-    return track([{ op: "truncate", type }]);
+    out.push({ op: "truncate", type });
   };
 
-  const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> => {
-    const map = flightsOf(type);
-    let flight = map.get(key);
-    if (!flight) {
-      const f: Flight = { stale: false, promise: Promise.resolve(undefined) };
-      f.promise = (async () => {
-        try {
-          const record = await main.get(type, key);
-          if (record && !f.stale) remember(type, record, policy);
-          return record;
-        } finally {
-          if (map.get(key) === f) map.delete(key);
-        }
-      })();
-      map.set(key, flight = f);
-    }
-    return flight.promise;
-  };
+  /** Main's record of `key`, read once for concurrent misses, and cached unless a write came first. */
+  const readThrough = (type: string, key: string, policy: ResolvedPolicy): Promise<DriverRecord | undefined> =>
+    flights.read(type, key, () => main.get(type, key), (record) => {
+      const out: Write[] = [];
+      remember(type, record, policy, out);
+      void track(out);
+    });
 
   return {
     kind: "Caching",
@@ -285,13 +172,12 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
       if (entry) {
         const age = now() - entry.at;
         if (age < policy.timeout) {
-          const cached = await cache.get(type, key, options);
-          const wrapped = cached?.value as unknown as Wrapped | undefined;
-          if (cached && wrapped?.s === entry.seq && wrapped.i === entry.owner && entries.get(key) === entry) {
+          const hit = unwrapFor(await cache.get(type, key, options), entry);
+          if (hit && entries.get(key) === entry) {
             entries.delete(key);
             entries.set(key, entry);
             stats.hits++;
-            return { ...cached, value: wrapped.v };
+            return hit;
           }
         } else {
           if (!entry.expired) stats.expirations++;
@@ -309,10 +195,9 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         if (!stale || !(e instanceof ObjectStoreError && e.code === "BACKEND_UNAVAILABLE")) throw e;
         // Main is unreachable: the expired entry, if it is still this one and young enough.
         if (entries.get(key) !== stale || now() - stale.at >= policy.staleIfError) throw e;
-        const cached = await cache.get(type, key).catch(() => undefined);
-        const wrapped = cached?.value as unknown as Wrapped | undefined;
-        if (!cached || wrapped?.s !== stale.seq || wrapped.i !== stale.owner || entries.get(key) !== stale) throw e;
-        return { ...cached, value: wrapped.v };
+        const served = unwrapFor(await cache.get(type, key).catch(() => undefined), stale);
+        if (!served || entries.get(key) !== stale) throw e;
+        return served;
       }
     },
 
@@ -328,22 +213,33 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
         await main.commit(writes);
       } catch (e) {
         // Nothing (or, after an unknown failure, maybe everything) was written: drop what it touched.
-        for (const w of writes) w.op === "truncate" ? forgetType(w.type) : forget(w.type, w.key);
+        const out: Write[] = [];
+        for (const w of writes) w.op === "truncate" ? forgetType(w.type, out) : forget(w.type, w.key, out);
+        void track(out);
         announce(writes);
         throw e;
       }
-      announce(writes);
-      // The cache records are written before the commit returns, so an instance sharing the
-      // cache store reads the writer's record (not the one it indexed) from then on.
-      const done = writes.map((w, i) => {
-        if (w.op === "truncate") return forgetType(w.type);
+      // The cache records are written (in one cache commit) before the commit returns, so an
+      // instance sharing the cache store reads the writer's record (not the one it indexed) from then on.
+      const notes: (Invalidation | undefined)[] = [];
+      const out: Write[] = [];
+      for (const [i, w] of writes.entries()) {
+        if (w.op === "truncate") {
+          forgetType(w.type, out);
+          continue;
+        }
         const policy = policyOf(w.type);
-        if (!policy.cache) return;
-        if (w.op === "delete") return forget(w.type, w.key);
-        staleFlight(w.type, w.key);
-        return remember(w.type, copies[i]!, policy);
-      });
-      await Promise.all(done);
+        if (!policy.cache) continue;
+        if (w.op === "delete") {
+          forget(w.type, w.key, out);
+          continue;
+        }
+        flights.stale(w.type, w.key);
+        notes[i] = remember(w.type, copies[i]!, policy, out);
+      }
+      const done = track(out);
+      announce(writes, notes);
+      await done;
     },
 
     // Main's one-step versioned replace, when it has one; the cache follows as after a commit.
@@ -357,15 +253,24 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
           try {
             created = await main.replace!(type, key, version, record);
           } catch (e) {
-            await forget(type, key);
+            const out: Write[] = [];
+            forget(type, key, out);
+            const done = track(out);
             announce([{ op: "delete", type, key, expect: { any: true } }]);
+            await done;
             throw e;
           }
-          announce([{ op: "delete", type, key, expect: { any: true } }]);
-          if (copy) {
-            staleFlight(type, key);
-            await remember(type, { ...copy, created }, policy);
+          const write: Write = { op: "delete", type, key, expect: { any: true } };
+          if (!copy) {
+            announce([write]);
+            return created;
           }
+          flights.stale(type, key);
+          const out: Write[] = [];
+          const note = remember(type, { ...copy, created }, policy, out);
+          const done = track(out);
+          announce([write], [note]);
+          await done;
           return created;
         },
       }
@@ -382,9 +287,4 @@ export function cachingDriver(options: CachingOptions): CachingDriver {
 
     stats: () => index.stats(),
   };
-}
-
-async function clearAll(cache: Driver): Promise<void> {
-  const types = await cache.types();
-  if (types.length > 0) await cache.commit(types.map((type) => ({ op: "truncate" as const, type })));
 }

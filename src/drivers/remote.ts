@@ -1,7 +1,8 @@
 /**
  * The Remote driver: a store served by objstore's HTTP API (src/http), over `fetch` only.
  * Under `createStore`, the version rules, staging and cursors run client-side exactly as on any
- * driver; the server does the work of each primitive: `get` and `types` map to the documented routes,
+ * driver; the server does the work of each primitive: `get` and `types` map to the documented routes
+ * (with the stored names of tenants' types and indexes, so `forTenant` and `doubleStringIndex` work),
  * `page`/`scan` to the record-level `POST /api/query`, and `commit` to one atomic
  * `POST /api/transactions` of record-level ops: the write and the version it expects, whose
  * stamps the server sets from its clock (with `replication`, records are kept verbatim).
@@ -147,7 +148,8 @@ export function remoteDriver(options: RemoteDriverOptions): Driver {
     },
 
     async types(options) {
-      return (await call("GET", "/api/types", undefined, undefined, options?.signal)).json() as Promise<string[]>;
+      // Every stored name (tenants' types, indexes): the store above keeps what is its own.
+      return (await call("GET", "/api/types?all=1", undefined, undefined, options?.signal)).json() as Promise<string[]>;
     },
 
     async commit(writes: Write[]) {

@@ -7,18 +7,21 @@
 // Hono with its PatternRouter: the same routing for our fixed routes, ~2.5 KB gzip less in a
 // Worker bundle than the default SmartRouter (RegExpRouter + TrieRouter).
 import { Hono as TinyHono } from "hono/tiny";
+import type { HonoBase } from "hono/hono-base";
+import type { ContentfulStatusCode as HonoContentfulStatusCode, StatusCode as HonoStatusCode } from "hono/utils/http-status";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { InvalidInputError, ObjectStoreError } from "../errors.ts";
-import { driverOf } from "../store.ts";
+import { InvalidInputError } from "../errors.ts";
 import type { ObjectStore } from "../types.ts";
-import { parseTokens, type Scope, type TokenGrant, tokenAuth } from "./auth.ts";
+import { parseTokens, type TokenGrant, tokenAuth, type TokenVariables } from "./auth.ts";
 import { changesRoute } from "./changes.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
+import { OPENAPI_DOCUMENT } from "./openapi-document.ts";
 import { readiness } from "./ready.ts";
 import { queryRecords } from "./records.ts";
-import { checkConnected, objectPath, pageParams, parseJson, readBody } from "./request.ts";
+import { checkConnected, objectPath, pageParams, parseJson, readBody, typesParams } from "./request.ts";
+import { checkStoredType, isPlainType, recordDriver, storedTypes, type View } from "./tenancy.ts";
 import { runTransaction } from "./transactions.ts";
 
 /** Options of {@link createApp}. */
@@ -26,8 +29,10 @@ export interface AppOptions {
   /** One read-write token: when set (or `tokens`), every `/api/*` request needs `Authorization: Bearer <token>`. @default undefined */
   token?: string;
   /**
-   * Tokens with scopes (`read`, `write`, `replicate`), as a list or in the `API_TOKENS` format
-   * (`"t1:read,t2:write,t3:replicate"`); added to `token`. @default undefined
+   * Tokens with scopes (`read`, `write`, `replicate`), each optionally bound to a tenant, as a
+   * list or in the `API_TOKENS` format (`"t1:read,t2:write,t3:replicate,t4:write@acme"`); added
+   * to `token`. A bound token sees only its tenant's store (`store.forTenant(tenant)`).
+   * @default undefined
    */
   tokens?: string | TokenGrant[];
   /** Origins allowed by CORS (`"*"` for any); none turns CORS off. @default undefined */
@@ -40,9 +45,10 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-/** The variables a request carries through the app: the scope of its token. */
+/** The variables a request carries through the app: the scope of its token and its tenant. */
 export interface AppEnv {
-  Variables: { scope: Scope };
+  /** What the request's token may do (`scope`, unset when the app has no tokens) and the tenant it is bound to. */
+  Variables: TokenVariables;
 }
 
 const OBJECTS = "/api/objects/";
@@ -71,13 +77,96 @@ const READ_POSTS = new Set(["/api/query", "/api/changes"]);
  * const res = await app.request("/api/types", { headers: { Authorization: "Bearer s3cret" } });
  * ```
  */
-export function createApp(store: ObjectStore, options: AppOptions = {}) {
+export function createApp(store: ObjectStore, options: AppOptions = {}): ObjstoreApp {
+  return routes(store, options);
+}
+
+// Hono's types, under local names: `deno doc --lint` counts a type from an npm package as
+// private (deno issue 27364), and `@internal` tells it these are meant to stay unexported.
+/**
+ * Hono's app over these routes.
+ * @internal
+ */
+type HonoApp = HonoBase<AppEnv, ObjstoreRoutes, "/", "/">;
+/**
+ * Hono's status codes.
+ * @internal
+ */
+type StatusCode = HonoStatusCode;
+/**
+ * Hono's status codes of responses with a body.
+ * @internal
+ */
+type ContentfulStatusCode = HonoContentfulStatusCode;
+
+/** An endpoint answering a Response its handler built (Hono types its body as `{}`, any format). */
+export interface RawEndpoint<I extends object = Record<never, never>> {
+  /** The path parameters (`param`), when the route has any. */
+  input: I;
+  /** The body, as Hono's client types it. */
+  output: Record<never, never>;
+  /** The body's format, as Hono's client types it. */
+  outputFormat: string;
+  /** The response status. */
+  status: StatusCode;
+}
+/** The path parameters of `/api/objects/:type/:key`. */
+export type ObjectParams = { param: { type: string } & { key: string } };
+
+/**
+ * The routes of {@link createApp}, as Hono's client (`hc`) sees them: path, then `$method`,
+ * then the endpoint's input (path parameters), output and status.
+ */
+export type ObjstoreRoutes = {
+  "/health": { $get: { input: Record<never, never>; output: { ok: true }; outputFormat: "json"; status: ContentfulStatusCode } };
+} & {
+  "/ready": { $get: RawEndpoint };
+} & {
+  "/openapi.json": { $get: RawEndpoint };
+} & {
+  "/api/types": { $get: RawEndpoint };
+} & {
+  "/api/objects/:type": { $get: RawEndpoint<{ param: { type: string } }> };
+} & {
+  "/api/objects/:type/:key{.+}": { $get: RawEndpoint<ObjectParams>; $put: RawEndpoint<ObjectParams>; $delete: RawEndpoint<ObjectParams> };
+} & {
+  "/api/object": { $get: RawEndpoint; $put: RawEndpoint; $delete: RawEndpoint };
+} & {
+  "/api/transactions": { $post: RawEndpoint };
+} & {
+  "/api/query": { $post: RawEndpoint };
+} & {
+  "/api/changes": { $post: RawEndpoint };
+};
+
+/** The app {@link createApp} returns (a Hono app), for `hc<ObjstoreApp>(url)` and `app.route(path, app)`. */
+export type ObjstoreApp = HonoApp;
+
+// ObjstoreRoutes must describe exactly the routes below: tsc fails here when one is added,
+// removed or retyped without the other.
+type Routes = ReturnType<typeof routes> extends HonoBase<AppEnv, infer S, "/", string> ? S : never;
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+type _RoutesMatch = Check<Exactly<Routes, ObjstoreRoutes>>;
+
+function routes(store: ObjectStore, options: AppOptions) {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const maxQueryLimit = options.maxQueryLimit ?? 10_000;
   const now = options.now ?? (() => new Date());
   const stamp = () => now().toISOString();
   const grants = tokenGrants(options);
   const app = new TinyHono<AppEnv>();
+  // The store of each tenant a token is bound to, made once (an unknown feature or tenant fails here).
+  const tenants = new Map<string, ObjectStore>();
+  const viewOf = (c: { get(name: "tenant"): string | undefined }): View => {
+    const tenant = c.get("tenant");
+    return tenant === undefined ? { store } : { store: tenants.get(tenant)!, tenant };
+  };
+  /** The object-route arguments for a type name: a stored name reads from the driver. */
+  const target = (view: View, type: string) => {
+    checkStoredType(type, view.tenant);
+    return isPlainType(type) ? undefined : recordDriver(view, "stored type names");
+  };
 
   app.onError((e, c) => {
     if (e instanceof HTTPException) return e.getResponse();
@@ -105,6 +194,7 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
   // Without tokens every caller is read-write (`scope` unset); verbatim writes need a replicate token.
   if (grants.length > 0) {
     app.use("/api/*", tokenAuth(grants));
+    for (const { tenant } of grants) if (tenant !== undefined && !tenants.has(tenant)) tenants.set(tenant, store.forTenant(tenant));
     app.use("/api/*", async (c, next) => {
       if (c.get("scope") === "read" && !READ_METHODS.has(c.req.method) && !(c.req.method === "POST" && READ_POSTS.has(c.req.path))) {
         throw new HttpError(403, "FORBIDDEN", "This token is read-only (scope read): it cannot change anything");
@@ -113,49 +203,53 @@ export function createApp(store: ObjectStore, options: AppOptions = {}) {
     });
   }
 
-  let openapi: Promise<string> | undefined;
+  let openapi: string | undefined;
   const routes = app
     .get("/health", (c) => c.json({ ok: true as const }))
     .get("/ready", async () => {
       const state = await readiness(store);
       return json(state.ok ? 200 : 503, state);
     })
-    .get("/openapi.json", async () => {
-      // Built on first request, from a chunk a Worker that never serves it need not load.
-      openapi ??= import("./openapi.ts").then((m) => JSON.stringify(m.openApiDocument()));
-      return new Response(await openapi, { headers: { "Content-Type": "application/json; charset=utf-8" } });
+    .get("/openapi.json", () => {
+      // Generated from the route schemas ahead of time (scripts/openapi.mjs): the converter is no part of the app.
+      openapi ??= JSON.stringify(OPENAPI_DOCUMENT);
+      return new Response(openapi, { headers: { "Content-Type": "application/json; charset=utf-8" } });
     })
-    .get("/api/types", async () => json(200, await store.types()))
+    .get("/api/types", async (c) => {
+      const view = viewOf(c);
+      return json(200, typesParams(new URL(c.req.url).searchParams) ? await storedTypes(view) : await view.store.types());
+    })
     .get("/api/objects/:type", async (c) => {
       const { type } = objectPath(c.req.url, OBJECTS);
-      return json(200, await store.page(type, pageParams(new URL(c.req.url).searchParams)));
+      return json(200, await viewOf(c).store.page(type, pageParams(new URL(c.req.url).searchParams)));
     })
     .on(["GET", "PUT", "DELETE"], "/api/objects/:type/:key{.+}", (c) => {
       const { type, key } = objectPath(c.req.url, OBJECTS);
-      return objectResponse(store, c.req.raw, type, key!, bodyLimit);
+      const view = viewOf(c);
+      return objectResponse(view.store, c.req.raw, type, key!, bodyLimit, target(view, type));
     })
     .on(["GET", "PUT", "DELETE"], "/api/object", (c) => {
       const search = new URL(c.req.url).searchParams;
-      return objectResponse(store, c.req.raw, single(search, "type"), single(search, "key"), bodyLimit);
+      const [type, view] = [single(search, "type"), viewOf(c)];
+      return objectResponse(view.store, c.req.raw, type, single(search, "key"), bodyLimit, target(view, type));
     })
     .post("/api/transactions", async (c) => {
       const input = parseJson(await readBody(c.req.raw, bodyLimit));
       checkConnected(c.req.raw);
-      const { status, body } = await runTransaction(store, input, c.get("scope") ?? "write", stamp);
+      const view = viewOf(c);
+      const { status, body } = await runTransaction(view.store, input, c.get("scope") ?? "write", stamp, view.tenant);
       return json(status, body);
     })
     .post("/api/query", async (c) => {
-      const driver = driverOf(store);
-      if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level queries");
-      return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit));
+      const view = viewOf(c);
+      const driver = recordDriver(view, "record-level queries");
+      return json(200, await queryRecords(driver, parseJson(await readBody(c.req.raw, bodyLimit)), maxQueryLimit, view.tenant));
     })
-    .post("/api/changes", changesRoute(store, bodyLimit));
+    .post("/api/changes", changesRoute(viewOf, bodyLimit));
 
   return routes;
 }
 
-/** The app type {@link createApp} returns, for `hc<ObjstoreApp>(url)`. */
-export type ObjstoreApp = ReturnType<typeof createApp>;
 
 function tokenGrants(options: AppOptions): TokenGrant[] {
   const grants: TokenGrant[] = [];

@@ -12,40 +12,40 @@
  * @module
  */
 import type { Context } from "hono";
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { bucketOf, digestBuilder } from "../composites/offline/digest.ts";
 import type { ChangesResponse } from "../composites/offline/types.ts";
-import { InvalidInputError, ObjectStoreError } from "../errors.ts";
+import { InvalidInputError } from "../errors.ts";
 import { compareCodePoints } from "../query.ts";
-import { driverOf } from "../store.ts";
-import type { ObjectStore } from "../types.ts";
-import { checkKey, checkType } from "../validate.ts";
+import { checkKey } from "../validate.ts";
 import { json, notAllowed } from "./objects.ts";
 import { parseJson, readBody } from "./request.ts";
 import { CHANGES } from "./schemas.ts";
+import { checkStoredType, recordDriver, type View } from "./tenancy.ts";
 
 const BODY = CHANGES;
 
 /**
- * The handler of `POST /api/changes` over `store` (register it under the `/api/*` auth).
+ * The handler of `POST /api/changes` over the store each request sees (`viewOf`; register it
+ * under the `/api/*` auth).
  *
  * @example
  * ```ts
- * app.all("/api/changes", changesRoute(store, 1024 * 1024));
+ * app.all("/api/changes", changesRoute(() => ({ store }), 1024 * 1024));
  * ```
  */
-export function changesRoute(store: ObjectStore, bodyLimit: number): (c: Context) => Promise<Response> {
+export function changesRoute(viewOf: (c: Context) => View, bodyLimit: number): (c: Context) => Promise<Response> {
   return async (c) => {
     if (c.req.method !== "POST") throw notAllowed("POST");
-    const driver = driverOf(store);
-    if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not answer change requests");
+    const view = viewOf(c);
+    const driver = recordDriver(view, "change requests");
     const parsed = v.safeParse(BODY, parseJson(await readBody(c.req.raw, bodyLimit)));
     if (!parsed.success) {
       const issue = parsed.issues[0];
       throw new InvalidInputError("INVALID_ARGUMENT", `Invalid change request: ${v.getDotPath(issue) ?? "body"}: ${issue.message}`);
     }
     const { type, since, after, limit = 1000, versionsOf } = parsed.output;
-    checkType(type);
+    checkStoredType(type, view.tenant);
     if (after !== undefined) checkKey(after);
     if (versionsOf !== undefined && since === undefined) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid change request: versionsOf needs since");
     const at = new Date().toISOString();

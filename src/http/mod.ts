@@ -11,7 +11,7 @@
  *
  * @module
  */
-export { type AppOptions, createApp } from "./app.ts";
-export type { Scope, TokenGrant } from "./auth.ts";
+export { type AppEnv, type AppOptions, createApp, type ObjectParams, type ObjstoreApp, type ObjstoreRoutes, type RawEndpoint } from "./app.ts";
+export type { Scope, TokenGrant, TokenVariables } from "./auth.ts";
 export { type ErrorBody, errorFromResponse, errorResponse, HttpError } from "./errors.ts";
 export type { WireQuery, WireRecord, WireWrite } from "./records.ts";

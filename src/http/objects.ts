@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { ObjectMissingError } from "../errors.ts";
+import type { Driver } from "../driver.ts";
+import { InvalidInputError, ObjectMissingError } from "../errors.ts";
 import type { JsonValue, ObjectStore, SaveResult, StoredObject, Transaction } from "../types.ts";
+import { checkKey } from "../validate.ts";
 import { HttpError } from "./errors.ts";
 import { entityTags, etag, strongMatch, weakMatch, type WriteCondition, writeCondition } from "./etag.ts";
 import { checkConnected, parseJson, readBody } from "./request.ts";
@@ -14,19 +16,27 @@ import { checkConnected, parseJson, readBody } from "./request.ts";
 export const OBJECT_METHODS = "GET, HEAD, PUT, DELETE";
 
 /**
- * Answers one object request; `bodyLimit` bounds a PUT body. `canWrite` false answers writes
- * with 403 (a read-only token).
+ * Answers one object request; `bodyLimit` bounds a PUT body. With `stored` (the store's
+ * driver), `type` is a stored name (a tenant's type or an index, checked by the caller): GET and
+ * HEAD read its record from that driver, writes are 400 (they go through record-level ops).
  *
  * @example
  * ```ts
  * const response = await objectResponse(store, request, "Person", "ann", 1024 * 1024);
  * ```
  */
-export async function objectResponse(store: ObjectStore, request: Request, type: string, key: string, bodyLimit: number): Promise<Response> {
+export async function objectResponse(store: ObjectStore, request: Request, type: string, key: string, bodyLimit: number, stored?: Driver): Promise<Response> {
   const headers = request.headers;
-  switch (request.method === "HEAD" ? "GET" : request.method) {
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  if (stored && (method === "PUT" || method === "DELETE")) {
+    throw new InvalidInputError(
+      "INVALID_OBJECT_TYPE",
+      `Invalid object type: ${JSON.stringify(type)} is a stored name (a tenant's type or an index): read it here, write it with record-level ops of POST /api/transactions or through a token bound to the tenant`,
+    );
+  }
+  switch (method) {
     case "GET": {
-      const object = await store.get(type, key);
+      const object = stored ? await readStored(stored, type, key) : await store.get(type, key);
       if (!object) throw missing(type, key);
       const tag = etag(object);
       const match = entityTags(headers.get("if-match"), "If-Match");
@@ -79,6 +89,13 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
     default:
       throw notAllowed(OBJECT_METHODS);
   }
+}
+
+/** The object at a stored name, read from the driver (`undefined`: absent). */
+async function readStored(driver: Driver, type: string, key: string): Promise<StoredObject | undefined> {
+  checkKey(key);
+  const record = await driver.get(type, key);
+  return record && { type, key, value: record.value, version: record.version, created: record.created, updated: record.updated };
 }
 
 /** The object a conditional write applies to, read in `tx` and checked against the condition. */

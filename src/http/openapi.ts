@@ -1,12 +1,16 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), generated from the valibot
- * schemas the routes validate with (schemas.ts) by `@valibot/to-json-schema`. Loaded on the
- * first request for it only, so a server that never serves it never loads the converter.
+ * The builder of the OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), from the
+ * schemas the routes validate with (schemas.ts, whose JSON Schemas schema-kit.ts writes). It runs
+ * at build time only: `node scripts/openapi.mjs` writes its output to openapi-document.ts, which
+ * the app serves, so no server or bundle carries the converter.
  *
  * @module
  */
-import { toJsonSchemaDefs } from "@valibot/to-json-schema";
-import * as s from "./schemas.ts";
+import { toJsonSchemaDefs } from "./schema-json.ts";
+import * as responses from "./response-schemas.ts";
+import * as requests from "./schemas.ts";
+
+const s = { ...requests, ...responses };
 
 type Json = Record<string, unknown>;
 
@@ -16,7 +20,7 @@ const error = (description: string): Json => ({ description, ...body("Error") })
 const ERRORS: Json = {
   "400": error("Invalid input (INVALID_* codes)"),
   "401": error("Missing or wrong bearer token"),
-  "403": error("The token's scope does not allow this"),
+  "403": error("The token's scope does not allow this, or its tenant cannot reach the type named (FORBIDDEN)"),
   "405": { ...error("Method not allowed; see the Allow header"), headers: { Allow: { schema: { type: "string" } } } },
   "413": error("Body or transaction too large"),
   "500": error("Internal error (no details)"),
@@ -93,7 +97,7 @@ export function openApiDocument(): Json {
     Health: s.HEALTH,
     Ready: s.READY,
     Types: s.TYPES,
-  }, { target: "draft-2020-12", errorMode: "ignore" });
+  });
   for (const schema of Object.values(schemas) as Json[]) delete schema.$schema;
   // The converter points at `#/$defs/<name>`; in the document the schemas live in components.
   const components = JSON.parse(JSON.stringify(schemas).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
@@ -102,21 +106,36 @@ export function openApiDocument(): Json {
     type: "array",
     items: { anyOf: [ref("StoreWrite"), ref("RecordWrite"), ref("ReplaceWrite")] },
   };
-  const pageParams = Object.entries((toJsonSchemaDefs({ q: s.PAGE_QUERY }, { target: "draft-2020-12", errorMode: "ignore" }).q as { properties: Json }).properties)
+  const pageParams = Object.entries((toJsonSchemaDefs({ q: s.PAGE_QUERY }).q as { properties: Json }).properties)
     .map(([name, schema]) => ({ name, in: "query", required: false, schema }));
+  const typesParams = Object.entries((toJsonSchemaDefs({ q: s.TYPES_QUERY }).q as { properties: Json }).properties)
+    .map(([name, schema]) => ({
+      name,
+      in: "query",
+      required: false,
+      description: "1 or true: every stored name the token may reach (tenants' types <tenant>_<Type>, indexes _dsi_<namespace>), as the Remote driver lists them",
+      schema,
+    }));
   const simple = (summary: string, name: string, extra: Json = {}) => ({ summary, responses: { "200": { description: summary, ...body(name) }, ...extra } });
   return {
     openapi: "3.1.0",
     info: { title: "objstore HTTP API", version: "1", description: "Versioned JSON objects by type and key. See docs/http.md." },
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API_TOKEN / API_TOKENS (scopes read, write, replicate)" } },
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "API_TOKEN / API_TOKENS: comma-separated token[:scope][@tenant] entries, scope read, write (the default) or replicate; " +
+            "a token bound to a tenant sees only that tenant's types, under their plain names",
+        },
+      },
     },
     paths: {
       "/health": { get: simple("Liveness", "Health") },
       "/ready": { get: simple("Readiness: 200 when the store can serve", "Ready", { "503": { description: "The store cannot serve", ...body("Ready") } }) },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": { schema: { type: "object" } } } } } } },
-      "/api/types": { get: { ...simple("Types holding objects", "Types", ERRORS), security: [{ bearer: [] }] } },
+      "/api/types": { get: { ...simple("Types holding objects", "Types", ERRORS), security: [{ bearer: [] }], parameters: typesParams } },
       "/api/objects/{type}": {
         get: { summary: "A page of a type's objects", security: [{ bearer: [] }], parameters: [TYPE, ...pageParams], responses: { "200": { description: "A page", ...body("Page") }, ...ERRORS } },
       },

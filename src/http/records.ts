@@ -11,13 +11,14 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type Expect, type PageRequest, type Write } from "../driver.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import type { JsonValue } from "../types.ts";
-import { checkKey, checkType, copyValue, nextVersion } from "../validate.ts";
+import { checkKey, copyValue, nextVersion } from "../validate.ts";
 import type { ErrorBody } from "./errors.ts";
 import { QUERY, RECORD_WRITE, REPLACE } from "./schemas.ts";
+import { checkStoredType } from "./tenancy.ts";
 
 /**
  * A write of a driver commit as sent over the wire (`record` has no key: it is the write's).
@@ -47,6 +48,11 @@ export interface RecordPolicy {
   verbatim: boolean;
   /** The server's clock as an ISO-8601 string. */
   stamp(): string;
+  /**
+   * The tenant the request's token is bound to (`driver` is then that tenant's): type names
+   * with a tenant prefix are 403. Unbound, any stored name is taken. @default undefined
+   */
+  tenant?: string;
 }
 
 /** The body of `POST /api/query`: a driver page request for one type. */
@@ -87,7 +93,7 @@ export async function replaceRecord(driver: Driver, input: unknown, policy: Reco
   const w = parsed.output;
   let record: Omit<DriverRecord, "created">;
   try {
-    checkType(w.type), checkKey(w.key);
+    checkStoredType(w.type, policy.tenant), checkKey(w.key);
     if (!policy.verbatim && w.record.version !== nextVersion(w.version)) {
       throw new InvalidInputError("INVALID_ARGUMENT", `record.version: a save at version ${w.version} gives version ${nextVersion(w.version) ?? "(none)"}`);
     }
@@ -136,7 +142,7 @@ export async function commitRecords(driver: Driver, input: unknown[], policy: Re
     if (!parsed.success) throw bad(index, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
     const w = parsed.output;
     try {
-      checkType(w.type);
+      checkStoredType(w.type, policy.tenant);
       if (w.op === "truncate") {
         if (seen.size > 0) throw new InvalidInputError("INVALID_ARGUMENT", "truncates must come before every other write");
         writes.push({ op: "truncate", type: w.type });
@@ -195,20 +201,21 @@ async function settle(driver: Driver, puts: { index: number; write: Extract<Writ
 }
 
 /**
- * Runs a `POST /api/query` body on the driver; `limit` is capped at `maxLimit`.
+ * Runs a `POST /api/query` body on the driver; `limit` is capped at `maxLimit`. `tenant`: the
+ * tenant the request's token is bound to (then a type name with a tenant prefix is 403).
  *
  * @example
  * ```ts
  * await queryRecords(driver, { type: "T", terms: [], sort: [], offset: 0, limit: 10, count: true }, 10_000);
  * ```
  */
-export async function queryRecords(driver: Driver, input: unknown, maxLimit: number): Promise<DriverPage> {
+export async function queryRecords(driver: Driver, input: unknown, maxLimit: number, tenant?: string): Promise<DriverPage> {
   const parsed = v.safeParse(QUERY, input);
   if (!parsed.success) {
     throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query request: ${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
   }
   const q = parsed.output;
-  checkType(q.type);
+  checkStoredType(q.type, tenant);
   if (q.limit > maxLimit) throw new InvalidInputError("INVALID_ARGUMENT", `Invalid limit: at most ${maxLimit}`);
   if (q.after && q.after.values.length !== q.sort.length) {
     throw new InvalidInputError("INVALID_ARGUMENT", "Invalid after: one value per sort field");

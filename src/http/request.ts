@@ -4,11 +4,11 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";
-import { PAGE_QUERY } from "./schemas.ts";
+import { PAGE_QUERY, TYPES_QUERY } from "./schemas.ts";
 
 /**
  * The raw (still percent-encoded) path of a request URL.
@@ -21,12 +21,10 @@ import { PAGE_QUERY } from "./schemas.ts";
 export function rawPath(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0) return "/";
-  let end = url.length;
-  for (const stop of ["?", "#"]) {
-    const at = url.indexOf(stop, start);
-    if (at >= 0 && at < end) end = at;
-  }
-  return url.slice(start, end);
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = query < 0 ? hash : hash < 0 ? query : Math.min(query, hash);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
 }
 
 /**
@@ -51,6 +49,7 @@ export function objectPath(url: string, prefix: string): { type: string; key?: s
 }
 
 function decode(segment: string, code: "INVALID_OBJECT_TYPE" | "INVALID_KEY", what: string): string {
+  if (!segment.includes("%")) return segment; // nothing to decode (the common case, and cheaper)
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -93,6 +92,24 @@ export function pageParams(search: URLSearchParams): PageParams {
 }
 
 /**
+ * The `all` parameter of `GET /api/types`: true (`1` or `true`) lists every stored name the
+ * request may reach (tenants' types and indexes included), not only the plain types. Given
+ * twice or another value is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * typesParams(new URLSearchParams("all=1")); // true
+ * ```
+ */
+export function typesParams(search: URLSearchParams): boolean {
+  const values = search.getAll("all");
+  if (values.length > 1) throw badArgument(`Invalid all: given ${values.length} times`);
+  const result = v.safeParse(TYPES_QUERY, { all: values[0] });
+  if (!result.success) throw badArgument(`Invalid all: ${result.issues[0].message}, got ${JSON.stringify(values[0] ?? "").slice(0, 40)}`);
+  return result.output.all === "1" || result.output.all === "true";
+}
+
+/**
  * Reads a body as text, failing with 413 past `limit` bytes (by `Content-Length` first, then
  * while streaming, so a huge body is never held in memory).
  *
@@ -128,11 +145,14 @@ export async function readBody(request: Request, limit: number): Promise<string>
   return decodeUtf8(bytes, limit);
 }
 
+// ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
+// One decoder serves every request: a decode without `stream` starts from a clean state.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function decodeUtf8(bytes: Uint8Array, limit: number): string {
   if (bytes.byteLength > limit) throw tooLarge(limit);
   try {
-    // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw new InvalidInputError("INVALID_VALUE", "Invalid body: not UTF-8 text");
   }
@@ -162,7 +182,8 @@ export function checkConnected(request: Request): void {
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") throw new InvalidInputError("INVALID_VALUE", "Invalid body: expected JSON, got an empty body");
-  if (nestingDepth(text) > MAX_DEPTH) {
+  // Nesting past MAX_DEPTH takes more than MAX_DEPTH characters, so short bodies need no scan.
+  if (text.length > MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) {
     throw new InvalidInputError("INVALID_VALUE", `Invalid body: JSON nested deeper than ${MAX_DEPTH} levels`);
   }
   try {

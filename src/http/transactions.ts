@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf, unreadCreateOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
@@ -13,19 +13,28 @@ import type { Scope } from "./auth.ts";
 import { type ErrorBody, errorResponse, HttpError } from "./errors.ts";
 import { commitRecords, isRecordOp, replaceRecord } from "./records.ts";
 import { STORE_WRITE, TRANSACTION_BODY } from "./schemas.ts";
+import { checkStoredType } from "./tenancy.ts";
 
 type StoreWrite = v.InferOutput<typeof STORE_WRITE>;
 
 /**
  * Runs a transactions body for a caller of `scope`; returns the status and JSON to send.
  * `"verbatim": true` (record-level ops kept exactly as sent) needs the `replicate` scope.
+ * `tenant`: the tenant the caller's token is bound to (`store` is then that tenant's store):
+ * a type name with a tenant prefix is 403.
  *
  * @example
  * ```ts
  * await runTransaction(store, { writes: [{ op: "save", type: "T", key: "k", value: 1 }] }, "write", () => new Date().toISOString());
  * ```
  */
-export async function runTransaction(store: ObjectStore, input: unknown, scope: Scope, stamp: () => string): Promise<{ status: number; body: unknown }> {
+export async function runTransaction(
+  store: ObjectStore,
+  input: unknown,
+  scope: Scope,
+  stamp: () => string,
+  tenant?: string,
+): Promise<{ status: number; body: unknown }> {
   const body = v.safeParse(TRANSACTION_BODY, input);
   if (!body.success) throw badArgument('Invalid body: expected {"writes":[...]} (and "verbatim": a boolean)');
   const writes = body.output.writes;
@@ -40,7 +49,7 @@ export async function runTransaction(store: ObjectStore, input: unknown, scope: 
     if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level writes");
     const replaces = writes.filter((w) => (w as { op?: unknown }).op === "replace").length;
     if (replaces > 0 && writes.length > 1) throw badArgument("Invalid writes: a replace op goes alone");
-    const policy = { verbatim, stamp };
+    const policy = { verbatim, stamp, tenant };
     return replaces > 0 ? replaceRecord(driver, writes[0], policy) : commitRecords(driver, writes, policy);
   }
   if (verbatim) throw badArgument("Invalid verbatim: only record-level ops (put/delete/truncate/replace) are verbatim");
@@ -53,6 +62,14 @@ export async function runTransaction(store: ObjectStore, input: unknown, scope: 
       const issue = write.issues[0];
       const where = issue.path?.map((p) => String(p.key)).join(".");
       throw badArgument(`Invalid writes[${index}]${where ? `.${where}` : ""}: ${issue.message}`);
+    }
+    // A bound token never reaches another tenant's types, whatever the op (the store checks the rest).
+    if (tenant !== undefined && typeof write.output.type === "string" && write.output.type.includes("_")) {
+      try {
+        checkStoredType(write.output.type, tenant);
+      } catch (e) {
+        if (e instanceof HttpError) throw e;
+      }
     }
     return write.output;
   });

@@ -33,6 +33,10 @@ export async function measure(dbName: string, n: number): Promise<Timing[]> {
     await time("get", 500, (i) => store.get("Item", key((i * 37) % n)));
     await time("page: key order, first 100, with total", 20, () => store.page("Item", { pagesize: 100 }));
     await time(`page: key order, offset ${n - 100}, with total`, 20, () => store.page("Item", { offset: n - 100, pagesize: 100 }));
+    await time(`page: key order, offset ${n - 100}, total: false`, 20, () => store.page("Item", { offset: n - 100, pagesize: 100, total: false }));
+    const raw = await rawStore(dbName, n, key, value);
+    await time(`raw IndexedDB: cursor advance ${n - 100}, then 100 values`, 20, () => raw(n - 100, 100));
+    await time("raw IndexedDB: count()", 20, () => raw(-1, 0));
     const first = await store.page("Item", { pagesize: 100 });
     await time("page: key order, by cursor", 20, () => store.page("Item", { cursor: first.next, pagesize: 100 }));
     await time(`page: sort n:desc over ${n}, first 100`, 5, () => store.page("Item", { sort: "n:desc", pagesize: 100 }));
@@ -47,4 +51,34 @@ export async function measure(dbName: string, n: number): Promise<Timing[]> {
     await store.close();
   }
   return out;
+}
+
+/**
+ * The peer of the offset pages: a plain IndexedDB store holding the same objects by key, read
+ * with one cursor that advances past `offset` and collects `limit` values (offset -1: `count()`).
+ */
+async function rawStore(dbName: string, n: number, key: (i: number) => string, value: (i: number) => unknown) {
+  const request = (r: IDBRequest) => new Promise<unknown>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+  const open = indexedDB.open(`${dbName}-raw`, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("items");
+  const db = (await request(open)) as IDBDatabase;
+  const load = db.transaction("items", "readwrite");
+  for (let i = 0; i < n; i++) load.objectStore("items").put(value(i), key(i));
+  await new Promise((resolve) => (load.oncomplete = resolve));
+  return (offset: number, limit: number) => new Promise<unknown>((resolve, reject) => {
+    const items = db.transaction("items").objectStore("items");
+    if (offset < 0) return void request(items.count()).then(resolve, reject);
+    const values: unknown[] = [];
+    const cursor = items.openCursor();
+    let skipped = offset === 0;
+    cursor.onerror = () => reject(cursor.error);
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return resolve(values);
+      if (!skipped) return (skipped = true), c.advance(offset);
+      values.push(c.value);
+      if (values.length === limit) return resolve(values);
+      c.continue();
+    };
+  });
 }

@@ -21,12 +21,13 @@ const isNode = !("Bun" in globalThis) && !("Deno" in globalThis);
 const MB = 1024 * 1024;
 // The issue's targets: a Memory-only Worker <= 25,000 B, a Worker with DynamoDB <= 40,000 B and a
 // Memory-only browser bundle <= 10,000 B (gzip), a Memory-only install <= 3 MB. The browser and the
-// install meet them. The Workers do not since the HTTP API grew (~7 KB: a bundle without code
-// splitting inlines /openapi.json's lazily imported document builder and @valibot/to-json-schema
-// (~5 KB), plus scoped tokens, /ready and the route schemas): 32.3 KB and 44.4 KB measured on
-// 2026-12-02 after the slimming (hono/tiny, tenants and DoubleStringIndex behind their imports).
-// Until the HTTP API is slimmed too, these assertions hold that budget, so a regression still fails.
-const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 33_000, workerDynamoDB: 45_000, browserMemory: 10_000 };
+// install meet them. The Workers do not since the HTTP API grew (OpenAPI, scoped and tenant-bound
+// tokens, /ready, the record-level routes): /openapi.json is a document generated at build time
+// (no converter in the bundle), but the document itself is ~2.9 KB gzip; the routes validate with
+// schema-kit.ts instead of valibot (~1 KB, not ~3 KB), though a DynamoDB Worker still has valibot
+// for the config checks, so there the kit is ~600 B more. Measured 2026-12-02: 28,252 B and 43,530 B.
+// Until the HTTP API is slimmed further, these assertions hold that budget, so a regression still fails.
+const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 29_000, workerDynamoDB: 44_000, browserMemory: 10_000 };
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const BIN_DIR = dirname(process.execPath);
@@ -99,7 +100,7 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
     lap("memory project");
     full = project(join(work, "full"), [tarball, `hono@${pkg.devDependencies.hono}`, `@libsql/client@${pkg.devDependencies["@libsql/client"]}`]);
     lap("full project");
-    for (const [name, text] of Object.entries({ "run.mjs": fixtures.RUN_MJS, "require.cjs": fixtures.REQUIRE_CJS, "libsql-missing.mjs": fixtures.LIBSQL_MISSING_MJS })) {
+    for (const [name, text] of Object.entries({ "run.mjs": fixtures.RUN_MJS, "require.cjs": fixtures.REQUIRE_CJS, "libsql-missing.mjs": fixtures.LIBSQL_MISSING_MJS, "trace.mjs": fixtures.TRACE_MJS })) {
       writeFileSync(join(memory, name), text);
     }
   }, 600_000);
@@ -129,6 +130,46 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
 
   test("Node: ESM import and run", () => {
     expect(json(ok(run(process.execPath, ["run.mjs"], { cwd: memory }), "node run.mjs"))).toEqual(expected);
+  });
+
+  test("source maps: every map a shipped .js names exists, is valid and holds its sources; no map is orphaned", () => {
+    const dist = join(memory, "node_modules", "@objstore", "objstore", "dist");
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else files.push(join(dir, entry.name));
+      }
+    };
+    walk(dist);
+    const named = new Set<string>();
+    for (const file of files.filter((f) => f.endsWith(".js"))) {
+      const url = /\n\/\/# sourceMappingURL=([^\n]+)\s*$/.exec(readFileSync(file, "utf8"))?.[1];
+      if (url === undefined) continue;
+      const mapFile = join(dirname(file), url);
+      named.add(mapFile);
+      expect([file, existsSync(mapFile)]).toEqual([file, true]);
+      const map = JSON.parse(readFileSync(mapFile, "utf8"));
+      expect(map).toMatchObject({ version: 3, file: file.split(/[\\/]/).pop(), mappings: expect.any(String) });
+      expect([file, map.sources.length > 0, map.sourcesContent?.length, map.sourcesContent?.every((c: unknown) => typeof c === "string" && c.length > 0)])
+        .toEqual([file, true, map.sources.length, true]);
+    }
+    expect(files.filter((f) => f.endsWith(".map") && !named.has(f))).toEqual([]);
+    // The core and the HTTP API have maps (the build leaves them out only for the drivers' folders and the composites).
+    for (const module of ["mod.js", "src/store.js", "src/validate.js", "src/http/app.js", "adapters/node.js"]) expect(named).toContain(join(dist, `${module}.map`));
+  });
+
+  test("source maps: under node --enable-source-maps an error's stack names the .ts line that threw it", () => {
+    const plain = json(ok(run(process.execPath, ["trace.mjs"], { cwd: memory }), "node trace.mjs"));
+    expect(plain.stack).toMatch(/dist[\\/]src[\\/]validate\.js:/);
+    const mapped = json(ok(run(process.execPath, ["--enable-source-maps", "trace.mjs"], { cwd: memory }), "node --enable-source-maps trace.mjs"));
+    expect(mapped.code).toBe("INVALID_OBJECT_TYPE");
+    const frame = /\((.*[\\/]src[\\/]validate\.ts):(\d+):\d+\)/.exec(mapped.stack);
+    expect(frame).not.toBeNull();
+    // The line the frame names, in the source the map carries, is the throw.
+    const map = JSON.parse(readFileSync(join(memory, "node_modules", "@objstore", "objstore", "dist", "src", "validate.js.map"), "utf8"));
+    const line = (map.sourcesContent[0] as string).split("\n")[Number(frame![2]) - 1];
+    expect(line).toContain("throw new InvalidInputError");
   });
 
   test("Node: a LibSQL store without @libsql/client fails UNSUPPORTED naming the package", () => {

@@ -141,3 +141,13 @@ export async function run() {
   return (await store.get("Note", "n1")).value.text;
 }
 `;
+
+/** An error from the package's core, for its stack trace under `node --enable-source-maps`. */
+export const TRACE_MJS = `
+import { createObjectStoreInstance } from "@objstore/objstore";
+try {
+  await createObjectStoreInstance().save("", "k", 1);
+} catch (e) {
+  console.log(JSON.stringify({ code: e.code, stack: e.stack }));
+}
+`;

@@ -6,51 +6,20 @@
  *
  * @module
  */
-import { CommitConflict, type Driver, type DriverRecord, type Write } from "../../driver.ts";
+import { CommitConflict, type Driver, type Write } from "../../driver.ts";
 import { InvalidInputError, ObjectStoreError, WrongObjectVersionError } from "../../errors.ts";
 import type { JsonValue } from "../../types.ts";
-import { cloneJson, copyValue, nextVersion } from "../../validate.ts";
+import { copyValue, nextVersion } from "../../validate.ts";
 import { commitNoOlder, replacing } from "../order.ts";
-import { conflictKey, dropConflict, openConflicts, putConflict, type StoredConflict, toPublic } from "./conflict-store.ts";
-import { syncLock, type SyncLock } from "./lock.ts";
-import { appendEntry, type OutboxEntry, outboxEntries, outboxSize } from "./outbox.ts";
+import { dropConflict, openConflicts, type StoredConflict, toPublic } from "./conflict-store.ts";
+import { mutex, syncLock, type SyncLock } from "./lock.ts";
+import { appendEntry, outboxSize } from "./outbox.ts";
 import { isUnavailable, type PullContext, pullType } from "./pull.ts";
-import { CONFLICTS, isReserved, META, OUTBOX } from "./reserved.ts";
-import type { ChangesSource, OfflineConflict, OfflineStatus } from "./types.ts";
+import { copyWrite, replayOutbox, type ReplayContext } from "./replay.ts";
+import { CONFLICTS, isReserved, META } from "./reserved.ts";
+import type { OfflineDriver, OfflineOptions, OfflineStatus } from "./types.ts";
 
-/** Options of {@link offlineDriver}. */
-export interface OfflineOptions {
-  /** The store of record (typically Remote). */
-  main: Driver;
-  /** Where the replica, the outbox and the conflicts live (typically IndexedDB). */
-  local: Driver;
-  /** The object types replicated into Local; every other type goes straight to Main. */
-  types: string[];
-  /** Milliseconds between background syncs; 0 turns them off. @default 30000 */
-  syncInterval?: number;
-  /** Main's change feed, when it has one (the Remote driver's `POST /api/changes`). */
-  changes?: ChangesSource;
-  /** Clock for stamps of records written here (resolve) and of the outbox. @default () => new Date() */
-  now?: () => Date;
-  /** Called for every conflict a replay finds. Errors it throws are ignored. */
-  onConflict?: (conflict: OfflineConflict) => void;
-  /** Called whenever the status changes. Errors it throws are ignored. */
-  onStatus?: (status: OfflineStatus) => void;
-  /**
-   * A name every store over the same Local shares (tabs over one IndexedDB database): replays
-   * then take a Web Lock (or a claim in Local) of that name, and tell each other over a
-   * BroadcastChannel of that name. Without it, this store is Local's only user.
-   */
-  shared?: string;
-}
-
-/** The Offline driver with the calls the Offline store adds. */
-export interface OfflineDriver extends Driver {
-  sync(): Promise<void>;
-  status(): OfflineStatus;
-  conflicts(): Promise<OfflineConflict[]>;
-  resolve(id: string, choice: JsonValue | "remote"): Promise<void>;
-}
+export type { OfflineDriver, OfflineOptions } from "./types.ts";
 
 /**
  * A driver replicating `types` of `main` into `local`.
@@ -212,68 +181,19 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     if (queued) await queue(copies, extra);
   };
 
-  const alreadyApplied = async (entry: OutboxEntry) => {
-    for (const w of entry.writes) {
-      if (w.op === "truncate") return false;
-      const current = await main.get(w.type, w.key);
-      if (w.op === "delete" ? current !== undefined : !current || current.version !== w.record.version || JSON.stringify(current.value) !== JSON.stringify(w.record.value)) return false;
-    }
-    return true;
-  };
-
-  /** Moves a refused entry to the conflicts; Local takes Main's objects. */
-  const refuse = async (entry: OutboxEntry, open: Map<string, StoredConflict>) => {
-    const at = stamp();
-    const writes: Write[] = [];
-    const found: StoredConflict[] = [];
-    for (const [i, w] of entry.writes.entries()) {
-      if (w.op === "truncate") continue;
-      const remote = (await main.get(w.type, w.key)) ?? null;
-      const prior = open.get(conflictKey(w.type, w.key));
-      const conflict: StoredConflict = { id: prior?.id ?? `${entry.id}.${i}`, type: w.type, key: w.key, local: w.op === "put" ? w.record : null, remote };
-      found.push(conflict);
-      open.set(conflictKey(w.type, w.key), conflict);
-      writes.push(putConflict(conflict, at));
-      writes.push(remote ? { op: "put", type: w.type, key: w.key, expect: { any: true }, record: remote } : { op: "delete", type: w.type, key: w.key, expect: { any: true } });
-    }
-    writes.push({ op: "delete", type: OUTBOX, key: entry.id, expect: { any: true } });
-    await local.commit(writes);
-    for (const conflict of found) {
-      try {
-        options.onConflict?.(toPublic(conflict));
-      } catch {
-        // a failing listener must not stop the replay
-      }
-    }
-  };
-
-  const replay = async (renew: () => Promise<void>) => {
-    const open = await openConflicts(local);
-    for (const entry of await outboxEntries(local)) {
-      if (closed) return;
-      // Another store over this Local (without a shared lock) may have replayed it meanwhile.
-      if (!(await local.get(OUTBOX, entry.id))) continue;
-      const blocked = entry.writes.some((w) => w.op !== "truncate" && open.has(conflictKey(w.type, w.key)));
-      if (!blocked) {
-        try {
-          await viaMain(() => main.commit(entry.writes.map(copyWrite)));
-          await local.commit([{ op: "delete", type: OUTBOX, key: entry.id, expect: { any: true } }]);
-          continue;
-        } catch (e) {
-          if (!isRefusal(e)) throw e;
-          if (await alreadyApplied(entry)) {
-            await local.commit([{ op: "delete", type: OUTBOX, key: entry.id, expect: { any: true } }]);
-            continue;
-          }
-        } finally {
-          await renew();
-        }
-      }
-      await refuse(entry, open);
+  const replayer: ReplayContext = {
+    main,
+    local,
+    stamp,
+    viaMain,
+    isClosed: () => closed,
+    onConflict: options.onConflict,
+    afterRefusal: async () => {
       await refresh();
       announce();
-    }
+    },
   };
+  const replay = (renew: () => Promise<void>) => replayOutbox(replayer, renew);
 
   const runSync = async () => {
     await lock.run(replay);
@@ -396,33 +316,10 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
   return driver;
 }
 
-/** True for what Main answers a replayed entry it will not apply (a conflict or bad input). */
-function isRefusal(e: unknown): boolean {
-  if (e instanceof CommitConflict) return true;
-  if (!(e instanceof ObjectStoreError)) return false;
-  return e.code !== "BACKEND_UNAVAILABLE" && e.code !== "BACKEND_ERROR" && e.code !== "CLOSED";
-}
-
 /** The Local write for a write Main committed: Main's record, never replacing a newer one. */
 function toLocal(write: Write): Write {
   if (write.op === "truncate") return write;
   if (write.op === "delete") return { ...write, expect: { any: true } };
   const guess = "version" in write.expect || "absent" in write.expect ? write.expect : { any: true as const };
   return { ...write, expect: guess };
-}
-
-function copyWrite(write: Write): Write {
-  return write.op === "put" ? { ...write, record: { ...write.record, value: cloneJson(write.record.value) } as DriverRecord } : write;
-}
-
-/** One critical section at a time, in call order. */
-function mutex(): { run<T>(fn: () => Promise<T>): Promise<T> } {
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    run<T>(fn: () => Promise<T>): Promise<T> {
-      const result = tail.then(fn);
-      tail = result.catch(() => {});
-      return result;
-    },
-  };
 }

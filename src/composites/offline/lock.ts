@@ -76,3 +76,23 @@ export function syncLock(name: string, local: Driver): SyncLock {
     },
   };
 }
+
+/**
+ * One critical section at a time, in call order (within this store instance).
+ *
+ * @example
+ * ```ts
+ * const replica = mutex();
+ * const value = await replica.run(() => local.get("Note", "n1"));
+ * ```
+ */
+export function mutex(): { run<T>(fn: () => Promise<T>): Promise<T> } {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    run<T>(fn: () => Promise<T>): Promise<T> {
+      const result = tail.then(fn);
+      tail = result.catch(() => {});
+      return result;
+    },
+  };
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { DriverRecord } from "../../driver.ts";
+import type { Driver, DriverRecord } from "../../driver.ts";
 import type { JsonValue, ObjectStore, StoredObject } from "../../types.ts";
 
 /** Where an Offline store stands, as `status()` and `onStatus` report it. */
@@ -90,4 +90,38 @@ export interface ChangesResponse {
   digest?: string[];
   /** With `versionsOf`: `[key, version]` pairs of those buckets. */
   versions?: [string, string][];
+}
+
+/** Options of `offlineDriver`. */
+export interface OfflineOptions {
+  /** The store of record (typically Remote). */
+  main: Driver;
+  /** Where the replica, the outbox and the conflicts live (typically IndexedDB). */
+  local: Driver;
+  /** The object types replicated into Local; every other type goes straight to Main. */
+  types: string[];
+  /** Milliseconds between background syncs; 0 turns them off. @default 30000 */
+  syncInterval?: number;
+  /** Main's change feed, when it has one (the Remote driver's `POST /api/changes`). */
+  changes?: ChangesSource;
+  /** Clock for stamps of records written here (resolve) and of the outbox. @default () => new Date() */
+  now?: () => Date;
+  /** Called for every conflict a replay finds. Errors it throws are ignored. */
+  onConflict?: (conflict: OfflineConflict) => void;
+  /** Called whenever the status changes. Errors it throws are ignored. */
+  onStatus?: (status: OfflineStatus) => void;
+  /**
+   * A name every store over the same Local shares (tabs over one IndexedDB database): replays
+   * then take a Web Lock (or a claim in Local) of that name, and tell each other over a
+   * BroadcastChannel of that name. Without it, this store is Local's only user.
+   */
+  shared?: string;
+}
+
+/** The Offline driver with the calls the Offline store adds. */
+export interface OfflineDriver extends Driver {
+  sync(): Promise<void>;
+  status(): OfflineStatus;
+  conflicts(): Promise<OfflineConflict[]>;
+  resolve(id: string, choice: JsonValue | "remote"): Promise<void>;
 }

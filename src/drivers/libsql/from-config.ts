@@ -8,6 +8,7 @@ import type { Client, Config } from "@libsql/client/web";
 import type { LibSQLConfig } from "../../config-types.ts";
 import type { Driver } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
+import { importPeer } from "../../optional-peer.ts";
 import { lazyDriver } from "../lazy.ts";
 import type { LibsqlDriverOptions } from "./driver.ts";
 
@@ -70,11 +71,9 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
   }
   const clientConfig: LibsqlClientConfig & Config = { url };
   if (config.authToken !== undefined) clientConfig.authToken = config.authToken;
-  // The original layout commits in an interactive transaction that holds the write lock across
-  // awaits. A native busy wait blocks the whole thread, so a second transaction in this process
-  // would wait out the timeout while the holder cannot run: there it fails at once instead and
-  // the driver's retry loop waits without blocking.
-  if (local && config.layout !== "original") clientConfig.timeout = BUSY_TIMEOUT_MS;
+  // Both layouts commit in one batch that the native client runs in a single call, so no lock is
+  // held between awaits: a native busy wait only ever waits for another process.
+  if (local) clientConfig.timeout = BUSY_TIMEOUT_MS;
   if (services.fetch !== undefined) clientConfig.fetch = services.fetch;
   const options: LibsqlDriverOptions = {
     client: create !== undefined
@@ -89,7 +88,9 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
       const [{ originalSqlDriver }, { libsqlOriginalConnection, useWal }, { libsqlErrors }] = await Promise.all([
         import("../sql/original.ts"), import("../sql/original-client.ts"), import("./errors.ts"),
       ]);
-      const connection = async () => libsqlOriginalConnection(typeof make === "function" ? await make() : make);
+      const open = async () => typeof make === "function" ? await make() : make;
+      // A local file's client is replaced after a busy error (see libsqlOriginalConnection).
+      const connection = async () => libsqlOriginalConnection(await open(), options.wal ? open : undefined);
       const prepare = options.wal ? useWal : undefined;
       return originalSqlDriver({ kind: "LibSQL", flavor: "sqlite", connection, objectPrefix: config.objectPrefix ?? "", errors: libsqlErrors, prepare });
     }, { replace: false });
@@ -99,10 +100,6 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
 }
 
 /** `@libsql/client/web`, an optional peer dependency: without it, `UNSUPPORTED` naming the package. */
-async function importWebClient(): Promise<typeof import("@libsql/client/web")> {
-  try {
-    return await import("@libsql/client/web");
-  } catch (error) {
-    throw new ObjectStoreError("UNSUPPORTED", "The LibSQL store needs the package @libsql/client: npm install @libsql/client", { cause: error });
-  }
+function importWebClient(): Promise<typeof import("@libsql/client/web")> {
+  return importPeer(() => import("@libsql/client/web"), "@libsql/client", "The LibSQL store");
 }

@@ -33,10 +33,23 @@ registerDriver({
       wallNow: options.now && (() => options.now!().getTime()),
       // A Memory cache is never shared; any other may be (tabs on one IndexedDB database, processes on one file).
       // The name is a hash of the cache's config, which may hold credentials.
-      channel: cacheConfig.Type === "Memory" ? undefined : `objstore-cache:${fnv1a(JSON.stringify(cacheConfig))}`,
+      channel: cacheConfig.Type === "Memory" ? undefined : cacheChannelName(cacheConfig),
     });
   },
 });
+
+/**
+ * The BroadcastChannel name of Caching stores over `cacheConfig` (a hash of it, which may hold
+ * credentials).
+ *
+ * @example
+ * ```ts
+ * const name = cacheChannelName({ Type: "IndexedDB", dbName: "cache" });
+ * ```
+ */
+export function cacheChannelName(cacheConfig: unknown): string {
+  return `objstore-cache:${fnv1a(JSON.stringify(cacheConfig))}`;
+}
 
 /** FNV-1a, 32 bits, in hex: a name for the cache's channel (a collision only costs misses). */
 function fnv1a(text: string): string {

@@ -8,6 +8,7 @@
 import type { LibSQLConfig } from "../../config-types.ts";
 import type { Driver } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
+import { importPeer } from "../../optional-peer.ts";
 import { lazyDriver } from "../lazy.ts";
 import { libsqlDriverFromConfig, type LibsqlServices } from "../libsql/from-config.ts";
 import type { Mysql2Module } from "./mysql-client.ts";
@@ -70,15 +71,6 @@ function postgresOptions(u: ServerUrl): Record<string, unknown> {
   return options;
 }
 
-/** Loads a client package on first use; a missing one is UNSUPPORTED naming it. */
-async function loadClient<T>(load: () => Promise<T>, pkg: string, what: string): Promise<T> {
-  try {
-    return await load();
-  } catch (error) {
-    throw new ObjectStoreError("UNSUPPORTED", `${what} needs the ${pkg} package: install it (npm install ${pkg})`, { cause: error });
-  }
-}
-
 function serverDriver(config: LibSQLConfig, u: ServerUrl, services: SqlServices): Driver {
   const isMysql = u.dialect === "mysql";
   const kind = isMysql ? "MySQL" : "PostgreSQL";
@@ -96,7 +88,7 @@ function serverDriver(config: LibSQLConfig, u: ServerUrl, services: SqlServices)
     if (!isMysql) throw new ObjectStoreError("UNSUPPORTED", `"layout": "original" reads the Python original's MySQL/MariaDB and SQLite tables; not PostgreSQL`);
     return lazyDriver(kind, async () => {
       const [mysql2, { originalSqlDriver }, { mysqlOriginalConnection }, { mysqlDialect }] = await Promise.all([
-        loadClient(services.loadMysql2!, pkg, `The ${kind} store`), import("./original.ts"), import("./original-client.ts"), import("./mysql.ts"),
+        importPeer(services.loadMysql2!, pkg, `The ${kind} store`), import("./original.ts"), import("./original-client.ts"), import("./mysql.ts"),
       ]);
       // FOUND_ROWS: an UPDATE reports the rows it matched, which is what each conditional write checks.
       const pool = () => mysqlOriginalConnection(mysql2.createPool({ ...mysqlOptions(u), flags: ["FOUND_ROWS"] }));
@@ -107,12 +99,12 @@ function serverDriver(config: LibSQLConfig, u: ServerUrl, services: SqlServices)
     const { sqlDriver } = await import("./driver.ts");
     if (isMysql) {
       const [mysql2, { mysqlDialect }, { mysqlSqlClient }] = await Promise.all([
-        loadClient(services.loadMysql2!, pkg, `The ${kind} store`), import("./mysql.ts"), import("./mysql-client.ts"),
+        importPeer(services.loadMysql2!, pkg, `The ${kind} store`), import("./mysql.ts"), import("./mysql-client.ts"),
       ]);
       return sqlDriver({ kind, dialect: mysqlDialect, client: () => mysqlSqlClient(mysql2.createPool(mysqlOptions(u))), objectPrefix });
     }
     const [postgres, { postgresDialect }, { postgresSqlClient }] = await Promise.all([
-      loadClient(services.loadPostgres!, pkg, `The ${kind} store`), import("./postgres.ts"), import("./postgres-client.ts"),
+      importPeer(services.loadPostgres!, pkg, `The ${kind} store`), import("./postgres.ts"), import("./postgres-client.ts"),
     ]);
     return sqlDriver({ kind, dialect: postgresDialect, client: () => postgresSqlClient(postgres(postgresOptions(u))), objectPrefix });
   }, { replace: true });

@@ -1,11 +1,12 @@
 /**
  * The connection the original-layout SQL driver runs on: single statements that report the rows
- * they changed, and interactive transactions (a conditional write's affected-row count decides
- * whether the commit goes on). Adapters over a mysql2 pool and a libSQL client.
+ * they changed, and either interactive transactions (MySQL: a conditional write's affected-row
+ * count decides whether the commit goes on) or atomic batches (SQLite: guard statements decide).
+ * Adapters over a mysql2 pool and a libSQL client.
  *
  * @module
  */
-import type { Client, Transaction } from "@libsql/client/web";
+import type { Client, ResultSet } from "@libsql/client/web";
 import type { SqlRow, SqlStatement } from "./client.ts";
 import { MYSQL_SESSION, type Mysql2Pool } from "./mysql-client.ts";
 
@@ -21,10 +22,15 @@ export interface SqlRunner {
   execute(statement: SqlStatement): Promise<SqlResult>;
 }
 
-/** A connection with interactive transactions. */
+/** A connection with interactive transactions or atomic batches (the driver commits with `batch` when there is one). */
 export interface OriginalSqlConnection extends SqlRunner {
   /** Runs `fn` in one write transaction: committed when it returns, rolled back when it throws. */
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  transaction?<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs the statements as one write transaction in one call, holding no lock between awaits.
+   * A failing statement fails the call (its error's `statementIndex` says which) and nothing is kept.
+   */
+  batch?(statements: SqlStatement[]): Promise<SqlResult[]>;
   close(): Promise<void>;
 }
 
@@ -72,35 +78,70 @@ export function mysqlOriginalConnection(pool: Mysql2Pool): OriginalSqlConnection
   };
 }
 
+/** SQLite's "the database is locked" codes, whose statement a native libSQL client leaves active. */
+const LOCKED = /^SQLITE_(BUSY|LOCKED)/;
+
 /**
- * Over a libSQL client (a local SQLite file, or sqld over HTTP).
+ * Over a libSQL client (a local SQLite file, or sqld over HTTP). Commits are batches.
+ *
+ * With `reopen` (a local file), a statement failing with SQLITE_BUSY or SQLITE_LOCKED replaces
+ * the client with `reopen()`'s, and the old one is closed once nothing runs on it. The native
+ * client leaves such a statement active until it is garbage-collected (libsql resets a
+ * statement before it runs, not after it fails) and puts its connection back into its pool;
+ * while a write statement (a `BEGIN IMMEDIATE` is one) is active on a connection, every COMMIT
+ * there fails with "cannot commit transaction - SQL statements in progress".
  *
  * @example
  * ```ts
- * const connection = libsqlOriginalConnection(createClient({ url: "file:app.db" }));
+ * const open = () => createClient({ url: "file:app.db", timeout: 5000 });
+ * const connection = libsqlOriginalConnection(open(), open);
  * ```
  */
-export function libsqlOriginalConnection(client: Client): OriginalSqlConnection {
-  const run = async (on: Client | Transaction, s: SqlStatement): Promise<SqlResult> => {
-    const result = await on.execute({ sql: s.sql, args: s.args });
-    return { rows: result.rows as unknown as SqlRow[], affected: result.rowsAffected };
+export function libsqlOriginalConnection(client: Client, reopen?: () => Client | Promise<Client>): OriginalSqlConnection {
+  let current = client;
+  let replacing: Promise<void> | undefined;
+  let closed = false;
+  const running = new Map<Client, number>();
+  const retire = (old: Client) => {
+    if (old !== current && !running.has(old)) old.close();
   };
-  return {
-    execute: (s) => run(client, s),
-    async transaction(fn) {
-      const tx = await client.transaction("write");
-      try {
-        const out = await fn({ execute: (s) => run(tx, s) });
-        await tx.commit();
-        return out;
-      } catch (error) {
-        await tx.rollback().catch(() => {});
-        throw error;
-      } finally {
-        tx.close();
+  const replace = (failed: Client) => {
+    if (reopen === undefined || closed || failed !== current || replacing) return;
+    replacing = (async () => {
+      const next = await reopen();
+      if (closed) return next.close();
+      current = next;
+      retire(failed);
+    })().catch(() => {}).finally(() => (replacing = undefined)); // a failed reopen keeps the old client
+  };
+  const use = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
+    await replacing;
+    const c = current;
+    running.set(c, (running.get(c) ?? 0) + 1);
+    try {
+      return await fn(c);
+    } catch (error) {
+      if (LOCKED.test(String((error as { code?: unknown } | null)?.code))) replace(c);
+      throw error;
+    } finally {
+      const left = running.get(c)! - 1;
+      if (left > 0) {
+        running.set(c, left);
+      } else {
+        running.delete(c);
+        retire(c);
       }
+    }
+  };
+  const result = (r: ResultSet): SqlResult => ({ rows: r.rows as unknown as SqlRow[], affected: r.rowsAffected });
+  return {
+    execute: (s) => use(async (c) => result(await c.execute({ sql: s.sql, args: s.args }))),
+    batch: (statements) => use(async (c) => (await c.batch(statements.map((s) => ({ sql: s.sql, args: s.args })), "write")).map(result)),
+    async close() {
+      closed = true;
+      await replacing;
+      current.close();
     },
-    close: async () => client.close(),
   };
 }
 
