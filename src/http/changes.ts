@@ -12,7 +12,7 @@
  * @module
  */
 import type { Context } from "hono";
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { bucketOf, digestBuilder } from "../composites/offline/digest.ts";
 import type { ChangesResponse } from "../composites/offline/types.ts";
 import { InvalidInputError } from "../errors.ts";

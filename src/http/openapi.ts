@@ -1,13 +1,16 @@
 /**
  * The builder of the OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), from the
- * valibot schemas the routes validate with (schemas.ts), by `@valibot/to-json-schema`. It runs
+ * schemas the routes validate with (schemas.ts, whose JSON Schemas schema-kit.ts writes). It runs
  * at build time only: `node scripts/openapi.mjs` writes its output to openapi-document.ts, which
  * the app serves, so no server or bundle carries the converter.
  *
  * @module
  */
-import { toJsonSchemaDefs } from "@valibot/to-json-schema";
-import * as s from "./schemas.ts";
+import { toJsonSchemaDefs } from "./schema-json.ts";
+import * as responses from "./response-schemas.ts";
+import * as requests from "./schemas.ts";
+
+const s = { ...requests, ...responses };
 
 type Json = Record<string, unknown>;
 
@@ -94,7 +97,7 @@ export function openApiDocument(): Json {
     Health: s.HEALTH,
     Ready: s.READY,
     Types: s.TYPES,
-  }, { target: "draft-2020-12", errorMode: "ignore" });
+  });
   for (const schema of Object.values(schemas) as Json[]) delete schema.$schema;
   // The converter points at `#/$defs/<name>`; in the document the schemas live in components.
   const components = JSON.parse(JSON.stringify(schemas).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
@@ -103,9 +106,9 @@ export function openApiDocument(): Json {
     type: "array",
     items: { anyOf: [ref("StoreWrite"), ref("RecordWrite"), ref("ReplaceWrite")] },
   };
-  const pageParams = Object.entries((toJsonSchemaDefs({ q: s.PAGE_QUERY }, { target: "draft-2020-12", errorMode: "ignore" }).q as { properties: Json }).properties)
+  const pageParams = Object.entries((toJsonSchemaDefs({ q: s.PAGE_QUERY }).q as { properties: Json }).properties)
     .map(([name, schema]) => ({ name, in: "query", required: false, schema }));
-  const typesParams = Object.entries((toJsonSchemaDefs({ q: s.TYPES_QUERY }, { target: "draft-2020-12", errorMode: "ignore" }).q as { properties: Json }).properties)
+  const typesParams = Object.entries((toJsonSchemaDefs({ q: s.TYPES_QUERY }).q as { properties: Json }).properties)
     .map(([name, schema]) => ({
       name,
       in: "query",

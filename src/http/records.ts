@@ -11,7 +11,7 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { CommitConflict, type Driver, type DriverPage, type DriverRecord, type Expect, type PageRequest, type Write } from "../driver.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import type { JsonValue } from "../types.ts";

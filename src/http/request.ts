@@ -4,7 +4,7 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { PageParams } from "../types.ts";
 import { HttpError } from "./errors.ts";

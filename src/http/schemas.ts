@@ -1,12 +1,14 @@
 /**
- * The valibot schemas of the HTTP API: what the routes validate requests with, and the shapes
- * they answer. `/openapi.json` is generated from these same schemas (openapi.ts, by
- * `node scripts/openapi.mjs` into openapi-document.ts; test/http-openapi.test.ts fails when that
- * file is stale), so the document cannot drift from what the server checks.
+ * The schemas of the HTTP API's requests: what the routes validate with (the shapes they
+ * answer are in response-schemas.ts). Written with schema-kit.ts, valibot's API for the part
+ * used (test/http-schema-kit.test.ts checks them against valibot itself). `/openapi.json` is
+ * generated from these same schemas (openapi.ts, by `node scripts/openapi.mjs` into
+ * openapi-document.ts; test/http-openapi.test.ts fails when that file is stale), so the
+ * document cannot drift from what the server checks.
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { BUCKETS } from "../composites/offline/digest.ts";
 import { MAX_QUERY_TERMS, MAX_SORT_FIELDS } from "../query.ts";
 
@@ -99,43 +101,3 @@ export const PAGE_QUERY = v.object({
 export const TYPES_QUERY = v.object({
   all: v.optional(v.picklist(["1", "true", "0", "false"], "expected 1, true, 0 or false")),
 });
-
-// ---- responses
-
-/** A stored object. */
-export const STORED_OBJECT = v.object({ type: v.string(), key: v.string(), value: v.unknown(), version: VERSION, created: STAMP, updated: STAMP });
-/** A stored record as record-level routes answer it (its type is the request's). */
-export const RECORD = v.object({ key: v.string(), value: v.unknown(), version: VERSION, created: STAMP, updated: STAMP });
-/** What a save answers: the new version and its stamps. */
-export const SAVE_RESULT = v.object({ version: VERSION, created: STAMP, updated: STAMP });
-/** A page of `GET /api/objects/:type`. */
-export const PAGE = v.object({
-  pagination: v.object({ offset: v.number(), pagesize: v.number(), total: v.number() }),
-  result: v.array(STORED_OBJECT),
-  next: v.optional(v.string()),
-});
-/** The answer of `POST /api/transactions`. */
-export const TRANSACTION_RESULT = v.object({ results: v.array(v.nullable(SAVE_RESULT)) });
-/** The answer of `POST /api/query`. */
-export const QUERY_RESULT = v.object({ items: v.array(RECORD), total: v.number() });
-/** The answer of `POST /api/changes`. */
-export const CHANGES_RESULT = v.object({
-  at: STAMP,
-  changed: v.array(RECORD),
-  next: v.optional(v.string()),
-  digest: v.optional(v.array(v.string())),
-  versions: v.optional(v.array(v.tuple([v.string(), VERSION]))),
-});
-/** Every error response. */
-export const ERROR = v.object({
-  error: v.object({ code: v.string(), message: v.string(), index: v.optional(v.number()), current: v.optional(v.nullable(v.string())) }),
-});
-/** `GET /health`. */
-export const HEALTH = v.object({ ok: v.literal(true) });
-/** `GET /ready`. */
-export const READY = v.union([
-  v.object({ ok: v.literal(true) }),
-  v.object({ ok: v.literal(false), error: v.object({ code: v.string(), message: v.string() }) }),
-]);
-/** `GET /api/types`. */
-export const TYPES = v.array(v.string());

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import * as v from "valibot";
+import * as v from "./schema-kit.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
 import { driverOf, unreadCreateOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
