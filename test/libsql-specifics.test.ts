@@ -304,3 +304,26 @@ test("this runtime's entry point (@objstore/objstore/bun, /deno or /node) opens 
   expect((await fromEnv.get("Person", "ann"))?.value).toEqual({ name: "Ann" });
   await fromEnv.close();
 });
+
+// A statement that fails with SQLITE_BUSY stays active in the native client until it is
+// garbage-collected, on a connection that goes back into the client's pool. A single save on
+// that connection then runs in a transaction that never commits: it is reported saved, holds
+// the file's write lock, and is rolled back when the statement is collected.
+test("a save retried after a busy error is committed (seen by another client, which can then write)", async () => {
+  const url = freshFile();
+  // No busy timeout: a locked file fails at once, and the driver's retry loop waits.
+  const store = createStore(libsqlDriver({ client: () => createClient({ url }), busyRetryMs: 5_000, reopenOnBusy: true }));
+  await store.save("Counter", "c", { n: 0 });
+  const holder = createClient({ url });
+  const tx = await holder.transaction("write");
+  const saving = store.save("Counter", "d", { n: 1 });
+  setTimeout(() => void tx.commit(), 100);
+  await saving;
+  const other = createClient({ url });
+  expect((await other.execute("SELECT key FROM objstore_objects WHERE type = 'Counter' ORDER BY key")).rows.map((r) => r.key)).toEqual(["c", "d"]);
+  await other.execute("DELETE FROM objstore_objects WHERE key = 'c'");
+  expect(await store.get("Counter", "c")).toBeUndefined();
+  other.close();
+  holder.close();
+  await store.close();
+});

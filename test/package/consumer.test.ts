@@ -218,7 +218,7 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
     expect((await Promise.all(runs)).filter(Boolean)).toEqual([]);
   }, 300_000);
 
-  test("the bin: npx --help, --version, and serve answering a request, with only Node, npm and sh on PATH", async () => {
+  test("the bin: npx --help, --version, migrate, verify, and serve answering a request, with only Node, npm and sh on PATH", async () => {
     const path = join(work, "only-node");
     mkdirSync(path);
     for (const name of ["node", "npm", "npx"]) if (existsSync(join(BIN_DIR, name))) symlinkSync(join(BIN_DIR, name), join(path, name));
@@ -228,6 +228,12 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
     expect(help).toContain("objstore serve");
     expect(help).toContain("--port <n>");
     expect(ok(run(join(path, "npx"), ["@objstore/objstore", "--version"], { cwd: memory, env }), "npx --version").trim()).toBe(pkg.version);
+    // migrate and verify load the migration job and the drivers from the package's dist/ (the bin carries only Hono and the CLI).
+    mkdirSync(join(memory, "migrated"));
+    const to = JSON.stringify({ Type: "SimpleFileStore", BaseLocation: join(memory, "migrated") });
+    const migrated = ok(run(join(path, "npx"), ["@objstore/objstore", "migrate", "--quiet", "--checkpoint", join(work, "checkpoint.json"), "--from", '{"Type":"Memory"}', "--to", to], { cwd: memory, env }), "npx migrate");
+    expect(migrated).toContain("0 objects read");
+    expect(ok(run(join(path, "npx"), ["@objstore/objstore", "verify", "--from", to, "--to", to], { cwd: memory, env }), "npx verify")).toContain("0 different");
 
     const port = await freePort();
     const server = spawn(join(path, "npx"), ["@objstore/objstore", "serve", "--port", String(port)], { cwd: memory, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });

@@ -11,6 +11,7 @@ import type { SqlClient, SqlRow, SqlStatement } from "../sql/client.ts";
 import { sqlDriver } from "../sql/driver.ts";
 import { sqliteDialect } from "../sql/sqlite.ts";
 import { libsqlErrors } from "./errors.ts";
+import { replacingClient } from "./replacing.ts";
 
 /** Options of {@link libsqlDriver}. */
 export interface LibsqlDriverOptions {
@@ -26,26 +27,33 @@ export interface LibsqlDriverOptions {
   scanBatchSize?: number;
   /** How long a write retries while another process holds the database lock, ms. @default 10000 */
   busyRetryMs?: number;
+  /**
+   * Replace the client with a new one from `client` (a function) after a busy error: for a
+   * local file, whose native client cannot be trusted after one (see replacing.ts). @default false
+   */
+  reopenOnBusy?: boolean;
 }
 
 const dialect = sqliteDialect("libSQL", libsqlErrors);
 
 /**
  * The SQL layer's client interface over a libSQL `Client`: `batch` is libSQL's own (one
- * transaction, one round trip over HTTP).
+ * transaction, one round trip over HTTP). With `reopen`, the client is replaced by a new one
+ * after a busy error (see replacing.ts).
  *
  * @example
  * ```ts
  * const rows = await libsqlSqlClient(createClient({ url: ":memory:" })).execute({ sql: "SELECT 1 AS one", args: [] });
  * ```
  */
-export function libsqlSqlClient(client: Client): SqlClient {
+export function libsqlSqlClient(client: Client, reopen?: () => Client | Promise<Client>): SqlClient {
   const toRows = (rows: Row[]): SqlRow[] => rows as unknown as SqlRow[];
   const statement = (s: SqlStatement): InStatement => ({ sql: s.sql, args: s.args });
+  const clients = replacingClient(client, reopen);
   return {
-    execute: async (s) => toRows((await client.execute(statement(s))).rows),
-    batch: async (statements, mode) => (await client.batch(statements.map(statement), mode)).map((r) => toRows(r.rows)),
-    close: async () => client.close(),
+    execute: (s) => clients.use(async (c) => toRows((await c.execute(statement(s))).rows)),
+    batch: (statements, mode) => clients.use(async (c) => (await c.batch(statements.map(statement), mode)).map((r) => toRows(r.rows))),
+    close: () => clients.close(),
   };
 }
 
@@ -65,7 +73,10 @@ export function libsqlDriver(options: LibsqlDriverOptions): Driver {
   return sqlDriver({
     kind: "LibSQL",
     dialect,
-    client: async () => libsqlSqlClient(typeof make === "function" ? await make() : make),
+    client: async () => {
+      if (typeof make !== "function") return libsqlSqlClient(make);
+      return libsqlSqlClient(await make(), options.reopenOnBusy ? async () => await make() : undefined);
+    },
     objectPrefix: options.objectPrefix,
     prepare: options.wal ? async (c) => void await c.execute({ sql: "PRAGMA journal_mode = WAL", args: [] }) : undefined,
     closeClient: options.closeClient,

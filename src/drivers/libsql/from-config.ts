@@ -81,6 +81,8 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
       : async () => (await importWebClient()).createClient(clientConfig),
     wal: url.startsWith("file:") && !url.includes(":memory:"),
   };
+  // A local file's client is replaced after a busy error (see replacing.ts).
+  options.reopenOnBusy = options.wal;
   if (config.objectPrefix !== undefined) options.objectPrefix = config.objectPrefix;
   if (config.layout === "original") {
     const make = options.client;
@@ -89,8 +91,7 @@ export function libsqlDriverFromConfig(config: LibSQLConfig, services: LibsqlSer
         import("../sql/original.ts"), import("../sql/original-client.ts"), import("./errors.ts"),
       ]);
       const open = async () => typeof make === "function" ? await make() : make;
-      // A local file's client is replaced after a busy error (see libsqlOriginalConnection).
-      const connection = async () => libsqlOriginalConnection(await open(), options.wal ? open : undefined);
+      const connection = async () => libsqlOriginalConnection(await open(), options.reopenOnBusy ? open : undefined);
       const prepare = options.wal ? useWal : undefined;
       return originalSqlDriver({ kind: "LibSQL", flavor: "sqlite", connection, objectPrefix: config.objectPrefix ?? "", errors: libsqlErrors, prepare });
     }, { replace: false });

@@ -8,6 +8,7 @@
  */
 import type { Client, ResultSet } from "@libsql/client/web";
 import type { SqlRow, SqlStatement } from "./client.ts";
+import { replacingClient } from "../libsql/replacing.ts";
 import { MYSQL_SESSION, type Mysql2Pool } from "./mysql-client.ts";
 
 /** What one statement returned. */
@@ -78,18 +79,13 @@ export function mysqlOriginalConnection(pool: Mysql2Pool): OriginalSqlConnection
   };
 }
 
-/** SQLite's "the database is locked" codes, whose statement a native libSQL client leaves active. */
-const LOCKED = /^SQLITE_(BUSY|LOCKED)/;
-
 /**
  * Over a libSQL client (a local SQLite file, or sqld over HTTP). Commits are batches.
  *
  * With `reopen` (a local file), a statement failing with SQLITE_BUSY or SQLITE_LOCKED replaces
- * the client with `reopen()`'s, and the old one is closed once nothing runs on it. The native
- * client leaves such a statement active until it is garbage-collected (libsql resets a
- * statement before it runs, not after it fails) and puts its connection back into its pool;
- * while a write statement (a `BEGIN IMMEDIATE` is one) is active on a connection, every COMMIT
- * there fails with "cannot commit transaction - SQL statements in progress".
+ * the client with `reopen()`'s (see src/drivers/libsql/replacing.ts: the native client leaves
+ * such a statement active, and every COMMIT on its connection then fails with "cannot commit
+ * transaction - SQL statements in progress").
  *
  * @example
  * ```ts
@@ -98,50 +94,12 @@ const LOCKED = /^SQLITE_(BUSY|LOCKED)/;
  * ```
  */
 export function libsqlOriginalConnection(client: Client, reopen?: () => Client | Promise<Client>): OriginalSqlConnection {
-  let current = client;
-  let replacing: Promise<void> | undefined;
-  let closed = false;
-  const running = new Map<Client, number>();
-  const retire = (old: Client) => {
-    if (old !== current && !running.has(old)) old.close();
-  };
-  const replace = (failed: Client) => {
-    if (reopen === undefined || closed || failed !== current || replacing) return;
-    replacing = (async () => {
-      const next = await reopen();
-      if (closed) return next.close();
-      current = next;
-      retire(failed);
-    })().catch(() => {}).finally(() => (replacing = undefined)); // a failed reopen keeps the old client
-  };
-  const use = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
-    await replacing;
-    const c = current;
-    running.set(c, (running.get(c) ?? 0) + 1);
-    try {
-      return await fn(c);
-    } catch (error) {
-      if (LOCKED.test(String((error as { code?: unknown } | null)?.code))) replace(c);
-      throw error;
-    } finally {
-      const left = running.get(c)! - 1;
-      if (left > 0) {
-        running.set(c, left);
-      } else {
-        running.delete(c);
-        retire(c);
-      }
-    }
-  };
+  const clients = replacingClient(client, reopen);
   const result = (r: ResultSet): SqlResult => ({ rows: r.rows as unknown as SqlRow[], affected: r.rowsAffected });
   return {
-    execute: (s) => use(async (c) => result(await c.execute({ sql: s.sql, args: s.args }))),
-    batch: (statements) => use(async (c) => (await c.batch(statements.map((s) => ({ sql: s.sql, args: s.args })), "write")).map(result)),
-    async close() {
-      closed = true;
-      await replacing;
-      current.close();
-    },
+    execute: (s) => clients.use(async (c) => result(await c.execute({ sql: s.sql, args: s.args }))),
+    batch: (statements) => clients.use(async (c) => (await c.batch(statements.map((s) => ({ sql: s.sql, args: s.args })), "write")).map(result)),
+    close: () => clients.close(),
   };
 }
 
