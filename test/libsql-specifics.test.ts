@@ -309,6 +309,27 @@ test("this runtime's entry point (@objstore/objstore/bun, /deno or /node) opens 
 // garbage-collected, on a connection that goes back into the client's pool. A single save on
 // that connection then runs in a transaction that never commits: it is reported saved, holds
 // the file's write lock, and is rolled back when the statement is collected.
+test("a save on a connection a busy error left behind is committed or fails, never reported saved and lost", async () => {
+  const url = freshFile();
+  // No client replacement: the retry runs on the connection the busy error left behind, as a
+  // call does that started just before another call's busy error replaced the client.
+  const store = createStore(libsqlDriver({ client: () => createClient({ url }), busyRetryMs: 1_500, reopenOnBusy: false }));
+  await store.save("Counter", "c", { n: 0 });
+  const holder = createClient({ url });
+  const tx = await holder.transaction("write");
+  const saving = store.save("Counter", "d", { n: 1 }).then(() => "saved", (e: { code?: string }) => e.code);
+  setTimeout(() => void tx.commit(), 100);
+  const outcome = await saving;
+  const other = createClient({ url });
+  const keys = (await other.execute("SELECT key FROM objstore_objects WHERE type = 'Counter' ORDER BY key")).rows.map((r) => r.key);
+  // Reported saved means committed: another client sees it.
+  if (outcome === "saved") expect(keys).toEqual(["c", "d"]);
+  else expect(keys).toEqual(["c"]);
+  other.close();
+  holder.close();
+  await store.close();
+});
+
 test("a save retried after a busy error is committed (seen by another client, which can then write)", async () => {
   const url = freshFile();
   // No busy timeout: a locked file fails at once, and the driver's retry loop waits.

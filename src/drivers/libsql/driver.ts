@@ -54,6 +54,10 @@ export function libsqlSqlClient(client: Client, reopen?: () => Client | Promise<
     execute: (s) => clients.use(async (c) => toRows((await c.execute(statement(s))).rows)),
     batch: (statements, mode) => clients.use(async (c) => (await c.batch(statements.map(statement), mode)).map((r) => toRows(r.rows))),
     close: () => clients.close(),
+    // On a local file, a single write on a connection a busy error left behind runs in a
+    // transaction that never commits while the call reports success (see replacing.ts); an
+    // explicit COMMIT fails instead. (Over HTTP the server commits each statement itself.)
+    batchSingleWrites: client.protocol === "file",
   };
 }
 

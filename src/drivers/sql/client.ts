@@ -36,4 +36,11 @@ export interface SqlClient {
   batch(statements: SqlStatement[], mode: "read" | "write"): Promise<SqlRow[][]>;
   /** Closes the connection(s). */
   close(): Promise<void>;
+  /**
+   * Whether a commit of one statement also goes through `batch` (explicit BEGIN … COMMIT):
+   * where a connection can be left unable to commit (libSQL's native client after a busy
+   * error), a single statement's implicit commit would fail unseen while the call reports
+   * success; an explicit COMMIT fails loudly instead.
+   */
+  readonly batchSingleWrites?: boolean;
 }

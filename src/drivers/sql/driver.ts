@@ -92,11 +92,11 @@ export function sqlDriver(options: SqlDriverOptions): Driver {
     }
   };
 
-  /** Runs statements atomically (one alone needs no transaction), turning a failed check into a CommitConflict. */
+  /** Runs statements atomically (one alone needs no transaction unless the client says so), turning a failed check into a CommitConflict. */
   const write = (what: string, statements: SqlStatement[], writes?: readonly Write[]) =>
     run(what, async (c): Promise<SqlRow[][]> => {
       try {
-        return statements.length === 1 ? [await c.execute(statements[0]!)] : await c.batch(statements, "write");
+        return statements.length === 1 && !c.batchSingleWrites ? [await c.execute(statements[0]!)] : await c.batch(statements, "write");
       } catch (e) {
         const conflict = parseConflict(e, writes);
         if (conflict) throw new CommitConflict(conflict.index, conflict.current);
