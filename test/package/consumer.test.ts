@@ -25,9 +25,10 @@ const MB = 1024 * 1024;
 // tokens, /ready, the record-level routes): /openapi.json is a document generated at build time
 // (no converter in the bundle), but the document itself is ~2.9 KB gzip; the routes validate with
 // schema-kit.ts instead of valibot (~1 KB, not ~3 KB), though a DynamoDB Worker still has valibot
-// for the config checks, so there the kit is ~600 B more. Measured 2026-12-02: 28,252 B and 43,530 B.
+// for the config checks, so there the kit is ~600 B more. The token check is hono/bearer-auth
+// (~0.9 KB). Measured 2026-12-02: 29,176 B and 44,466 B.
 // Until the HTTP API is slimmed further, these assertions hold that budget, so a regression still fails.
-const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 29_000, workerDynamoDB: 44_000, browserMemory: 10_000 };
+const LIMITS = { installMemoryOnly: 3 * MB, workerMemory: 30_000, workerDynamoDB: 45_000, browserMemory: 10_000 };
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const BIN_DIR = dirname(process.execPath);
