@@ -13,6 +13,7 @@ import { parseTokens } from "../src/http/auth.ts";
 import { migrate } from "../src/migrate/mod.ts";
 import { parseStoredType } from "../src/tenants.ts";
 import { expectError } from "./conformance/mod.ts";
+import { appCaller } from "./support/app-call.ts";
 
 const TOKENS = "root:write,ro:read,acme:write@acme,acmeRead:read@acme,beta:write@beta,acmeRep:replicate@acme";
 
@@ -23,15 +24,7 @@ beforeEach(() => {
   app = createApp(store, { tokens: TOKENS });
 });
 
-async function call(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
+const call = appCaller(() => app);
 
 /** A Remote store served by `app` in-process, with `token`. */
 function remote(token: string): ObjectStore {

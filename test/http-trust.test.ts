@@ -8,6 +8,7 @@ import { parseTokens } from "../src/http/auth.ts";
 import { driverOf } from "../src/store.ts";
 import { expectError } from "./conformance/mod.ts";
 import { multiStoreServer } from "./http-live.ts";
+import { appCaller } from "./support/app-call.ts";
 
 const SERVER_TIME = "2030-05-05T05:05:05.555Z";
 const FORGED = "2001-01-01T00:00:00.000Z";
@@ -20,15 +21,7 @@ beforeEach(async () => {
   app = createApp(store, { tokens: TOKENS, now: () => new Date(SERVER_TIME) });
 });
 
-async function call(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
+const call = appCaller(() => app);
 
 /** An object at version 4 made by ordinary saves (stamps from the store's own clock). */
 async function atVersion4() {

@@ -9,22 +9,14 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { type ApiTraffic, launchChromium, servePages, startStoppableApi } from "../support/chromium-rig.ts";
-import type { ObjectStore } from "../../mod.ts";
+import { type ApiTraffic, launchChromium, servePages, startStoppableApi, type StoppableApi } from "../support/chromium-rig.ts";
 
 export type { ApiTraffic };
 
 const ROOT = join(import.meta.dir, "..", "..");
 const PUBLIC = join(ROOT, "examples", "offline", "public");
 
-export interface OfflineRig {
-  /** The server's store (Main): read and write it directly as another client would. */
-  server: ObjectStore;
-  api: string;
-  traffic: ApiTraffic;
-  resetTraffic(): void;
-  stopApi(): Promise<void>;
-  startApi(): void;
+export interface OfflineRig extends Omit<StoppableApi, "close"> {
   context: BrowserContext;
   /** Opens the notes page (its own tab). */
   openPage(db?: string): Promise<Page>;
