@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { CLIENT_GONE } from "../../src/http/request.ts";
 import { importPeer } from "../../src/optional-peer.ts";
 import type { Handler, Listen } from "./common.ts";
 
@@ -19,7 +20,13 @@ export const nodeListen: Listen = async (handler, { port, hostname }) => {
   const { createAdaptorServer } = await nodeServer();
   return new Promise((resolve, reject) => {
     const server = createAdaptorServer({
-      fetch: (request: Request) => handler(request),
+      fetch: (request: Request, env: { incoming: IncomingMessage; outgoing: ServerResponse }) => {
+        // What @hono/node-server's signal would say (aborted once the response closed unfinished
+        // or the request errored), without making the signal.
+        const { incoming, outgoing } = env;
+        (request as Request & { [CLIENT_GONE]?: () => boolean })[CLIENT_GONE] = () => Boolean(incoming.errored) || (outgoing.destroyed && !outgoing.writableFinished);
+        return handler(request);
+      },
       hostname,
     }) as Server;
     server.on("clientError", answerMalformed);

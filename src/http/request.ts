@@ -159,9 +159,17 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
 }
 
 /**
- * Throws when the client is gone (the request's signal aborted) before a write is applied:
- * its answer could never be delivered, so nothing is written. Bun closes a connection at once
- * when malformed bytes follow a request on it, even while that request's response is pending.
+ * Where a listener can tell without `request.signal` whether the client is gone, it puts a
+ * check under this key of the request (the Node listener: making the signal costs an
+ * AbortController and a listener per request there).
+ */
+export const CLIENT_GONE: unique symbol = Symbol.for("objstore.clientGone");
+
+/**
+ * Throws when the client is gone (the request's signal aborted, or the listener's check under
+ * {@link CLIENT_GONE} says so) before a write is applied: its answer could never be delivered,
+ * so nothing is written. Bun closes a connection at once when malformed bytes follow a request
+ * on it, even while that request's response is pending.
  *
  * @example
  * ```ts
@@ -169,7 +177,10 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
  * ```
  */
 export function checkConnected(request: Request): void {
-  if (request.signal?.aborted) throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
+  const gone = (request as Request & { [CLIENT_GONE]?: () => boolean })[CLIENT_GONE];
+  if (gone ? gone() : request.signal?.aborted) {
+    throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
+  }
 }
 
 /**
