@@ -190,30 +190,6 @@ export function compareToPosition(key: string, value: JsonValue, position: Posit
   return compareCodePoints(key, position.key);
 }
 
-/**
- * {@link compareToPosition} for one `sort`, specialised to it (one sort field, the common case,
- * takes no loop): the hot test of a listing that visits a whole type.
- *
- * @example
- * ```ts
- * const rank = positionComparer([{ field: "age", desc: true }]);
- * rank("ann", { age: 3 }, { key: "bob", values: [2] }); // -1: ann comes first
- * ```
- */
-export function positionComparer(sort: readonly SortField[]): (key: string, value: JsonValue, position: Position) => number {
-  if (sort.length === 0) return (key, _value, position) => compareCodePoints(key, position.key);
-  if (sort.length === 1) {
-    const { field, desc } = sort[0]!;
-    return (key, value, position) => {
-      const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-      const c = compareValues(fieldOf(fields, field), position.values[0]);
-      if (c !== 0) return desc ? -c : c;
-      return compareCodePoints(key, position.key);
-    };
-  }
-  return (key, value, position) => compareToPosition(key, value, position, sort);
-}
-
 /** An own field of `fields` (null when missing); a primitive found is always own (prototypes hold none). */
 function fieldOf(fields: { [key: string]: JsonValue } | undefined, name: string): JsonValue {
   if (!fields) return null;

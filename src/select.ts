@@ -5,7 +5,7 @@
  * @module
  */
 import type { DriverRecord, PageRequest } from "./driver.ts";
-import { compareCodePoints, comparePositions, matchesTerms, type Position, positionComparer, positionOf, searchText } from "./query.ts";
+import { comparePositions, compareToPosition, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
 
 /** Up to this many results (offset + limit) are kept in a bounded sorted buffer, not a full sort. */
 const BOUNDED = 1000;
@@ -22,7 +22,7 @@ export function selectPage<E>(
   textOf?: (entry: E) => string,
 ): { items: E[]; total: number } {
   const picker = pagePicker(request, recordOf, textOf);
-  picker.addAll(entries);
+  for (const entry of entries) picker.add(entry);
   return picker.page();
 }
 
@@ -42,8 +42,6 @@ export function pagePicker<E>(
   textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
 ): {
   add(entry: E): void;
-  /** {@link add} for each of `entries`, in one loop. */
-  addAll(entries: Iterable<E>): void;
   /**
    * True when offset + limit entries are kept and no total is wanted: a caller that feeds
    * entries in the page's order (key order for an unsorted request) can stop.
@@ -54,64 +52,26 @@ export function pagePicker<E>(
   const { terms, sort, after } = request;
   const wanted = request.offset + request.limit;
   const bounded = wanted <= BOUNDED;
-  const rank = positionComparer(sort);
   const compare = (a: Ranked<E>, b: Ranked<E>) => comparePositions(a.position, b.position, sort);
   const kept: Ranked<E>[] = [];
-  /**
-   * Once a bounded picker keeps `wanted` entries, the worst of them: only an entry that ranks
-   * before it can enter. Most entries of a big type lose against it, decided without building
-   * a position.
-   */
-  let worst: Position | undefined;
   let total = 0;
-  /** Keeps a counted entry if it ranks after the cursor and among the best `wanted`. */
-  const consider = (entry: E, record: DriverRecord) => {
-    if (after && rank(record.key, record.value, after) <= 0) return;
-    if (!bounded) {
-      kept.push({ entry, position: positionOf(record.key, record.value, sort) });
-      return;
-    }
-    if (wanted === 0 || (worst && rank(record.key, record.value, worst) >= 0)) return;
-    const ranked = { entry, position: positionOf(record.key, record.value, sort) };
-    kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
-    if (kept.length > wanted) kept.pop();
-    if (kept.length === wanted) worst = kept[wanted - 1]!.position;
-  };
   return {
     add(entry) {
       if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) return;
       total++;
-      consider(entry, recordOf(entry));
-    },
-    addAll(entries) {
-      // The common case inline: an entry that loses against the worst kept one on the first
-      // sort field's number or string is out (what `consider` would decide, without a call).
-      const first = sort[0];
-      const field = first?.field ?? "";
-      const desc = first?.desc ?? false;
-      // With one sort field, a tie on it is decided by the key.
-      const single = sort.length === 1;
-      const hasTerms = terms.length > 0;
-      let counted = 0;
-      for (const entry of entries) {
-        if (hasTerms && !matchesTerms(textOf(entry), terms)) continue;
-        counted++;
-        const record = recordOf(entry);
-        const bar = worst; // a local: the engines keep it in a register
-        if (bar !== undefined && first !== undefined) {
-          const w = bar.values[0];
-          const value = record.value;
-          // A number or string found is an own field (prototypes hold none), as fieldOf says.
-          const x = value !== null && typeof value === "object" && !Array.isArray(value) ? value[field] : undefined;
-          // Their order on the first field when both are numbers or both strings (else undecided).
-          let c: number | undefined;
-          if (typeof x === "number" && typeof w === "number") c = x < w ? -1 : x > w ? 1 : 0;
-          else if (typeof x === "string" && typeof w === "string") c = compareCodePoints(x, w);
-          if (c !== undefined && (c === 0 ? single && compareCodePoints(record.key, bar.key) > 0 : desc ? c < 0 : c > 0)) continue;
-        }
-        consider(entry, record);
+      const record = recordOf(entry);
+      if (after && compareToPosition(record.key, record.value, after, sort) <= 0) return;
+      // Most entries of a big type lose against the worst kept one: decided without building a position.
+      if (bounded && kept.length >= wanted) {
+        if (wanted === 0 || compareToPosition(record.key, record.value, kept[kept.length - 1]!.position, sort) >= 0) return;
       }
-      total += counted;
+      const ranked = { entry, position: positionOf(record.key, record.value, sort) };
+      if (!bounded) {
+        kept.push(ranked);
+      } else {
+        kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
+        if (kept.length > wanted) kept.pop();
+      }
     },
     full: () => !request.count && kept.length >= wanted,
     page() {

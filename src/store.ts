@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CallOptions, CommitConflict, type Driver, type DriverRecord, type Expect, type Write } from "./driver.ts";
+import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
 import { BackendError, InvalidInputError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import type { Staging } from "./staging.ts";
@@ -66,14 +66,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       checkType(type), checkKey(key);
       const signal = checkSignal(checkOptions(options, "get options")?.signal, "get options");
       checkOpen(), signal?.throwIfAborted();
-      // The driver itself, failures mapped as the wrapper would: the hot path, one promise fewer.
-      const callOptions = signal && { signal };
-      let record: DriverRecord | undefined;
-      try {
-        record = await untilAborted(driver.get(type, key, callOptions), signal);
-      } catch (e) {
-        throw driverFailure(driver, e, callOptions);
-      }
+      const record = await untilAborted(backend.get(type, key, signal && { signal }), signal);
       return record && toStoredObject<T>(type, record, false);
     },
 

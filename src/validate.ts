@@ -137,27 +137,16 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
   return copy;
 }
 
-/**
- * Deep copy of a value already known to be valid JSON (for copying out). Spread and `slice`
- * copy a level natively (spread defines `__proto__` as an own data property, and assigning it
- * afterwards sets that property, not the prototype); only nested arrays and objects recurse.
- */
+/** Deep copy of a value already known to be valid JSON (for copying out). */
 export function cloneJson<T extends JsonValue>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    const array: JsonValue[] = value.slice();
-    for (let i = 0; i < array.length; i++) {
-      const item = array[i]!;
-      if (typeof item === "object" && item !== null) array[i] = cloneJson(item);
-    }
+    const array: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) array[i] = cloneJson(value[i]!);
     return array as T;
   }
-  const object: { [key: string]: JsonValue } = { ...value };
-  const names = Object.keys(object);
-  for (let i = 0; i < names.length; i++) {
-    const item = object[names[i]!]!;
-    if (typeof item === "object" && item !== null) object[names[i]!] = cloneJson(item);
-  }
+  const object: { [key: string]: JsonValue } = {};
+  for (const name of Object.keys(value)) setOwn(object, name, cloneJson(value[name] as JsonValue));
   return object as T;
 }
 
