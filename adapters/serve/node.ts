@@ -20,10 +20,10 @@ export const nodeListen: Listen = async (handler, { port, hostname }) => {
   const { createAdaptorServer } = await nodeServer();
   return new Promise((resolve, reject) => {
     const server = createAdaptorServer({
-      fetch: (request: Request, env: { incoming: IncomingMessage; outgoing: ServerResponse }) => {
+      fetch: (request: Request, env: unknown) => {
         // What @hono/node-server's signal would say (aborted once the response closed unfinished
-        // or the request errored), without making the signal.
-        const { incoming, outgoing } = env;
+        // or the request errored), without making the signal. (HTTP/1: this server makes no HTTP/2.)
+        const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
         (request as Request & { [CLIENT_GONE]?: () => boolean })[CLIENT_GONE] = () => Boolean(incoming.errored) || (outgoing.destroyed && !outgoing.writableFinished);
         return handler(request);
       },
