@@ -288,6 +288,13 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
     const put = await worker.fetch(new Request("http://w/api/objects/Note/n1", { method: "PUT", headers: { "content-type": "application/json" }, body: '{"text":"hi"}' }));
     expect(put.status).toBe(201);
     expect((await (await worker.fetch(new Request("http://w/api/objects/Note/n1"))).json()).value).toEqual({ text: "hi" });
+    // The Worker conditions leave the OpenAPI document out: /openapi.json says what to import.
+    const openapi = await worker.fetch(new Request("http://w/openapi.json"));
+    expect([openapi.status, await openapi.json()]).toEqual([404, { error: { code: "UNSUPPORTED", message: expect.stringContaining('import "@objstore/objstore/openapi"') } }]);
+    expect(readFileSync(join(full, "out", "worker-memory.mjs"), "utf8")).not.toContain("3.1.0");
+    // Node's import (the default condition) serves it.
+    writeFileSync(join(full, "openapi.mjs"), fixtures.OPENAPI_NODE_MJS);
+    expect(json(ok(run(process.execPath, ["openapi.mjs"], { cwd: full }), "node openapi.mjs"))).toEqual({ status: 200, openapi: "3.1.0" });
     const page = await import(pathToFileURL(join(full, "out", "browser-memory.mjs")).href);
     expect(await page.run()).toBe("hi");
   }, 120_000);
