@@ -221,11 +221,11 @@ function routes(store: ObjectStore, options: AppOptions) {
     })
     .get("/api/types", async (c) => {
       const view = viewOf(c);
-      return json(200, typesParams(new URL(c.req.url).searchParams) ? await storedTypes(view) : await view.store.types());
+      return json(200, typesParams(searchOf(c)) ? await storedTypes(view) : await view.store.types());
     })
     .get("/api/objects/:type", async (c) => {
       const { type } = objectPath(c.req.url, OBJECTS);
-      return json(200, await viewOf(c).store.page(type, pageParams(new URL(c.req.url).searchParams)));
+      return json(200, await viewOf(c).store.page(type, pageParams(searchOf(c))));
     })
     .on(["GET", "PUT", "DELETE"], "/api/objects/:type/:key{.+}", (c) => {
       const { type, key } = objectPath(c.req.url, OBJECTS);
@@ -233,7 +233,7 @@ function routes(store: ObjectStore, options: AppOptions) {
       return objectResponse(view.store, c.req.raw, type, key!, bodyLimit, target(view, type));
     })
     .on(["GET", "PUT", "DELETE"], "/api/object", (c) => {
-      const search = new URL(c.req.url).searchParams;
+      const search = searchOf(c);
       const [type, view] = [single(search, "type"), viewOf(c)];
       return objectResponse(view.store, c.req.raw, type, single(search, "key"), bodyLimit, target(view, type));
     })
@@ -269,6 +269,10 @@ function tokenGrants(options: AppOptions): TokenGrant[] {
     grants.push(...options.tokens);
   }
   return grants;
+}
+
+function searchOf(c: { req: { url: string } }): URLSearchParams {
+  return new URL(c.req.url).searchParams;
 }
 
 function single(search: URLSearchParams, name: string): string {
