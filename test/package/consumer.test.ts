@@ -249,6 +249,8 @@ describe.skipIf(!isNode)("the packed npm package in fresh projects", () => {
       const put = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: '{"name":"Ann"}' });
       expect(put.status).toBe(201);
       expect((await (await fetch(url)).json()).value).toEqual({ name: "Ann" });
+      // The servers register the OpenAPI document.
+      expect((await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()).openapi).toBe("3.1.0");
     } finally {
       server.kill("SIGTERM");
       await new Promise((r) => server.exitCode !== null ? r(undefined) : server.once("exit", r));
