@@ -2,6 +2,7 @@
  * objstore as a Cloudflare Worker: the HTTP API (docs/http.md) over the store configured by the
  * `APIAPP_OBJECTSTORECONFIG` binding (JSON text, or a JSON object from `[vars]`). Memory,
  * Remote, DynamoDB and libSQL over HTTP work here (no file system, no native client).
+ * `/openapi.json` serves the OpenAPI document (this adapter imports `@objstore/objstore/openapi`).
  * `API_TOKEN` turns on the bearer token (`API_TOKENS`: several, with scopes); `CORS_ORIGINS` (comma-separated) turns on CORS.
  * The store and app are made once per isolate (a Memory store lives as long as the isolate).
  * See wrangler.toml.
@@ -22,6 +23,7 @@ import "../src/drivers/register/migrating.ts";
 import "../src/drivers/register/multitenant.ts";
 import "../src/drivers/register/remote.ts";
 import "../src/register/double-string-index.ts";
+import "../src/register/openapi.ts";
 import "../src/register/tenants.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
 import type { ObjectStore } from "../mod.ts";

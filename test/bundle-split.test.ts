@@ -81,6 +81,15 @@ describe("bundle of mod.ts alone, without code splitting", () => {
   });
 });
 
+describe("bundle of mod.ts with one driver (DynamoDB), without code splitting", () => {
+  test("checks configs without valibot and without the SQL URL reader (that comes with the SQL drivers)", async () => {
+    const [file] = await bundle(join(tmpdir(), "objstore-bundle-unwritten"), false, 'import "./src/drivers/register/dynamodb.ts"; export { createObjectStoreFromEnv } from "./mod.ts";', false);
+    expect(file!.text).toContain("unsupported URL scheme"); // the config checks (config.ts)
+    expect(file!.text).not.toContain("abortPipeEarly"); // valibot
+    expect(file!.text).not.toContain("unknown query parameter"); // src/drivers/sql/url.ts
+  });
+});
+
 describe("bundle of mod.ts and every driver with code splitting", () => {
   test("the entry chunk holds no backend but Memory; each backend is in another chunk", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "objstore-bundle-"));

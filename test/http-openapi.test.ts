@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import "../src/drivers/register/remote.ts";
 import "../src/register/double-string-index.ts";
 import "../src/register/tenants.ts";
+import "../src/register/openapi.ts";
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createObjectStoreInstance } from "../mod.ts";

@@ -2,6 +2,7 @@
 // tokens carry scopes (read, write, replicate); only replicate writes records verbatim.
 import { beforeEach, describe, expect, test } from "bun:test";
 import "../src/drivers/register/remote.ts";
+import "../src/register/openapi.ts";
 import { BackendError, createObjectStoreInstance, type ObjectStore } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
 import { parseTokens } from "../src/http/auth.ts";

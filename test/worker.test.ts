@@ -72,6 +72,8 @@ describe("Worker in workerd (Miniflare)", () => {
   test.skipIf(onNode)("serves the API with a Memory store: create, conditional update, ETag, list, delete", async () => {
     const url = "http://worker.local/api/objects/Person/a%2Fb%25c";
     expect((await mf.dispatchFetch("http://worker.local/health")).status).toBe(200);
+    // @objstore/objstore/worker registers the OpenAPI document (a Worker of your own imports /openapi for it).
+    expect((await mf.dispatchFetch("http://worker.local/openapi.json")).status).toBe(200);
     expect((await mf.dispatchFetch(url, { method: "PUT", body: "1" })).status).toBe(401);
     const created = await mf.dispatchFetch(url, { method: "PUT", body: '{"name":"Ann"}', headers: auth });
     expect(created.status).toBe(201);

@@ -77,9 +77,10 @@ export async function serveWith(binding: RuntimeBinding, options: ServeOptions =
 /**
  * The HTTP app module, loaded when a server starts: it needs Hono, an optional peer dependency
  * (the bin carries its own copy), so a program that only stores objects does not install it.
+ * Its entry (`mod.ts`) registers the OpenAPI document, so every server serves `/openapi.json`.
  */
-function httpApp(): Promise<typeof import("../../src/http/app.ts")> {
-  return importPeer(() => import("../../src/http/app.ts"), "hono", "serve()");
+function httpApp(): Promise<typeof import("../../src/http/mod.ts")> {
+  return importPeer(() => import("../../src/http/mod.ts"), "hono", "serve()");
 }
 
 /** Wraps a handler to log `METHOD /path STATUS 1.2ms` per request. */

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLIENT_GONE } from "../../src/http/request.ts";
+import { LISTENER, type ListenerHooks } from "../../src/http/request.ts";
 import { importPeer } from "../../src/optional-peer.ts";
 import type { Handler, Listen } from "./common.ts";
 
@@ -19,16 +19,7 @@ function nodeServer(): Promise<typeof import("@hono/node-server")> {
 export const nodeListen: Listen = async (handler, { port, hostname }) => {
   const { createAdaptorServer } = await nodeServer();
   return new Promise((resolve, reject) => {
-    const server = createAdaptorServer({
-      fetch: (request: Request, env: unknown) => {
-        // What @hono/node-server's signal would say (aborted once the response closed unfinished
-        // or the request errored), without making the signal. (HTTP/1: this server makes no HTTP/2.)
-        const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-        (request as Request & { [CLIENT_GONE]?: () => boolean })[CLIENT_GONE] = () => Boolean(incoming.errored) || (outgoing.destroyed && !outgoing.writableFinished);
-        return handler(request);
-      },
-      hostname,
-    }) as Server;
+    const server = createAdaptorServer({ fetch: nodeFetch(handler), hostname }) as Server;
     server.on("clientError", answerMalformed);
     server.once("error", reject);
     server.listen(port, hostname, () => {
@@ -44,6 +35,63 @@ export const nodeListen: Listen = async (handler, { port, hostname }) => {
     });
   });
 };
+
+/**
+ * The fetch callback `nodeListen` gives `@hono/node-server`: `handler`, with the listener's
+ * {@link ListenerHooks} on each request (bench/http-handler.ts drives it too).
+ */
+export function nodeFetch(handler: Handler): (request: Request, env: unknown) => Response | Promise<Response> {
+  return (request, env) => {
+    const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+    (request as Request & { [LISTENER]?: ListenerHooks })[LISTENER] = new NodeHooks(incoming, outgoing);
+    return handler(request);
+  };
+}
+
+/** One request's hooks (one object, no closures: they are made for every request). HTTP/1 only: this server makes no HTTP/2. */
+class NodeHooks implements ListenerHooks {
+  readonly incoming: IncomingMessage;
+  readonly outgoing: ServerResponse;
+  constructor(incoming: IncomingMessage, outgoing: ServerResponse) {
+    this.incoming = incoming;
+    this.outgoing = outgoing;
+  }
+
+  /** What @hono/node-server's signal would say (aborted once the response closed unfinished or the request errored), without making the signal. */
+  gone(): boolean {
+    return Boolean(this.incoming.errored) || (this.outgoing.destroyed && !this.outgoing.writableFinished);
+  }
+
+  /**
+   * The body as the socket delivered it: its one chunk as is (a small body), else the chunks
+   * joined. Like @hono/node-server's own read, a body that arrived whole is still returned
+   * when the client went away before the stream ended; otherwise the stream's error.
+   */
+  bytes(): Promise<Uint8Array> {
+    const incoming = this.incoming;
+    if (incoming.readableDidRead) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      // The listeners stay on this one-use stream (a second settle is a no-op), and are
+      // anonymous: tsx names every named closure it makes, per request, at a cost.
+      incoming.on("data", (chunk: Buffer) => void chunks.push(chunk));
+      incoming.on("end", () => resolve(joined(chunks)));
+      incoming.on("error", (error: Error) => cut(incoming, chunks, error, resolve, reject));
+      incoming.on("close", () => (incoming.readableEnded ? resolve(joined(chunks)) : cut(incoming, chunks, undefined, resolve, reject)));
+    });
+  }
+}
+
+function joined(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** A body stream cut short: what it holds when the parser had the whole body, else its error. */
+function cut(incoming: IncomingMessage, chunks: Buffer[], error: Error | undefined, resolve: (body: Buffer) => void, reject: (error: Error) => void): void {
+  if (!incoming.complete) return reject(incoming.errored ?? error ?? new Error("Client connection prematurely closed."));
+  for (let chunk: Buffer | null; (chunk = incoming.read() as Buffer | null) !== null;) chunks.push(chunk);
+  resolve(joined(chunks));
+}
 
 /**
  * Node's default answer to a parse error is a 400 and an immediate close, which drops the

@@ -17,7 +17,7 @@ import { parseTokens, type TokenGrant, tokenAuth, type TokenVariables } from "./
 import { changesRoute } from "./changes.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { json, notAllowed, OBJECT_METHODS, objectResponse } from "./objects.ts";
-import { OPENAPI_DOCUMENT } from "./openapi-document.ts";
+import { registeredOpenApiDocument } from "./openapi-slot.ts";
 import { readiness } from "./ready.ts";
 import { queryRecords } from "./records.ts";
 import { checkConnected, objectPath, pageParams, parseJson, readBody, typesParams } from "./request.ts";
@@ -60,6 +60,7 @@ const ALLOWED: [RegExp, string][] = [
   [/^\/api\/object$/, OBJECT_METHODS],
   [/^\/api\/(transactions|query|changes)$/, "POST"],
 ];
+const NO_OPENAPI = 'The OpenAPI document is not loaded: import "@objstore/objstore/openapi" to serve it (@objstore/objstore/http leaves it out of Worker and browser bundles)';
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** POST routes that only read (a read-only token may call them). */
 const READ_POSTS = new Set(["/api/query", "/api/changes"]);
@@ -211,17 +212,20 @@ function routes(store: ObjectStore, options: AppOptions) {
       return json(state.ok ? 200 : 503, state);
     })
     .get("/openapi.json", () => {
-      // Generated from the route schemas ahead of time (scripts/openapi.mjs): the converter is no part of the app.
-      openapi ??= JSON.stringify(OPENAPI_DOCUMENT);
+      // Generated from the route schemas ahead of time (scripts/openapi.mjs), registered by its own
+      // module so a Worker or page bundle can leave it out.
+      const document = registeredOpenApiDocument();
+      if (document === undefined) throw new HttpError(404, "UNSUPPORTED", NO_OPENAPI);
+      openapi ??= JSON.stringify(document);
       return new Response(openapi, { headers: { "Content-Type": "application/json; charset=utf-8" } });
     })
     .get("/api/types", async (c) => {
       const view = viewOf(c);
-      return json(200, typesParams(new URL(c.req.url).searchParams) ? await storedTypes(view) : await view.store.types());
+      return json(200, typesParams(searchOf(c)) ? await storedTypes(view) : await view.store.types());
     })
     .get("/api/objects/:type", async (c) => {
       const { type } = objectPath(c.req.url, OBJECTS);
-      return json(200, await viewOf(c).store.page(type, pageParams(new URL(c.req.url).searchParams)));
+      return json(200, await viewOf(c).store.page(type, pageParams(searchOf(c))));
     })
     .on(["GET", "PUT", "DELETE"], "/api/objects/:type/:key{.+}", (c) => {
       const { type, key } = objectPath(c.req.url, OBJECTS);
@@ -229,7 +233,7 @@ function routes(store: ObjectStore, options: AppOptions) {
       return objectResponse(view.store, c.req.raw, type, key!, bodyLimit, target(view, type));
     })
     .on(["GET", "PUT", "DELETE"], "/api/object", (c) => {
-      const search = new URL(c.req.url).searchParams;
+      const search = searchOf(c);
       const [type, view] = [single(search, "type"), viewOf(c)];
       return objectResponse(view.store, c.req.raw, type, single(search, "key"), bodyLimit, target(view, type));
     })
@@ -265,6 +269,10 @@ function tokenGrants(options: AppOptions): TokenGrant[] {
     grants.push(...options.tokens);
   }
   return grants;
+}
+
+function searchOf(c: { req: { url: string } }): URLSearchParams {
+  return new URL(c.req.url).searchParams;
 }
 
 function single(search: URLSearchParams, name: string): string {

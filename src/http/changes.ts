@@ -19,11 +19,10 @@ import { InvalidInputError } from "../errors.ts";
 import { compareCodePoints } from "../query.ts";
 import { checkKey } from "../validate.ts";
 import { json, notAllowed } from "./objects.ts";
+import { problem } from "./records.ts";
 import { parseJson, readBody } from "./request.ts";
 import { CHANGES } from "./schemas.ts";
 import { checkStoredType, recordDriver, type View } from "./tenancy.ts";
-
-const BODY = CHANGES;
 
 /**
  * The handler of `POST /api/changes` over the store each request sees (`viewOf`; register it
@@ -39,11 +38,8 @@ export function changesRoute(viewOf: (c: Context) => View, bodyLimit: number): (
     if (c.req.method !== "POST") throw notAllowed("POST");
     const view = viewOf(c);
     const driver = recordDriver(view, "change requests");
-    const parsed = v.safeParse(BODY, parseJson(await readBody(c.req.raw, bodyLimit)));
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      throw new InvalidInputError("INVALID_ARGUMENT", `Invalid change request: ${v.getDotPath(issue) ?? "body"}: ${issue.message}`);
-    }
+    const parsed = v.safeParse(CHANGES, parseJson(await readBody(c.req.raw, bodyLimit)));
+    if (!parsed.success) throw new InvalidInputError("INVALID_ARGUMENT", `Invalid change request: ${problem(parsed.issues[0])}`);
     const { type, since, after, limit = 1000, versionsOf } = parsed.output;
     checkStoredType(type, view.tenant);
     if (after !== undefined) checkKey(after);

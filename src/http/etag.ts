@@ -22,8 +22,12 @@ export interface Tagged {
  * ```
  */
 export function etag(object: Tagged): string {
-  return `"${object.version}.${Date.parse(object.created).toString(36)}"`;
+  // Writes close in time share `created` (to the ms): the last one's base36 is kept (Date.parse costs ~1 µs).
+  if (object.created !== lastCreated) lastTime = Date.parse((lastCreated = object.created)).toString(36);
+  return `"${object.version}.${lastTime}"`;
 }
+let lastCreated = "";
+let lastTime = "";
 
 /** One entity tag of a header: its opaque text and whether it was weak (`W/`). */
 export interface EntityTag {

@@ -1,5 +1,9 @@
 /**
  * The HTTP API (docs/http.md): `createApp(store, options)` returns a Hono app serving a store.
+ * This entry serves the OpenAPI document at `/openapi.json` (it imports
+ * `@objstore/objstore/openapi`); in Worker and browser bundles (the `workerd`, `worker` and
+ * `browser` conditions) `@objstore/objstore/http` leaves the document out, and importing
+ * `@objstore/objstore/openapi` brings it back.
  *
  * @example
  * ```ts
@@ -11,7 +15,6 @@
  *
  * @module
  */
-export { type AppEnv, type AppOptions, createApp, type ObjectParams, type ObjstoreApp, type ObjstoreRoutes, type RawEndpoint } from "./app.ts";
-export type { Scope, TokenGrant, TokenVariables } from "./auth.ts";
-export { type ErrorBody, errorFromResponse, errorResponse, HttpError } from "./errors.ts";
-export type { WireQuery, WireRecord, WireWrite } from "./records.ts";
+import "../register/openapi.ts";
+
+export * from "./without-openapi.ts";

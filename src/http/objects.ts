@@ -69,7 +69,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
         }
         const object: StoredObject = { type, key, value, ...result };
         // Headers go in at construction: touching `response.headers` later costs Node's fast path.
-        return json(201, object, etag(result), { Location: location(request.url) });
+        return json(201, object, etag(result), location(request.url));
       }
       const result = typeof condition === "object" && condition.tag === undefined
         ? await store.save(type, key, value, condition.version) // bare version: one atomic step
@@ -137,15 +137,16 @@ function location(url: string): string {
 }
 
 /**
- * A JSON response, with an ETag and `extra` headers when given.
+ * A JSON response, with an ETag and a `Location` when given.
  *
  * @example
  * ```ts
- * return json(201, object, etag(object));
+ * return json(201, object, etag(object), "/api/objects/Person/ann");
  * ```
  */
-export function json(status: number, body: unknown, tag?: string, extra?: Record<string, string>): Response {
-  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", ...extra };
+export function json(status: number, body: unknown, tag?: string, location?: string): Response {
+  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8" };
+  if (location) headers.Location = location;
   if (tag) headers.ETag = tag;
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -89,7 +89,7 @@ export function isRecordOp(write: unknown): boolean {
  */
 export async function replaceRecord(driver: Driver, input: unknown, policy: RecordPolicy): Promise<{ status: number; body: unknown }> {
   const parsed = v.safeParse(REPLACE, input);
-  if (!parsed.success) throw bad(0, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
+  if (!parsed.success) throw bad(0, problem(parsed.issues[0]));
   const w = parsed.output;
   let record: Omit<DriverRecord, "created">;
   try {
@@ -139,7 +139,7 @@ export async function commitRecords(driver: Driver, input: unknown[], policy: Re
   const seen = new Set<string>();
   input.forEach((raw, index) => {
     const parsed = v.safeParse(RECORD_WRITE, raw);
-    if (!parsed.success) throw bad(index, `${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
+    if (!parsed.success) throw bad(index, problem(parsed.issues[0]));
     const w = parsed.output;
     try {
       checkStoredType(w.type, policy.tenant);
@@ -212,7 +212,7 @@ async function settle(driver: Driver, puts: { index: number; write: Extract<Writ
 export async function queryRecords(driver: Driver, input: unknown, maxLimit: number, tenant?: string): Promise<DriverPage> {
   const parsed = v.safeParse(QUERY, input);
   if (!parsed.success) {
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query request: ${issuePath(parsed.issues[0])}: ${parsed.issues[0].message}`);
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query request: ${problem(parsed.issues[0])}`);
   }
   const q = parsed.output;
   checkStoredType(q.type, tenant);
@@ -225,8 +225,17 @@ export async function queryRecords(driver: Driver, input: unknown, maxLimit: num
   return driver.page(q.type, request);
 }
 
-function issuePath(issue: v.BaseIssue<unknown>): string {
-  return issue.path?.map((p) => String(p.key)).join(".") || "body";
+/**
+ * A request body's problem as the error messages say it: the dotted path of the value (`body`
+ * for the body itself), then what is wrong.
+ *
+ * @example
+ * ```ts
+ * problem({ path: [{ key: "record" }, { key: "version" }], message: "expected a version" }); // "record.version: expected a version"
+ * ```
+ */
+export function problem(issue: v.BaseIssue<unknown>): string {
+  return `${v.getDotPath(issue) ?? "body"}: ${issue.message}`;
 }
 
 function bad(index: number, message: string): ObjectStoreError {

@@ -123,11 +123,16 @@ export async function readBody(request: Request, limit: number): Promise<string>
   const length = header !== null && /^\s*\d{1,15}\s*$/.test(header) ? Number(header) : null;
   if (length !== null && length > limit) throw tooLarge(limit);
   // With a (checked) length the runtime reads the body in one go, without a stream (Hono's Node
-  // adapter reads it straight from the socket unless `request.body` is touched).
-  if (length !== null) return length === 0 ? "" : decodeUtf8(new Uint8Array(await request.arrayBuffer()), limit);
+  // adapter reads it straight from the socket unless `request.body` is touched; the listener's
+  // `bytes` skips the copy its `arrayBuffer()` makes).
+  if (length !== null) {
+    if (length === 0) return "";
+    const hooks = listenerOf(request);
+    return decodeUtf8(hooks ? await hooks.bytes() : new Uint8Array(await request.arrayBuffer()), limit);
+  }
   if (!request.body) return "";
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: BlobPart[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -137,12 +142,9 @@ export async function readBody(request: Request, limit: number): Promise<string>
       await reader.cancel().catch(() => {});
       throw tooLarge(limit);
     }
-    chunks.push(value);
+    chunks.push(value as Uint8Array<ArrayBuffer>);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) bytes.set(chunk, at), (at += chunk.byteLength);
-  return decodeUtf8(bytes, limit);
+  return decodeUtf8(new Uint8Array(await new Blob(chunks).arrayBuffer()), limit);
 }
 
 // ignoreBOM: the body is taken as sent; a leading U+FEFF is not JSON (RFC 8259 §8.1) and is refused.
@@ -159,15 +161,27 @@ function decodeUtf8(bytes: Uint8Array, limit: number): string {
 }
 
 /**
- * Where a listener can tell without `request.signal` whether the client is gone, it puts a
- * check under this key of the request (the Node listener: making the signal costs an
- * AbortController and a listener per request there).
+ * What a listener can answer about a request more cheaply than the Request API, put under
+ * {@link LISTENER} of the request (the Node listener: there `request.signal` costs an
+ * AbortController and a listener per request, and `arrayBuffer()` copies the body once more).
  */
-export const CLIENT_GONE: unique symbol = Symbol.for("objstore.clientGone");
+export interface ListenerHooks {
+  /** Whether the client is gone (what an aborted `request.signal` would say). */
+  gone(): boolean;
+  /** The whole body, read once (as `arrayBuffer()` would, without its copy). */
+  bytes(): Promise<Uint8Array>;
+}
+
+/** The key of a request's {@link ListenerHooks}. */
+export const LISTENER: unique symbol = Symbol.for("objstore.listener");
+
+function listenerOf(request: Request): ListenerHooks | undefined {
+  return (request as Request & { [LISTENER]?: ListenerHooks })[LISTENER];
+}
 
 /**
- * Throws when the client is gone (the request's signal aborted, or the listener's check under
- * {@link CLIENT_GONE} says so) before a write is applied: its answer could never be delivered,
+ * Throws when the client is gone (the request's signal aborted, or the listener's
+ * {@link ListenerHooks} say so) before a write is applied: its answer could never be delivered,
  * so nothing is written. Bun closes a connection at once when malformed bytes follow a request
  * on it, even while that request's response is pending.
  *
@@ -177,8 +191,8 @@ export const CLIENT_GONE: unique symbol = Symbol.for("objstore.clientGone");
  * ```
  */
 export function checkConnected(request: Request): void {
-  const gone = (request as Request & { [CLIENT_GONE]?: () => boolean })[CLIENT_GONE];
-  if (gone ? gone() : request.signal?.aborted) {
+  const hooks = listenerOf(request);
+  if (hooks ? hooks.gone() : request.signal?.aborted) {
     throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
   }
 }

@@ -7,13 +7,13 @@
  */
 import * as v from "./schema-kit.ts";
 import { InvalidInputError, ObjectStoreError } from "../errors.ts";
-import { driverOf, unreadCreateOf } from "../store.ts";
+import { unreadCreateOf } from "../store.ts";
 import type { JsonValue, ObjectStore, SaveResult } from "../types.ts";
 import type { Scope } from "./auth.ts";
 import { type ErrorBody, errorResponse, HttpError } from "./errors.ts";
 import { commitRecords, isRecordOp, replaceRecord } from "./records.ts";
 import { STORE_WRITE, TRANSACTION_BODY } from "./schemas.ts";
-import { checkStoredType } from "./tenancy.ts";
+import { checkStoredType, recordDriver } from "./tenancy.ts";
 
 type StoreWrite = v.InferOutput<typeof STORE_WRITE>;
 
@@ -45,8 +45,7 @@ export async function runTransaction(
   const recordOps = writes.filter(isRecordOp).length;
   if (recordOps > 0) {
     if (recordOps !== writes.length) throw badArgument("Invalid writes: put/delete/truncate/replace ops cannot be mixed with save/remove");
-    const driver = driverOf(store);
-    if (!driver) throw new ObjectStoreError("UNSUPPORTED", "This store does not take record-level writes");
+    const driver = recordDriver({ store }, "record-level writes");
     const replaces = writes.filter((w) => (w as { op?: unknown }).op === "replace").length;
     if (replaces > 0 && writes.length > 1) throw badArgument("Invalid writes: a replace op goes alone");
     const policy = { verbatim, stamp, tenant };
@@ -59,9 +58,8 @@ export async function runTransaction(
     }
     const write = v.safeParse(STORE_WRITE, raw);
     if (!write.success) {
-      const issue = write.issues[0];
-      const where = issue.path?.map((p) => String(p.key)).join(".");
-      throw badArgument(`Invalid writes[${index}]${where ? `.${where}` : ""}: ${issue.message}`);
+      const where = v.getDotPath(write.issues[0]);
+      throw badArgument(`Invalid writes[${index}]${where ? `.${where}` : ""}: ${write.issues[0].message}`);
     }
     // A bound token never reaches another tenant's types, whatever the op (the store checks the rest).
     if (tenant !== undefined && typeof write.output.type === "string" && write.output.type.includes("_")) {

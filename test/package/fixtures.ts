@@ -110,6 +110,14 @@ export const started: Promise<{ url: string }> = serve({ port: 0 });
 export const handler: (request: Request, env: {}) => Promise<Response> = worker.fetch;
 `;
 
+/** Node: the app of @objstore/objstore/http serves the OpenAPI document (the default condition registers it). */
+export const OPENAPI_NODE_MJS = `
+import { createObjectStoreInstance } from "@objstore/objstore";
+import { createApp } from "@objstore/objstore/http";
+const res = await createApp(createObjectStoreInstance()).request("/openapi.json");
+console.log(JSON.stringify({ status: res.status, openapi: (await res.json()).openapi }));
+`;
+
 /** A Worker with a Memory store: the app of @objstore/objstore/http over it. */
 export const WORKER_MEMORY = `
 import { createObjectStoreInstance } from "@objstore/objstore";

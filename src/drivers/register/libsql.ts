@@ -19,7 +19,12 @@
 import type { LibSQLConfig } from "../../config-types.ts";
 import { sqlalchemyDriverFromConfig } from "../sql/from-config.ts";
 import { registerDriver } from "../registry.ts";
-import { parseStoreConfig } from "../../config.ts";
+import { checkServerUrlsWith, parseStoreConfig } from "../../config.ts";
+import { parseServerUrl } from "../sql/url.ts";
+
+// The config check reads MySQL and PostgreSQL URLs only where these drivers are (url.ts stays
+// out of other bundles).
+checkServerUrlsWith(parseServerUrl);
 
 registerDriver({
   parseConfig: parseStoreConfig,

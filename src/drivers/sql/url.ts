@@ -5,15 +5,9 @@
  *
  * @module
  */
+import { type ServerDialect, serverDialectOf } from "./schemes.ts";
 
-/** The server dialects a URL can name. */
-export type ServerDialect = "mysql" | "postgres";
-
-/** SQLAlchemy schemes of each server dialect (the driver part after `+` is ignored: the JavaScript client is ours). */
-export const SERVER_SCHEMES: Record<ServerDialect, readonly string[]> = {
-  mysql: ["mysql:", "mysql+pymysql:", "mysql+mysqldb:", "mysql+mysqlconnector:", "mariadb:", "mariadb+pymysql:", "mariadb+mariadbconnector:"],
-  postgres: ["postgresql:", "postgresql+psycopg2:", "postgresql+psycopg:", "postgresql+pg8000:", "postgresql+asyncpg:", "postgres:"],
-};
+export { SERVER_SCHEMES, type ServerDialect, serverDialectOf } from "./schemes.ts";
 
 /** Query parameters each dialect understands. */
 const PARAMETERS: Record<ServerDialect, readonly string[]> = {
@@ -45,22 +39,6 @@ const TLS_VALUES: Record<string, TlsMode> = {
   disabled: "disable", disable: "disable", preferred: "prefer", prefer: "prefer", allow: "prefer",
   required: "require", require: "require", verify_ca: "verify", "verify-ca": "verify", verify_identity: "verify", "verify-full": "verify",
 };
-
-/**
- * The server dialect of `url`'s scheme, if it names one.
- *
- * @example
- * ```ts
- * serverDialectOf("mysql+pymysql://u:p@h/db"); // "mysql"
- * ```
- */
-export function serverDialectOf(url: string): ServerDialect | undefined {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url)?.[0].toLowerCase();
-  if (scheme === undefined) return undefined;
-  if (SERVER_SCHEMES.mysql.includes(scheme)) return "mysql";
-  if (SERVER_SCHEMES.postgres.includes(scheme)) return "postgres";
-  return undefined;
-}
 
 const decode = (text: string): string | undefined => {
   if (text === "") return undefined;

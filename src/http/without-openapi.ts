@@ -1,0 +1,12 @@
+/**
+ * `@objstore/objstore/http` for Workers and browsers (the `workerd`, `worker` and `browser`
+ * conditions of package.json): the same exports as `mod.ts`, without registering the OpenAPI
+ * document (~3 KB gzip), so `/openapi.json` answers 404 until `@objstore/objstore/openapi` is
+ * imported.
+ *
+ * @module
+ */
+export { type AppEnv, type AppOptions, createApp, type ObjectParams, type ObjstoreApp, type ObjstoreRoutes, type RawEndpoint } from "./app.ts";
+export type { Scope, TokenGrant, TokenVariables } from "./auth.ts";
+export { type ErrorBody, errorFromResponse, errorResponse, HttpError } from "./errors.ts";
+export type { WireQuery, WireRecord, WireWrite } from "./records.ts";
