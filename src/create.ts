@@ -15,11 +15,12 @@ import type { Mysql2Module } from "./drivers/sql/mysql-client.ts";
 import type { PostgresFactory } from "./drivers/sql/postgres-client.ts";
 import { memoryDriver } from "./drivers/memory.ts";
 import { DRIVER_MODULES, registeredConfigParser, registeredDriver } from "./drivers/registry.ts";
-import { ConfigError, InvalidInputError, ObjectStoreError } from "./errors.ts";
+import { ConfigError, ObjectStoreError } from "./errors.ts";
 import type { FileSystem } from "./file-system.ts";
 import { createStore } from "./store.ts";
 import { ENTRY_POINTS_LOAD_IT } from "./store-features.ts";
 import type { ObjectStore } from "./types.ts";
+import { invalidArgument } from "./validate.ts";
 
 /** Options for creating a store: clocks, limits and the runtime services a driver needs. */
 export interface CreateOptions {
@@ -99,7 +100,7 @@ export const CONFIG_ENV_VAR = "APIAPP_OBJECTSTORECONFIG";
  */
 export function createObjectStoreInstance(config?: StoreConfig | null, options: CreateOptions = {}): ObjectStore {
   if (options === null || typeof options !== "object") {
-    throw new InvalidInputError("INVALID_ARGUMENT", "Invalid options: expected an object");
+    throw invalidArgument("options: expected an object");
   }
   const parsed = parseConfig(config ?? { Type: "Memory" });
   const definition = parsed.Type === "Memory" ? undefined : registeredDriver(parsed.Type);
@@ -172,7 +173,7 @@ function notRegistered(type: string): ObjectStoreError {
  */
 export function createObjectStoreFromEnv(env: Record<string, string | undefined>, options?: CreateOptions): ObjectStore {
   if (env === null || typeof env !== "object") {
-    throw new InvalidInputError("INVALID_ARGUMENT", "Invalid env: expected an object of strings");
+    throw invalidArgument("env: expected an object of strings");
   }
   const text = env[CONFIG_ENV_VAR];
   if (text === undefined || text.trim() === "") return createObjectStoreInstance(null, options);

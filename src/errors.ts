@@ -35,7 +35,7 @@ export type ObjectStoreErrorCode =
  */
 export class ObjectStoreError extends Error {
   /** Stable machine-readable code. */
-  readonly code: ObjectStoreErrorCode;
+  declare readonly code: ObjectStoreErrorCode;
 
   /** Creates an error with a stable `code` and, where one exists, the original error as `cause`. */
   constructor(code: ObjectStoreErrorCode, message: string, options?: { cause?: unknown }) {
@@ -131,7 +131,7 @@ export interface ConfigIssue {
  */
 export class ConfigError extends ObjectStoreError {
   /** Every problem found, with its path. */
-  readonly issues: ConfigIssue[];
+  declare readonly issues: ConfigIssue[];
 
   /** Creates the error listing every problem of the config. */
   constructor(issues: ConfigIssue[]) {

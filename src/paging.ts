@@ -5,52 +5,45 @@
  * @module
  */
 import type { DriverPage, DriverRecord, PageRequest } from "./driver.ts";
-import { InvalidInputError } from "./errors.ts";
-import { parseQuery, parseSort, positionOf, type SortField, sortText } from "./query.ts";
+import type { InvalidInputError } from "./errors.ts";
+import { parseQuery, parseSort, type Position, positionOf, type SortField, sortText } from "./query.ts";
 import type { JsonValue, Page, PageParams, StoredObject } from "./types.ts";
-import { checkCount, describe } from "./validate.ts";
+import { checkCount, invalidArgument, unexpected } from "./validate.ts";
 
-/** A validated page request plus what the response echoes. */
+/** A validated page request plus the page size the response echoes. */
 export interface PagePlan {
   request: PageRequest;
-  offset: number;
   pagesize: number;
-  byCursor: boolean;
 }
 
 /** Validates `params` into a driver request. `maxPagesize` clamps the page size. */
 export function planPage(params: PageParams | undefined, maxPagesize: number): PagePlan {
-  if (params === undefined || params === null) params = {};
-  else if (typeof params !== "object") throw badArgument(`page parameters: expected an object, got ${describe(params)}`);
+  if (params == null) params = {};
+  else if (typeof params !== "object") throw unexpected("page parameters", "an object", params);
   const offset = checkCount(params.offset, "offset", 0);
   const pagesize = Math.min(checkCount(params.pagesize, "pagesize", 100), maxPagesize);
   let terms = parseQuery(params.query);
   let sort = parseSort(params.sort);
-  const total = params.total === undefined ? true : params.total;
-  if (typeof total !== "boolean") throw badArgument(`total: expected a boolean, got ${describe(total)}`);
-  if (params.cursor === undefined) {
-    // Without a count, one extra item tells whether more follow.
-    const request = { terms, sort, offset, limit: total ? pagesize : pagesize + 1, count: total };
-    return { request, offset, pagesize, byCursor: false };
+  let count = params.total === undefined ? true : params.total;
+  if (typeof count !== "boolean") throw unexpected("total", "a boolean", count);
+  let after: Position | undefined;
+  if (params.cursor !== undefined) {
+    if (offset !== 0) throw invalidArgument("offset cannot be combined with a cursor");
+    const cursor = decodeCursor(params.cursor);
+    const other = params.sort !== undefined && sortText(sort) !== cursor.sort
+      ? "sort"
+      : params.query !== undefined && terms.join(" ") !== cursor.query ? "query" : undefined;
+    if (other) throw invalidArgument(`cursor: it was made for another ${other}`);
+    sort = parseSort(cursor.sort);
+    terms = parseQuery(cursor.query);
+    if (cursor.after.values.length !== sort.length) throw badCursor();
+    after = cursor.after;
+    count = false;
   }
-  if (params.offset !== undefined && offset !== 0) throw badArgument("offset cannot be combined with a cursor");
-  const cursor = decodeCursor(params.cursor);
-  if (params.sort !== undefined && sortText(sort) !== cursor.sort) {
-    throw badArgument("cursor: it was made for another sort");
-  }
-  if (params.query !== undefined && terms.join(" ") !== cursor.query) {
-    throw badArgument("cursor: it was made for another query");
-  }
-  sort = parseSort(cursor.sort);
-  terms = parseQuery(cursor.query);
-  if (cursor.values.length !== sort.length) throw badCursor();
-  return {
-    // One extra item tells whether more follow.
-    request: { terms, sort, offset: 0, limit: pagesize + 1, after: { key: cursor.key, values: cursor.values }, count: false },
-    offset: 0,
-    pagesize,
-    byCursor: true,
-  };
+  // Without a count, one extra item tells whether more follow.
+  const request: PageRequest = { terms, sort, offset, limit: count ? pagesize : pagesize + 1, count };
+  if (after) request.after = after;
+  return { request, pagesize };
 }
 
 /** Builds the page the caller sees from what the driver returned. */
@@ -61,12 +54,13 @@ export function buildPage<T>(
   toObject: (type: string, record: DriverRecord) => StoredObject<T>,
 ): Page<T> {
   const { request, pagesize } = plan;
+  const { offset } = request;
   const records = driverPage.items.slice(0, pagesize);
   const more = request.count
-    ? plan.offset + records.length < driverPage.total
+    ? offset + records.length < driverPage.total
     : driverPage.items.length > pagesize;
   const page: Page<T> = {
-    pagination: { offset: plan.offset, pagesize, total: request.count ? driverPage.total : -1 },
+    pagination: { offset, pagesize, total: request.count ? driverPage.total : -1 },
     result: records.map((record) => toObject(type, record)),
   };
   const last = records[records.length - 1];
@@ -77,8 +71,7 @@ export function buildPage<T>(
 interface Cursor {
   sort: string;
   query: string;
-  key: string;
-  values: JsonValue[];
+  after: Position;
 }
 
 function encodeCursor(sort: SortField[], terms: string[], last: DriverRecord): string {
@@ -93,29 +86,19 @@ function encodeCursor(sort: SortField[], terms: string[], last: DriverRecord): s
 }
 
 function decodeCursor(cursor: unknown): Cursor {
-  if (typeof cursor !== "string" || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw badCursor();
-  let parsed: unknown;
-  try {
-    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes));
-  } catch {
-    throw badCursor();
+  let c: { s?: unknown; q?: unknown; k?: unknown; v?: unknown } | undefined;
+  if (typeof cursor === "string" && /^[A-Za-z0-9_-]+$/.test(cursor)) {
+    try {
+      const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+      c = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(binary, (b) => b.charCodeAt(0))));
+    } catch {
+      // Not base64url of UTF-8 JSON: not a cursor (below).
+    }
   }
-  const c = parsed as { s?: unknown; q?: unknown; k?: unknown; v?: unknown };
-  if (
-    typeof parsed !== "object" || parsed === null ||
-    typeof c.s !== "string" || typeof c.q !== "string" || typeof c.k !== "string" || !Array.isArray(c.v)
-  ) {
-    throw badCursor();
-  }
-  return { sort: c.s, query: c.q, key: c.k, values: c.v as JsonValue[] };
+  if (typeof c?.s !== "string" || typeof c.q !== "string" || typeof c.k !== "string" || !Array.isArray(c.v)) throw badCursor();
+  return { sort: c.s, query: c.q, after: { key: c.k, values: c.v as JsonValue[] } };
 }
 
 function badCursor(): InvalidInputError {
-  return badArgument("cursor: not a cursor this store made");
-}
-
-function badArgument(problem: string): InvalidInputError {
-  return new InvalidInputError("INVALID_ARGUMENT", `Invalid ${problem}`);
+  return invalidArgument("cursor: not a cursor this store made");
 }

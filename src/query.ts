@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { InvalidInputError } from "./errors.ts";
+import type { InvalidInputError } from "./errors.ts";
 import type { JsonValue } from "./types.ts";
+import { invalidArgument } from "./validate.ts";
 
 /** One sort field. */
 export interface SortField {
@@ -30,11 +31,11 @@ export const MAX_SORT_FIELDS = 10;
 export function parseQuery(query: unknown): string[] {
   if (query === undefined) return [];
   if (typeof query !== "string") {
-    throw new InvalidInputError("INVALID_ARGUMENT", "Invalid query: expected a string");
+    throw invalidArgument("query: expected a string");
   }
   const terms = [...new Set(query.toLowerCase().split(/\s+/u).filter((term) => term !== ""))];
   if (terms.length > MAX_QUERY_TERMS) {
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid query: ${terms.length} distinct terms, at most ${MAX_QUERY_TERMS} are allowed`);
+    throw invalidArgument(`query: ${terms.length} distinct terms, at most ${MAX_QUERY_TERMS} are allowed`);
   }
   return terms;
 }
@@ -64,20 +65,19 @@ export function parseSort(sort: unknown): SortField[] {
   const segments = sort.split(",");
   if (segments.length > MAX_SORT_FIELDS) throw badSort(`${segments.length} fields, at most ${MAX_SORT_FIELDS} are allowed`);
   return segments.map((segment) => {
-    const parts = segment.split(":");
-    const field = parts[0]!;
+    const [field, given = "asc", ...rest] = segment.split(":");
     if (field === "") throw badSort(`empty field in ${JSON.stringify(sort)}`);
-    if (parts.length > 2) throw badSort(`too many ":" in ${JSON.stringify(segment)}`);
-    const direction = parts.length === 2 ? parts[1]!.toLowerCase() : "asc";
+    if (rest.length > 0) throw badSort(`too many ":" in ${JSON.stringify(segment)}`);
+    const direction = given.toLowerCase();
     if (direction !== "asc" && direction !== "desc") {
       throw badSort(`direction must be asc or desc in ${JSON.stringify(segment)}`);
     }
-    return { field, desc: direction === "desc" };
+    return { field: field!, desc: direction === "desc" };
   });
 }
 
 function badSort(problem: string): InvalidInputError {
-  return new InvalidInputError("INVALID_ARGUMENT", `Invalid sort: ${problem}`);
+  return invalidArgument(`sort: ${problem}`);
 }
 
 /** The canonical text of a parsed sort, for comparing the sorts of two requests. */
@@ -92,16 +92,17 @@ export function compareCodePoints(a: string, b: string): number {
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y) {
-      // Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF: they rank above the rest of the BMP.
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x - y;
-    }
+    if (x !== y) return orderUnit(x) - orderUnit(y);
   }
   return a.length - b.length;
 }
+
+/**
+ * A UTF-16 code unit moved so that code-unit order is code-point order: surrogates
+ * (0xD800–0xDFFF, which encode the code points above 0xFFFF) up by 0x2000, above the rest of the
+ * BMP, and units U+E000–U+FFFF down by 0x800 into the room they leave.
+ */
+const orderUnit = (unit: number): number => (unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
 
 /**
  * A string whose UTF-16 code-unit order (JavaScript's `<`) is the code-point order of `key`:
@@ -119,8 +120,7 @@ export function orderKey(key: string): string {
   if (i === key.length) return key;
   let out = key.slice(0, i);
   for (; i < key.length; i++) {
-    const unit = key.charCodeAt(i);
-    out += String.fromCharCode(unit < 0xd800 ? unit : unit < 0xe000 ? unit + 0x2000 : unit - 0x800);
+    out += String.fromCharCode(orderUnit(key.charCodeAt(i)));
   }
   return out;
 }
@@ -150,8 +150,7 @@ export function compareValues(a: JsonValue | undefined, b: JsonValue | undefined
       return 0;
     case 1:
       return Number(a) - Number(b);
-    case 2:
-      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    // Two numbers (rank 2) were ordered above.
     case 3:
       return compareCodePoints(a as string, b as string);
     default:
@@ -169,11 +168,8 @@ export interface Position {
 
 /** The position of an object under `sort`. */
 export function positionOf(key: string, value: JsonValue, sort: readonly SortField[]): Position {
-  const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
-  return {
-    key,
-    values: sort.map((s) => (fields && Object.hasOwn(fields, s.field) ? fields[s.field]! : null)),
-  };
+  const fields = fieldsOf(value);
+  return { key, values: sort.map((s) => fieldOf(fields, s.field)) };
 }
 
 /**
@@ -181,13 +177,18 @@ export function positionOf(key: string, value: JsonValue, sort: readonly SortFie
  * {@link comparePositions} would with the object's position, without building it.
  */
 export function compareToPosition(key: string, value: JsonValue, position: Position, sort: readonly SortField[]): number {
-  const fields = value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  const fields = fieldsOf(value);
   for (let i = 0; i < sort.length; i++) {
     const s = sort[i]!;
     const c = compareValues(fieldOf(fields, s.field), position.values[i]);
     if (c !== 0) return s.desc ? -c : c;
   }
   return compareCodePoints(key, position.key);
+}
+
+/** The fields sort fields are read from: `value` when it is an object (not an array). */
+function fieldsOf(value: JsonValue): { [key: string]: JsonValue } | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 }
 
 /** An own field of `fields` (null when missing); a primitive found is always own (prototypes hold none). */

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { InvalidInputError } from "./errors.ts";
-import { describe } from "./validate.ts";
+import { unexpected } from "./validate.ts";
 
 /**
  * Validates a `signal` option: an `AbortSignal` or undefined.
@@ -19,7 +18,7 @@ export function checkSignal(signal: unknown, what: string): AbortSignal | undefi
   if (signal === undefined) return undefined;
   const s = signal as AbortSignal;
   if (typeof s !== "object" || s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function") {
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid signal in ${what}: expected an AbortSignal, got ${describe(signal)}`);
+    throw unexpected(`signal in ${what}`, "an AbortSignal", signal);
   }
   return s;
 }
@@ -35,15 +34,12 @@ export function checkSignal(signal: unknown, what: string): AbortSignal | undefi
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       promise.catch(() => {});
       reject(signal.reason);
     };
+    if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
@@ -93,12 +89,12 @@ export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | u
   const native = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
   if (typeof native === "function") return native.call(AbortSignal, present);
   const controller = new AbortController();
+  // The first to abort decides: aborting again keeps the reason, and the controller's own
+  // signal removes the other listeners (and adds none once it has aborted).
   for (const s of present) {
-    if (s.aborted) {
-      controller.abort(s.reason);
-      break;
-    }
-    s.addEventListener("abort", () => controller.abort(s.reason), { once: true, signal: controller.signal });
+    const abort = () => controller.abort(s.reason);
+    if (s.aborted) abort();
+    else s.addEventListener("abort", abort, { signal: controller.signal });
   }
   return controller.signal;
 }

@@ -34,93 +34,78 @@ export interface Seen {
   epoch: number;
 }
 
-/** All staged writes of a transaction. */
-export class Staging {
-  readonly types: Map<string, TypeStage> = new Map();
-  /** Keys (`type\nkey`) this transaction read from the backend. */
-  readonly #read = new Set<string>();
+/**
+ * All staged writes of a transaction, by type (functions over it below; module functions
+ * rather than methods, so a bundler can shorten their names).
+ */
+export type Staging = Map<string, TypeStage>;
 
-  typeStage(type: string): TypeStage | undefined {
-    return this.types.get(type);
-  }
+/** The stage of `type`, made when it has none. */
+function typeStage(staging: Staging, type: string): TypeStage {
+  let stage = staging.get(type);
+  if (!stage) staging.set(type, stage = { truncated: false, epoch: 0, keys: new Map() });
+  return stage;
+}
 
-  /** The staged view of a key, or `undefined` when the backend must be asked. */
-  lookup(type: string, key: string): Seen | undefined {
-    const stage = this.types.get(type);
-    if (!stage) return undefined;
-    const keyStage = stage.keys.get(key);
-    if (keyStage) return { record: keyStage.record, stage: keyStage, epoch: stage.epoch };
-    if (stage.truncated) return { record: undefined, stage: undefined, epoch: stage.epoch };
-    return undefined;
-  }
+/** The staged view of a key, or `undefined` when the backend must be asked. */
+export function lookup(staging: Staging, type: string, key: string): Seen | undefined {
+  const stage = staging.get(type);
+  if (!stage) return undefined;
+  const keyStage = stage.keys.get(key);
+  if (keyStage) return { record: keyStage.record, stage: keyStage, epoch: stage.epoch };
+  if (stage.truncated) return { record: undefined, stage: undefined, epoch: stage.epoch };
+  return undefined;
+}
 
-  /** The epoch a backend read of `type` belongs to. */
-  epoch(type: string): number {
-    return this.types.get(type)?.epoch ?? 0;
-  }
+/** The epoch a backend read of `type` belongs to. */
+export function epochOf(staging: Staging, type: string): number {
+  return staging.get(type)?.epoch ?? 0;
+}
 
-  /** True when `seen` is still the key's state (no other write of this transaction came between). */
-  unchanged(type: string, key: string, seen: Seen): boolean {
-    const stage = this.types.get(type);
-    return (stage?.epoch ?? 0) === seen.epoch && stage?.keys.get(key) === seen.stage;
-  }
+/** True when `seen` is still the key's state (no other write of this transaction came between). */
+export function unchanged(staging: Staging, type: string, key: string, seen: Seen): boolean {
+  return epochOf(staging, type) === seen.epoch && staging.get(type)?.keys.get(key) === seen.stage;
+}
 
-  /** Stages `record` (undefined: removal) for a key whose state was `seen`. */
-  stage(type: string, key: string, seen: Seen, record: DriverRecord | undefined): void {
-    let stage = this.types.get(type);
-    if (!stage) this.types.set(type, stage = { truncated: false, epoch: 0, keys: new Map() });
-    // The first write of a key is conditional on what the backend held; later ones inherit that.
-    const expect: Expect = seen.stage?.expect ??
-      (stage.truncated ? { absent: true } : seen.record ? { version: seen.record.version } : { absent: true });
-    stage.keys.set(key, seen.stage?.blind ? { expect, record, blind: true } : { expect, record });
-  }
+/** Stages `record` (undefined: removal) for a key whose state was `seen`. */
+export function stage(staging: Staging, type: string, key: string, seen: Seen, record: DriverRecord | undefined): void {
+  const stage = typeStage(staging, type);
+  // The first write of a key is conditional on what the backend held; later ones inherit that.
+  const expect: Expect = seen.stage?.expect ??
+    (seen.record && !stage.truncated ? { version: seen.record.version } : { absent: true });
+  stage.keys.set(key, seen.stage?.blind ? { expect, record, blind: true } : { expect, record });
+}
 
-  /** Notes that the transaction read `key` from the backend. */
-  noteRead(type: string, key: string): void {
-    this.#read.add(`${type}\n${key}`);
-  }
+/** Stages a create of a key this transaction never read: the commit checks it is absent. */
+export function stageBlind(staging: Staging, type: string, key: string, record: DriverRecord): void {
+  typeStage(staging, type).keys.set(key, { expect: { absent: true }, record, blind: true });
+}
 
-  /**
-   * Whether a create of `key` can skip its read: the transaction never read or staged the key
-   * and did not truncate its type, so the backend's state is what the commit's condition checks.
-   */
-  canCreateBlind(type: string, key: string): boolean {
-    return this.lookup(type, key) === undefined && !this.#read.has(`${type}\n${key}`);
-  }
+/** Keys of `type` staged with a record by a create checked only at commit. */
+export function blindKeys(staging: Staging, type: string): string[] {
+  const keys = staging.get(type)?.keys;
+  return keys ? [...keys].filter(([, k]) => k.blind && k.record).map(([key]) => key) : [];
+}
 
-  /** Stages a create of a key this transaction never read: the commit checks it is absent. */
-  stageBlind(type: string, key: string, record: DriverRecord): void {
-    let stage = this.types.get(type);
-    if (!stage) this.types.set(type, stage = { truncated: false, epoch: 0, keys: new Map() });
-    stage.keys.set(key, { expect: { absent: true }, record, blind: true });
-  }
+/** Whether the staged write of `key` is (based on) a create checked only at commit. */
+export function isBlind(staging: Staging, type: string, key: string): boolean {
+  return staging.get(type)?.keys.get(key)?.blind === true;
+}
 
-  /** Keys of `type` staged with a record by a create checked only at commit. */
-  blindKeys(type: string): string[] {
-    const keys = this.types.get(type)?.keys;
-    return keys ? [...keys].filter(([, k]) => k.blind && k.record).map(([key]) => key) : [];
-  }
+/** Stages a truncate of `type`: what was staged for it is dropped. */
+export function truncate(staging: Staging, type: string): void {
+  staging.set(type, { truncated: true, epoch: epochOf(staging, type) + 1, keys: new Map() });
+}
 
-  /** Whether the staged write of `key` is (based on) a create checked only at commit. */
-  isBlind(type: string, key: string): boolean {
-    return this.types.get(type)?.keys.get(key)?.blind === true;
-  }
-
-  truncate(type: string): void {
-    const stage = this.types.get(type);
-    this.types.set(type, { truncated: true, epoch: (stage?.epoch ?? 0) + 1, keys: new Map() });
-  }
-
-  /** The net writes: truncates first, then one write per key. */
-  writes(): Write[] {
-    const writes: Write[] = [];
-    for (const [type, stage] of this.types) if (stage.truncated) writes.push({ op: "truncate", type });
-    for (const [type, stage] of this.types) {
-      for (const [key, { expect, record }] of stage.keys) {
-        if (record) writes.push({ op: "put", type, key, expect, record });
-        else if (!("absent" in expect)) writes.push({ op: "delete", type, key, expect });
-      }
+/** The net writes: truncates first, then one write per key. */
+export function writesOf(staging: Staging): Write[] {
+  const writes: Write[] = [];
+  for (const [type, stage] of staging) if (stage.truncated) writes.push({ op: "truncate", type });
+  for (const [type, stage] of staging) {
+    for (const [key, { expect, record }] of stage.keys) {
+      if (record) writes.push({ op: "put", type, key, expect, record });
+      else if (!("absent" in expect)) writes.push({ op: "delete", type, key, expect });
     }
-    return writes;
   }
+  return writes;
 }

@@ -4,17 +4,19 @@
  *
  * @module
  */
-import { type CallOptions, CommitConflict, type Driver, type Expect, type Write } from "./driver.ts";
-import { BackendError, InvalidInputError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
+import { type CallOptions, CommitConflict, type Driver, type DriverRecord, type Expect, type Write } from "./driver.ts";
+import { BackendError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
-import type { Staging } from "./staging.ts";
 import { compareCodePoints, parseQuery } from "./query.ts";
 import { checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
-import { checkOptions, checkRemoveOptions, existsError, openTransaction, type StoreContext, toStoredObject, wrongVersion } from "./transaction.ts";
+import { checkMatrix, checkOptions, checkRemoveOptions, existsError, opened, saveResult, toStoredObject, wrongVersion } from "./calls.ts";
+import { openTransaction, type StoreContext } from "./transaction.ts";
 import { storeFeature } from "./store-features.ts";
 import { ownTypesOnly } from "./tenants.ts";
 import type { DoubleStringIndex, GetOptions, JsonValue, ObjectStore, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, TransactionOptions, UpdateFn, Version } from "./types.ts";
-import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, nextVersion } from "./validate.ts";
+import { checkCount, checkKey, checkType, checkVersion, copyValue, describe, invalidArgument, nextVersion, unexpected } from "./validate.ts";
+
+export { unreadCreateOf } from "./transaction.ts";
 
 /** Options of {@link createStore}; a subset of `CreateOptions`. */
 export interface StoreOptions {
@@ -35,9 +37,9 @@ export interface StoreOptions {
  */
 export function createStore(driver: Driver, options: StoreOptions = {}): ObjectStore {
   const now = options.now ?? (() => new Date());
-  if (typeof now !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid now: expected a function, got ${describe(now)}`);
+  if (typeof now !== "function") throw unexpected("now", "a function", now);
   const maxPagesize = checkCount(options.maxPagesize, "maxPagesize", 100);
-  if (maxPagesize < 1) throw new InvalidInputError("INVALID_ARGUMENT", "Invalid maxPagesize: must be at least 1");
+  if (maxPagesize < 1) throw invalidArgument("maxPagesize: must be at least 1");
 
   let closing: Promise<void> | undefined;
   const checkOpen = () => {
@@ -48,15 +50,13 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
   const visible = ownTypesOnly(backend);
   const ctx: StoreContext = { driver: visible, maxPagesize, stamp: () => now().toISOString(), checkOpen };
 
-  /** Commits one write outside a transaction, turning a conflict into the matrix's error. */
-  const commitOne = async (write: Write & { key: string }, what: string) => {
-    checkOpen();
-    try {
-      await backend.commit([write]);
-    } catch (e) {
-      if (!(e instanceof CommitConflict)) throw e;
-      throw conflictError(write.type, write.key, "expect" in write ? write.expect : { any: true }, e.current, what);
-    }
+  /** Commits one write outside a transaction (the wrapped driver checks the store is open). */
+  const commitOne = (write: Write & { key: string; expect: Expect }, what: string) =>
+    backend.commit([write]).catch((e) => conflicted(e, write.type, write.key, write.expect, what));
+  /** Commits one save outside a transaction: what it saved. */
+  const saveOne = async (type: string, record: DriverRecord, expect: Expect, what: string): Promise<SaveResult> => {
+    await commitOne({ op: "put", type, key: record.key, expect, record }, what);
+    return saveResult(record); // the driver may set the backend's stamps
   };
 
   const store: ObjectStore = {
@@ -65,8 +65,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
       checkType(type), checkKey(key);
       const signal = checkSignal(checkOptions(options, "get options")?.signal, "get options");
-      checkOpen(), signal?.throwIfAborted();
-      const record = await untilAborted(backend.get(type, key, signal && { signal }), signal);
+      const record = await backend.get(type, key, signal && { signal });
       return record && toStoredObject<T>(type, record, false);
     },
 
@@ -74,8 +73,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       checkType(type);
       const plan = planPage(params, maxPagesize);
       const signal = checkSignal(params?.signal, "page parameters");
-      checkOpen(), signal?.throwIfAborted();
-      const page = await untilAborted(backend.page(type, plan.request, signal && { signal }), signal);
+      const page = await backend.page(type, plan.request, signal && { signal });
       return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
     },
 
@@ -84,25 +82,23 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const checked = checkOptions(options, "scan options");
       const terms = parseQuery(checked?.query);
       const signal = checkSignal(checked?.signal, "scan options");
-      checkOpen(), signal?.throwIfAborted();
-      for await (const record of iterateUntilAborted(backend.scan(type, terms, signal && { signal }), signal)) {
+      for await (const record of backend.scan(type, terms, signal && { signal })) {
         checkOpen();
         yield toStoredObject<T>(type, record, false);
       }
     },
 
     async types() {
-      checkOpen();
       return (await visible.types()).sort(compareCodePoints);
     },
 
     async transaction<R>(fn: (tx: Transaction) => Promise<R>, options?: TransactionOptions): Promise<R> {
-      if (typeof fn !== "function") throw new InvalidInputError("INVALID_ARGUMENT", `Invalid transaction function: got ${describe(fn)}`);
+      if (typeof fn !== "function") throw invalidArgument(`transaction function: got ${describe(fn)}`);
       const checked = checkOptions(options, "transaction options");
       const retries = checkCount(checked?.retries, "retries", 0);
       const signal = checkSignal(checked?.signal, "transaction options");
       for (let attempt = 0; ; attempt++) {
-        checkOpen(), signal?.throwIfAborted();
+        opened(signal, checkOpen);
         const handle = openTransaction(ctx, signal);
         try {
           // An abort settles the transaction at once; its tx then rejects with CLOSED.
@@ -110,10 +106,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
           handle.end();
           // The last moment to cancel: a commit that has started is never abandoned.
           signal?.throwIfAborted();
-          const writes = handle.staging.writes();
-          if (writes.length > 0) await commitAll(writes, handle.staging);
-          // A driver may store the backend's stamps in the records it committed (Remote: the server's clock).
-          for (const [saved, record] of handle.saved) (saved.created = record.created), (saved.updated = record.updated);
+          await handle.commit();
           return result;
         } catch (e) {
           if (!(e instanceof WrongObjectVersionError) || attempt >= retries) throw e;
@@ -131,22 +124,20 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const next = expected === undefined ? undefined : nextVersion(expected);
       if (backend.replace && expected !== undefined && next !== undefined) {
         // One atomic conditional write that keeps `created`: no read first.
-        const updated = ctx.stamp();
-        try {
-          const record = { key, value: copy, version: next, updated };
-          const created = await backend.replace(type, key, expected, record);
-          return { version: next, created, updated: record.updated }; // the driver may set the backend's stamp
-        } catch (e) {
-          if (!(e instanceof CommitConflict)) throw e;
-          throw conflictError(type, key, { version: expected }, e.current, "save");
-        }
+        const record = { key, value: copy, version: next, updated: ctx.stamp() };
+        const created = await backend.replace(type, key, expected, record).catch((e) => conflicted(e, type, key, { version: expected }, "save"));
+        return { version: next, created, updated: record.updated }; // the driver may set the backend's stamp
       }
-      if (expected !== undefined) return store.transaction((tx) => tx.save(type, key, copy, expected)).catch(unwrapConflict);
+      if (expected !== undefined) {
+        // A read, then one write conditional on the version it found (as a transaction would).
+        const current = await backend.get(type, key);
+        checkMatrix(type, key, current, expected, "save");
+        const { version, created } = current!;
+        return saveOne(type, { key, value: copy, version: next!, created, updated: ctx.stamp() }, { version }, "save");
+      }
       // A create needs no read: the commit's condition decides, in one round trip.
       const stamp = ctx.stamp();
-      const record = { key, value: copy, version: "1", created: stamp, updated: stamp };
-      await commitOne({ op: "put", type, key, expect: { absent: true }, record }, "create");
-      return { version: "1", created: record.created, updated: record.updated }; // the driver may set the backend's stamps
+      return saveOne(type, { key, value: copy, version: "1", created: stamp, updated: stamp }, { absent: true }, "create");
     },
 
     // Not mapped like save: fn saw a read, and losing the race against it is a version conflict.
@@ -166,7 +157,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
     },
 
     async truncate(type: string) {
-      checkType(type), checkOpen();
+      checkType(type);
       await backend.commit([{ op: "truncate", type }]);
     },
 
@@ -192,43 +183,10 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
 
   drivers.set(store, backend);
 
-  async function commitAll(writes: Write[], staging: Staging) {
-    checkOpen();
-    try {
-      await backend.commit(writes);
-    } catch (e) {
-      if (!(e instanceof CommitConflict)) throw e;
-      const write = writes[e.index];
-      // A create of a key the transaction never read was checked only here: it is that create's error.
-      if (write?.op === "put" && e.current !== undefined && staging.isBlind(write.type, write.key)) {
-        const error = existsError(write.type, write.key, e.current);
-        unreadCreates.set(error, { type: write.type, key: write.key });
-        throw error;
-      }
-      const where = write && "key" in write ? `${write.type}/${write.key}` : "an object";
-      throw new CommitConflictError(`Commit failed: ${where} changed since this transaction read it`, e, write);
-    }
-  }
-
   return store;
 }
 
 const drivers = new WeakMap<ObjectStore, Driver>();
-const unreadCreates = new WeakMap<object, { type: string; key: string }>();
-
-/**
- * The object of an `OBJECT_EXISTS` that a transaction's commit raised for a create of a key the
- * transaction never read (such creates are checked only by the commit), so a caller that ran
- * several writes can say which one failed. `undefined` for any other error.
- *
- * @example
- * ```ts
- * const at = unreadCreateOf(error); // { type: "Person", key: "ann" }
- * ```
- */
-export function unreadCreateOf(error: unknown): { type: string; key: string } | undefined {
-  return typeof error === "object" && error !== null ? unreadCreates.get(error) : undefined;
-}
 
 /**
  * The driver under a store made by {@link createStore}, for record-level access that must keep
@@ -246,30 +204,13 @@ export function driverOf(store: ObjectStore): Driver | undefined {
   return drivers.get(store);
 }
 
-/** A commit conflict inside a one-write shortcut, so the shortcut can report the matrix error. */
-class CommitConflictError extends WrongObjectVersionError {
-  readonly conflict: CommitConflict;
-  readonly write: Write | undefined;
-  constructor(message: string, conflict: CommitConflict, write: Write | undefined) {
-    super(message);
-    this.conflict = conflict;
-    this.write = write;
-  }
-}
-
-/** A shortcut's own transaction lost a race at commit: report the matrix error for what it found. */
-function unwrapConflict(e: unknown): never {
-  if (e instanceof CommitConflictError && e.write && e.write.op !== "truncate") {
-    throw conflictError(e.write.type, e.write.key, e.write.expect, e.conflict.current, "save");
-  }
-  throw e;
-}
-
-function conflictError(type: string, key: string, expect: Expect, current: string | undefined, what: string): ObjectStoreError {
-  if (current === undefined) return new ObjectMissingError(`Cannot ${what} ${type}/${key}: no such object`);
-  if ("absent" in expect) return existsError(type, key, current);
-  const expected = "version" in expect ? expect.version : "?";
-  return wrongVersion(type, key, expected, current);
+/** Throws `e`, or for a commit conflict of one write outside a transaction the matrix's error for what it found. */
+function conflicted(e: unknown, type: string, key: string, expect: Expect, what: string): never {
+  if (!(e instanceof CommitConflict)) throw e;
+  const { current } = e;
+  if (current === undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key}: no such object`);
+  if ("absent" in expect) throw existsError(type, key, current);
+  throw wrongVersion(type, key, "version" in expect ? expect.version : "?", current);
 }
 
 /** What a driver's failure `e` becomes for the caller (see {@link wrapDriver}). */
@@ -281,9 +222,10 @@ function driverFailure(driver: Driver, e: unknown, options?: CallOptions): unkno
 
 /**
  * The store's view of its driver: every call but `close` first checks that the store is open
- * (`CLOSED` after `close()`, also between the records of a scan), and unexpected driver failures
- * become `BACKEND_ERROR`, keeping the original as `cause`; the reason of an aborted call's
- * signal passes through as it is.
+ * (`CLOSED` after `close()`, also between the records of a scan), then that the call's signal
+ * has not aborted; a call with a signal rejects with its reason as soon as it aborts (whether
+ * or not the driver heeds it), and unexpected driver failures become `BACKEND_ERROR`, keeping
+ * the original as `cause`; the reason of an aborted call's signal passes through as it is.
  */
 function wrapDriver(driver: Driver, checkOpen: () => void): Driver {
   const wrap = (e: unknown, options?: CallOptions): never => {
@@ -292,8 +234,8 @@ function wrapDriver(driver: Driver, checkOpen: () => void): Driver {
   // Not async: one promise fewer per call (a synchronous throw still becomes a rejection).
   const call = <T>(run: () => Promise<T>, options?: CallOptions): Promise<T> => {
     try {
-      checkOpen();
-      return run().catch((e) => wrap(e, options));
+      const signal = opened(options?.signal, checkOpen);
+      return untilAborted(run().catch((e) => wrap(e, options)), signal);
     } catch (e) {
       return Promise.reject(driverFailure(driver, e, options));
     }
@@ -305,7 +247,7 @@ function wrapDriver(driver: Driver, checkOpen: () => void): Driver {
     async *scan(type, terms, options) {
       checkOpen();
       try {
-        for await (const record of driver.scan(type, terms, options)) {
+        for await (const record of iterateUntilAborted(driver.scan(type, terms, options), options?.signal)) {
           checkOpen();
           yield record;
         }

@@ -4,16 +4,17 @@
  *
  * @module
  */
-import type { Driver, DriverRecord } from "./driver.ts";
-import { ObjectExistsError, ObjectMissingError, ObjectStoreError, InvalidInputError, WrongObjectVersionError } from "./errors.ts";
+import { checkMatrix, checkOptions, checkRemoveOptions, existsError, opened, saveResult, toStoredObject, wrongVersion } from "./calls.ts";
+import { CommitConflict, type Driver, type DriverRecord, type Write } from "./driver.ts";
+import { InvalidInputError, ObjectMissingError, ObjectStoreError, WrongObjectVersionError } from "./errors.ts";
 import { buildPage, planPage } from "./paging.ts";
 import { compareCodePoints, matchesTerms, parseQuery, searchText } from "./query.ts";
 import { selectPage } from "./select.ts";
-import { anySignal, checkSignal, iterateUntilAborted, untilAborted } from "./signal.ts";
+import { anySignal, checkSignal } from "./signal.ts";
 import { storeFeature } from "./store-features.ts";
-import { type Seen, Staging } from "./staging.ts";
+import { blindKeys, epochOf, isBlind, lookup, type Seen, stage as stageWrite, stageBlind, type Staging, truncate, unchanged, writesOf } from "./staging.ts";
 import type { GetOptions, JsonValue, Page, PageParams, RemoveOptions, SaveResult, ScanOptions, StoredObject, Transaction, UpdateFn, Version } from "./types.ts";
-import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, nextVersion } from "./validate.ts";
+import { checkKey, checkType, checkVersion, cloneJson, copyValue, describe, invalidArgument, nextVersion } from "./validate.ts";
 
 /** What a transaction needs from its store. */
 export interface StoreContext {
@@ -28,9 +29,12 @@ export interface StoreContext {
 /** A transaction's state plus its public face. */
 export interface TransactionHandle {
   readonly tx: Transaction;
-  readonly staging: Staging;
-  /** Each save's result with the record it staged, to take the backend's stamps after commit. */
-  readonly saved: [SaveResult, DriverRecord][];
+  /**
+   * Commits the staged writes in one atomic step of the driver (nothing when none); each save's
+   * result then holds the stamps the backend stored. A conflict is the `OBJECT_EXISTS` of an
+   * unread create (see {@link unreadCreateOf}) or `WRONG_OBJECT_VERSION`.
+   */
+  commit(): Promise<void>;
   end(): void;
 }
 
@@ -39,13 +43,17 @@ export interface TransactionHandle {
  * `signal` (the transaction's) cancels every read it makes.
  */
 export function openTransaction(ctx: StoreContext, signal?: AbortSignal): TransactionHandle {
-  const staging = new Staging();
+  const staging: Staging = new Map();
+  /** Each save's result with the record it staged, to take the backend's stamps after commit. */
   const saved: [SaveResult, DriverRecord][] = [];
   const { driver } = ctx;
-  /** The signal of one read: the transaction's, and the call's own when it has one. */
-  const signalOf = (own: unknown, what: string) => anySignal([signal, checkSignal(own, what)]);
-  const get = (type: string, key: string, s: AbortSignal | undefined) => untilAborted(driver.get(type, key, s && { signal: s }), s);
-  const scan = (type: string, terms: string[], s: AbortSignal | undefined = signal) => iterateUntilAborted(driver.scan(type, terms, s && { signal: s }), s);
+  /**
+   * Starts a read: the signal of the read (the transaction's, and the call's own `own` when it
+   * has one), once the transaction is found open and the signal not aborted.
+   */
+  const begin = (own: unknown, what: string) => opened(anySignal([signal, checkSignal(own, what)]), check);
+  const get = (type: string, key: string, s: AbortSignal | undefined) => driver.get(type, key, s && { signal: s });
+  const scan = (type: string, terms: string[], s: AbortSignal | undefined = signal) => driver.scan(type, terms, s && { signal: s });
   let ended = false;
   const check = () => {
     if (ended) throw new ObjectStoreError("CLOSED", "This transaction has ended");
@@ -54,15 +62,14 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
 
   /** Keys (`type\nkey`) a read of this transaction found in the backend. */
   const readPresent = new Set<string>();
+  /** Keys (`type\nkey`) a get of this transaction asked the backend for. */
+  const readGot = new Set<string>();
   /**
    * Notes a record a read found (a page and a scan too). A create without a version of a key
    * only a page or scan found stays blind (the commit's absent condition decides, as for any
    * unread create); a `get` of the key makes it read.
    */
-  const sawPresent = (type: string, record: DriverRecord): DriverRecord => {
-    readPresent.add(`${type}\n${record.key}`);
-    return record;
-  };
+  const sawPresent = (type: string, record: DriverRecord): DriverRecord => (readPresent.add(`${type}\n${record.key}`), record);
 
   /**
    * What the transaction sees at a key. With `forWrite`, an object an earlier read of this
@@ -70,12 +77,12 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
    * the write was decided on a state that is gone, so `retries` must re-run `fn`.
    */
   const read = async (type: string, key: string, s: AbortSignal | undefined = signal, forWrite = false): Promise<Seen> => {
-    const staged = staging.lookup(type, key);
+    const staged = lookup(staging, type, key);
     if (staged) return staged;
-    const epoch = staging.epoch(type);
-    staging.noteRead(type, key);
+    const epoch = epochOf(staging, type);
+    readGot.add(`${type}\n${key}`);
     const record = await get(type, key, s);
-    const now = staging.lookup(type, key);
+    const now = lookup(staging, type, key);
     if (now) return now;
     if (record) sawPresent(type, record);
     else if (forWrite && readPresent.has(`${type}\n${key}`)) {
@@ -85,29 +92,27 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
   };
 
   /** Stages a write based on `seen`, unless another write of this transaction came between. */
-  const stage = (type: string, key: string, seen: Seen, record: DriverRecord | undefined) => {
+  const stage = (type: string, key: string, seen: Seen, record?: DriverRecord) => {
     check();
-    if (!staging.unchanged(type, key, seen)) {
+    if (!unchanged(staging, type, key, seen)) {
       throw new WrongObjectVersionError(`${type}/${key} was written by this transaction while this write awaited`);
     }
-    staging.stage(type, key, seen, record);
+    stageWrite(staging, type, key, seen, record);
   };
 
   const put = (type: string, key: string, seen: Seen, value: JsonValue): SaveResult => {
     const now = ctx.stamp();
     const current = seen.record;
-    const record: DriverRecord = current
-      ? { key, value, version: nextVersion(current.version)!, created: current.created, updated: now }
-      : { key, value, version: "1", created: now, updated: now };
+    const record: DriverRecord = { key, value, version: current ? nextVersion(current.version)! : "1", created: current?.created ?? now, updated: now };
     stage(type, key, seen, record);
-    const result = { version: record.version, created: record.created, updated: record.updated };
+    const result = saveResult(record);
     saved.push([result, record]);
     return result;
   };
 
   /** The type's objects as this transaction sees them, in key order. */
   const merged = async (type: string, terms: string[], s: AbortSignal | undefined): Promise<DriverRecord[]> => {
-    const stage = staging.typeStage(type)!;
+    const stage = staging.get(type)!;
     const byKey = new Map<string, DriverRecord>();
     if (!stage.truncated) for await (const record of scan(type, [], s)) byKey.set(record.key, sawPresent(type, record));
     for (const [key, { record }] of stage.keys) {
@@ -121,8 +126,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
   const tx: Transaction = {
     async get<T = JsonValue>(type: string, key: string, options?: GetOptions) {
       checkType(type), checkKey(key);
-      const s = signalOf(checkOptions(options, "get options")?.signal, "get options");
-      check(), s?.throwIfAborted();
+      const s = begin(checkOptions(options, "get options")?.signal, "get options");
       const { record } = await read(type, key, s);
       return record && (toStoredObject(type, record, true) as StoredObject<T>);
     },
@@ -130,10 +134,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     async page<T = JsonValue>(type: string, params?: PageParams): Promise<Page<T>> {
       checkType(type);
       const plan = planPage(params, ctx.maxPagesize);
-      const s = signalOf(params?.signal, "page parameters");
-      check(), s?.throwIfAborted();
-      if (!staging.typeStage(type)) {
-        const page = await untilAborted(driver.page(type, plan.request, s && { signal: s }), s);
+      const s = begin(params?.signal, "page parameters");
+      if (!staging.has(type)) {
+        const page = await driver.page(type, plan.request, s && { signal: s });
         return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
       }
       const records = await merged(type, [], s);
@@ -145,9 +148,8 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       checkType(type);
       const checked = checkOptions(options, "scan options");
       const terms = parseQuery(checked?.query);
-      const s = signalOf(checked?.signal, "scan options");
-      check(), s?.throwIfAborted();
-      const stagedType = staging.typeStage(type) !== undefined;
+      const s = begin(checked?.signal, "scan options");
+      const stagedType = staging.has(type);
       const records = stagedType ? await merged(type, terms, s) : scan(type, terms, s);
       for await (const record of records) {
         check();
@@ -156,9 +158,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     },
 
     async types() {
-      check(), signal?.throwIfAborted();
-      const found = new Set(await untilAborted(driver.types(signal && { signal }), signal));
-      for (const [type, stage] of staging.types) {
+      opened(signal, check);
+      const found = new Set(await driver.types(signal && { signal }));
+      for (const [type, stage] of staging) {
         if ([...stage.keys.values()].some((k) => k.record)) found.add(type);
         else if (stage.truncated || !(await hasUnstagedObject(type, stage.keys))) found.delete(type);
       }
@@ -170,12 +172,12 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const expected = checkVersion(version);
       const copy = copyValue(value);
       check();
-      if (expected === undefined && staging.canCreateBlind(type, key)) {
+      if (expected === undefined && !lookup(staging, type, key) && !readGot.has(`${type}\n${key}`)) {
         // A create of a key this transaction never read needs no read: the commit's condition
         // (the key is absent) decides, and a conflict there is this create's OBJECT_EXISTS.
         const now = ctx.stamp();
         const record: DriverRecord = { key, value: copy, version: "1", created: now, updated: now };
-        staging.stageBlind(type, key, record);
+        stageBlind(staging, type, key, record);
         return { version: "1", created: now, updated: now };
       }
       const seen = await read(type, key, signal, true);
@@ -187,7 +189,7 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       checkType(type), checkKey(key);
       const expected = checkVersion(version);
       if (typeof fn !== "function") {
-        throw new InvalidInputError("INVALID_ARGUMENT", `Invalid update function: got ${describe(fn)}`);
+        throw invalidArgument(`update function: got ${describe(fn)}`);
       }
       check();
       const seen = await read(type, key, signal, true);
@@ -212,15 +214,15 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       if (expected !== undefined && expected !== seen.record.version) {
         throw wrongVersion(type, key, expected, seen.record.version);
       }
-      stage(type, key, seen, undefined);
+      stage(type, key, seen);
     },
 
     async truncate(type: string) {
       checkType(type), check();
       // A truncate drops the type's creates checked only at commit, and with them that check: make it now.
-      for (const key of staging.blindKeys(type)) await checkBlindCreate(type, key);
+      for (const key of blindKeys(staging, type)) await checkBlindCreate(type, key);
       check();
-      staging.truncate(type);
+      truncate(staging, type);
     },
 
     doubleStringIndex(namespace: string) {
@@ -228,9 +230,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       checkType(namespace);
       return index.inTransaction({
         read,
-        put: (type, key, seen, value) => put(type, key, seen, value),
-        remove: (type, key, seen) => stage(type, key, seen, undefined),
-        truncate: (type) => staging.truncate(type),
+        put,
+        remove: stage,
+        truncate: (type) => truncate(staging, type),
         check,
       }, namespace);
     },
@@ -251,56 +253,42 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
     return false;
   }
 
-  return { tx, staging, saved, end: () => void (ended = true) };
-}
-
-/** The save/update part of the version matrix (docs/api.md) for a write with a version (or a create). */
-function checkMatrix(type: string, key: string, current: DriverRecord | undefined, expected: string | undefined, what: string) {
-  if (!current) {
-    if (expected !== undefined) throw new ObjectMissingError(`Cannot ${what} ${type}/${key} at version ${expected}: no such object`);
-    return;
-  }
-  if (expected === undefined) throw existsError(type, key, current.version);
-  if (expected !== current.version) throw wrongVersion(type, key, expected, current.version);
-}
-
-/** The `OBJECT_EXISTS` of a create that found `type`/`key` at version `current`. */
-export function existsError(type: string, key: string, current: string): ObjectExistsError {
-  return new ObjectExistsError(`Cannot create ${type}/${key}: it exists (version ${current})`);
-}
-
-/** The `WRONG_OBJECT_VERSION` of a write at version `expected` that found `current`. */
-export function wrongVersion(type: string, key: string, expected: string, current: string): WrongObjectVersionError {
-  return new WrongObjectVersionError(`${type}/${key} is at version ${current}, not ${expected}`);
-}
-
-/** Validates remove options. */
-export function checkRemoveOptions(options: RemoveOptions | undefined): { expected: string | undefined; ignoreMissing: boolean } {
-  const o = checkOptions(options, "remove options");
-  const ignoreMissing = o?.ignoreMissing ?? false;
-  if (typeof ignoreMissing !== "boolean") {
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid ignoreMissing: expected a boolean, got ${describe(ignoreMissing)}`);
-  }
-  return { expected: checkVersion(o?.version), ignoreMissing };
-}
-
-/** Checks that an options argument is an object or undefined. */
-export function checkOptions<T>(options: T | undefined, what: string): T | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid ${what}: expected an object, got ${describe(options)}`);
-  }
-  return options;
-}
-
-/** The public form of a record; `copy` when the record is shared (staged), not fresh from a driver. */
-export function toStoredObject<T = JsonValue>(type: string, record: DriverRecord, copy: boolean): StoredObject<T> {
-  return {
-    type,
-    key: record.key,
-    value: (copy ? cloneJson(record.value) : record.value) as T,
-    version: record.version,
-    created: record.created,
-    updated: record.updated,
+  const commit = async () => {
+    const writes = writesOf(staging);
+    if (writes.length > 0) await driver.commit(writes).catch((e) => commitFailed(e, writes, staging));
+    // A driver may store the backend's stamps in the records it committed (Remote: the server's clock).
+    for (const [result, record] of saved) (result.created = record.created), (result.updated = record.updated);
   };
+
+  return { tx, commit, end: () => void (ended = true) };
+}
+
+const unreadCreates = new WeakMap<object, { type: string; key: string }>();
+
+/**
+ * The object of an `OBJECT_EXISTS` that a transaction's commit raised for a create of a key the
+ * transaction never read (such creates are checked only by the commit), so a caller that ran
+ * several writes can say which one failed. `undefined` for any other error.
+ *
+ * @example
+ * ```ts
+ * const at = unreadCreateOf(error); // { type: "Person", key: "ann" }
+ * ```
+ */
+export function unreadCreateOf(error: unknown): { type: string; key: string } | undefined {
+  return typeof error === "object" && error !== null ? unreadCreates.get(error) : undefined;
+}
+
+/** Throws what the failure `e` of a transaction's commit of `writes` is for the caller. */
+function commitFailed(e: unknown, writes: Write[], staging: Staging): never {
+  if (!(e instanceof CommitConflict)) throw e;
+  const write = writes[e.index];
+  // A create of a key the transaction never read was checked only here: it is that create's error.
+  if (write?.op === "put" && e.current !== undefined && isBlind(staging, write.type, write.key)) {
+    const error = existsError(write.type, write.key, e.current);
+    unreadCreates.set(error, { type: write.type, key: write.key });
+    throw error;
+  }
+  const where = write && "key" in write ? `${write.type}/${write.key}` : "an object";
+  throw new WrongObjectVersionError(`Commit failed: ${where} changed since this transaction read it`);
 }

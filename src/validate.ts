@@ -23,14 +23,11 @@ const PLAIN_KEY = /^[\x20-\x7e]{1,1024}$/;
 /** Throws `INVALID_OBJECT_TYPE` unless `type` is a valid object type. */
 export function checkType(type: unknown): asserts type is string {
   if (typeof type === "string" && PLAIN_TYPE.test(type)) return;
-  const problem = typeProblem(type);
+  const problem = stringProblem(type) ?? typeProblem(type as string);
   if (problem) throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: ${problem}`);
 }
 
-function typeProblem(type: unknown): string | undefined {
-  if (typeof type !== "string") return `expected a string, got ${describe(type)}`;
-  if (type.length === 0) return "must not be empty";
-  if (LONE_SURROGATE.test(type)) return "contains a lone surrogate";
+function typeProblem(type: string): string | undefined {
   let codePoints = 0;
   for (const _ of type) codePoints++;
   if (codePoints > MAX_TYPE_CODE_POINTS) {
@@ -41,17 +38,22 @@ function typeProblem(type: unknown): string | undefined {
   return undefined;
 }
 
+/** What a type and a key both must be: a non-empty string without lone surrogates. */
+function stringProblem(value: unknown): string | undefined {
+  if (typeof value !== "string") return `expected a string, got ${describe(value)}`;
+  if (value.length === 0) return "must not be empty";
+  if (LONE_SURROGATE.test(value)) return "contains a lone surrogate";
+  return undefined;
+}
+
 /** Throws `INVALID_KEY` unless `key` is a valid key. */
 export function checkKey(key: unknown): asserts key is string {
   if (typeof key === "string" && PLAIN_KEY.test(key)) return;
-  const problem = keyProblem(key);
+  const problem = stringProblem(key) ?? keyProblem(key as string);
   if (problem) throw new InvalidInputError("INVALID_KEY", `Invalid key: ${problem}`);
 }
 
-function keyProblem(key: unknown): string | undefined {
-  if (typeof key !== "string") return `expected a string, got ${describe(key)}`;
-  if (key.length === 0) return "must not be empty";
-  if (LONE_SURROGATE.test(key)) return "contains a lone surrogate";
+function keyProblem(key: string): string | undefined {
   if (CONTROL.test(key)) return "contains a control character";
   // Cheap bound first: a UTF-16 code unit encodes to at most 3 UTF-8 bytes.
   if (key.length * 3 > MAX_KEY_BYTES) {
@@ -66,14 +68,11 @@ function keyProblem(key: unknown): string | undefined {
  * or a non-empty string becomes a string, compared as such (so `0` or `1.5` simply match no
  * object); anything else is `INVALID_ARGUMENT`.
  */
-export function checkVersion(version: unknown, what = "version"): string | undefined {
+export function checkVersion(version: unknown): string | undefined {
   if (version === undefined) return undefined;
   if (typeof version === "string" && version.length > 0) return version;
   if (typeof version === "number" && Number.isFinite(version)) return String(version);
-  throw new InvalidInputError(
-    "INVALID_ARGUMENT",
-    `Invalid ${what}: expected a number or a non-empty string, got ${describe(version)}`,
-  );
+  throw unexpected("version", "a number or a non-empty string", version);
 }
 
 /** The version after `version` ("1" → "2"); `undefined` when it is not a canonical version. */
@@ -96,7 +95,7 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
       if (LONE_SURROGATE.test(value)) throw invalidValue(path, "a string with a lone surrogate");
       return value;
     case "number":
-      if (!Number.isFinite(value)) throw invalidValue(path, String(value));
+      if (!Number.isFinite(value)) throw invalidValue(path, describe(value));
       return value === 0 ? 0 : value; // -0 is stored as 0, as JSON would
     case "boolean":
       return value;
@@ -116,8 +115,9 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
     if (Object.getPrototypeOf(value) !== Array.prototype) throw invalidValue(path, "an array subclass");
     const array: JsonValue[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) throw invalidValue(`${path}[${i}]`, "an array hole");
-      array[i] = copyAt(value[i], `${path}[${i}]`, ancestors);
+      const at = `${path}[${i}]`;
+      if (!(i in value)) throw invalidValue(at, "an array hole");
+      array[i] = copyAt(value[i], at, ancestors);
     }
     copy = array;
   } else {
@@ -126,10 +126,10 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
     if (Object.getOwnPropertySymbols(value).length > 0) throw invalidValue(path, "an object with symbol keys");
     const object: { [key: string]: JsonValue } = {};
     for (const name of Object.keys(value)) {
+      const at = childPath(path, name);
       // Property names are strings too: the same rule holds for them.
-      if (LONE_SURROGATE.test(name)) throw invalidValue(childPath(path, name), "a property name with a lone surrogate");
-      const child = copyAt((value as Record<string, unknown>)[name], childPath(path, name), ancestors);
-      setOwn(object, name, child);
+      if (LONE_SURROGATE.test(name)) throw invalidValue(at, "a property name with a lone surrogate");
+      setOwn(object, name, copyAt((value as Record<string, unknown>)[name], at, ancestors));
     }
     copy = object;
   }
@@ -171,14 +171,13 @@ function invalidValue(path: string, what: string): InvalidInputError {
 
 /** A short description of a value's kind for error messages (never its content). */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (typeof value === "number") return Number.isFinite(value) ? `the number ${value}` : String(value);
-  if (typeof value === "string") return value === "" ? "an empty string" : "a string";
-  if (typeof value === "bigint") return "a BigInt";
-  if (typeof value === "function") return "a function";
-  if (typeof value === "symbol") return "a symbol";
-  if (typeof value === "boolean") return `the boolean ${value}`;
+  const kind = typeof value;
+  if (kind === "boolean" || (kind === "number" && Number.isFinite(value))) return `the ${kind} ${value}`;
+  // NaN, ±Infinity, null, undefined
+  if (kind === "number" || value == null) return String(value);
+  if (kind === "string") return value === "" ? "an empty string" : "a string";
+  if (kind === "bigint") return "a BigInt";
+  if (kind !== "object") return `a ${kind}`; // a function, a symbol
   if (Array.isArray(value)) return "an array";
   const name = (value as object).constructor?.name;
   return name && name !== "Object" ? `a ${name}` : "an object";
@@ -188,8 +187,18 @@ export function describe(value: unknown): string {
 export function checkCount(value: unknown, what: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
-  throw new InvalidInputError(
-    "INVALID_ARGUMENT",
-    `Invalid ${what}: expected a non-negative integer, got ${describe(value)}`,
-  );
+  throw unexpected(what, "a non-negative integer", value);
+}
+
+/**
+ * The `INVALID_ARGUMENT` of an argument that is not what it must be:
+ * "Invalid `what`: expected `expected`, got (what `value` is)".
+ */
+export function unexpected(what: string, expected: string, value: unknown): InvalidInputError {
+  return invalidArgument(`${what}: expected ${expected}, got ${describe(value)}`);
+}
+
+/** An `INVALID_ARGUMENT` error, "Invalid `problem`". */
+export function invalidArgument(problem: string): InvalidInputError {
+  return new InvalidInputError("INVALID_ARGUMENT", `Invalid ${problem}`);
 }

@@ -80,27 +80,28 @@ export function orderedIndex<E extends Keyed>(entries: Iterable<E>): OrderedInde
   };
 
   const insert = (entry: E) => {
-    if (chunks.length === 0) {
-      chunks.push([entry]);
-      size = 1;
-      return;
-    }
-    const c = chunkOf(entry.order);
-    const chunk = chunks[c]!;
-    chunk.splice(lowerBound(chunk, entry.order), 0, entry);
     size++;
+    if (chunks.length === 0) return void chunks.push([entry]);
+    const [c, at] = find(entry.order, entry.key);
+    const chunk = chunks[c]!;
+    chunk.splice(at, 0, entry);
     if (chunk.length > MAX_CHUNK) chunks.splice(c, 1, chunk.slice(0, MAX_CHUNK / 2), chunk.slice(MAX_CHUNK / 2));
   };
 
-  /** The chunk that holds `order` or would: the first whose last order is ≥ it (else the last). */
-  const chunkOf = (order: string): number =>
-    firstIndex(chunks.length - 1, (i) => {
+  /**
+   * Where the entry of `key` (whose order is `order`) is or would be, in a non-empty index: its
+   * chunk (the first whose last order is ≥ `order`, else the last), the index of the first entry
+   * there whose order is ≥ `order`, and whether that entry is the one of `key`.
+   */
+  const find = (order: string, key: string): [number, number, boolean] => {
+    const c = firstIndex(chunks.length - 1, (i) => {
       const chunk = chunks[i]!;
       return chunk[chunk.length - 1]!.order < order;
     });
-
-  /** Index of the first entry of `chunk` whose order is ≥ `order`. */
-  const lowerBound = (chunk: E[], order: string): number => firstIndex(chunk.length, (i) => chunk[i]!.order < order);
+    const chunk = chunks[c]!;
+    const at = firstIndex(chunk.length, (i) => chunk[i]!.order < order);
+    return [c, at, chunk[at]?.key === key];
+  };
 
   /** Chunk and offset of global index `start`. */
   const locate = (start: number): [number, number] => {
@@ -128,11 +129,9 @@ export function orderedIndex<E extends Keyed>(entries: Iterable<E>): OrderedInde
     },
     delete(key) {
       if (pending.delete(key) || chunks.length === 0) return;
-      const order = orderKey(key);
-      const c = chunkOf(order);
+      const [c, at, found] = find(orderKey(key), key);
+      if (!found) return;
       const chunk = chunks[c]!;
-      const at = lowerBound(chunk, order);
-      if (at >= chunk.length || chunk[at]!.key !== key) return;
       chunk.splice(at, 1);
       size--;
       if (chunk.length === 0) chunks.splice(c, 1);
@@ -140,21 +139,16 @@ export function orderedIndex<E extends Keyed>(entries: Iterable<E>): OrderedInde
     countThrough(key) {
       flush();
       if (chunks.length === 0) return 0;
-      const order = orderKey(key);
-      const c = chunkOf(order);
-      let before = 0;
+      const [c, at, found] = find(orderKey(key), key);
+      let before = found ? at + 1 : at;
       for (let i = 0; i < c; i++) before += chunks[i]!.length;
-      const chunk = chunks[c]!;
-      const at = lowerBound(chunk, order);
-      return before + (at < chunk.length && chunk[at]!.key === key ? at + 1 : at);
+      return before;
     },
     slice(start, end) {
-      flush();
       const out: E[] = [];
-      if (end <= start) return out;
       for (const entry of walk(start)) {
-        out.push(entry);
         if (out.length >= end - start) break;
+        out.push(entry);
       }
       return out;
     },

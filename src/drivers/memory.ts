@@ -70,45 +70,32 @@ export function memoryDriver(): Driver {
   const drop = (entry: Entry) => {
     if (entry.text !== undefined) cachedText -= entry.text.length, entry.text = undefined;
   };
-  const dropType = (typeData: TypeData) => {
-    for (const entry of typeData.entries.values()) drop(entry);
-  };
 
   function apply(write: Write): void {
-    if (write.op === "truncate") {
-      const typeData = data.get(write.type);
-      if (typeData) dropType(typeData), data.delete(write.type);
-      return;
-    }
     const typeData = data.get(write.type);
-    if (write.op === "delete") {
-      const entry = typeData?.entries.get(write.key);
-      if (!typeData || !entry) return;
-      drop(entry);
-      typeData.entries.delete(write.key);
-      if (typeData.entries.size === 0) data.delete(write.type);
-      else typeData.ordered?.delete(write.key);
+    if (write.op === "truncate") {
+      if (typeData) for (const entry of typeData.entries.values()) drop(entry);
+      data.delete(write.type);
       return;
     }
     const existing = typeData?.entries.get(write.key);
-    const { record } = write;
-    if (existing) {
+    if (write.op === "delete") {
+      if (!existing) return;
       drop(existing);
-      existing.value = record.value;
-      existing.version = record.version;
-      existing.created = record.created;
-      existing.updated = record.updated;
+      typeData!.entries.delete(write.key);
+      if (typeData!.entries.size === 0) data.delete(write.type);
+      else typeData!.ordered?.delete(write.key);
       return;
     }
-    const entry: Entry = {
-      key: write.key,
-      order: orderKey(write.key),
-      value: record.value,
-      version: record.version,
-      created: record.created,
-      updated: record.updated,
-      text: undefined,
-    };
+    const { record } = write;
+    // A new entry is made with every field (one shape for all), then set like an existing one.
+    const entry: Entry = existing ?? { key: write.key, order: orderKey(write.key), value: null, version: "", created: "", updated: "", text: undefined };
+    drop(entry);
+    entry.value = record.value;
+    entry.version = record.version;
+    entry.created = record.created;
+    entry.updated = record.updated;
+    if (existing) return;
     if (!typeData) {
       data.set(write.type, { entries: new Map([[write.key, entry]]), ordered: undefined });
       return;
@@ -128,23 +115,25 @@ export function memoryDriver(): Driver {
     async page(type, request: PageRequest): Promise<DriverPage> {
       const ordered = orderedOf(type);
       if (!ordered) return { items: [], total: request.count ? 0 : -1 };
+      // Where a page in key order starts: after the cursor's key.
+      const first = request.after ? ordered.countThrough(request.after.key) : 0;
+      let page: { items: Entry[]; total: number };
       if (request.sort.length === 0 && request.terms.length === 0) {
         // Key order is the stored order: a search and a slice.
-        const start = (request.after ? ordered.countThrough(request.after.key) : 0) + request.offset;
-        const items = ordered.slice(start, start + request.limit).map(copyRecord);
-        return { items, total: request.count ? ordered.size : -1 };
-      }
-      if (request.sort.length === 0 && !request.count) {
+        const start = first + request.offset;
+        page = { items: ordered.slice(start, start + request.limit), total: request.count ? ordered.size : -1 };
+      } else if (request.sort.length === 0 && !request.count) {
         // Key order, no count: walk from the cursor and stop once the page is full.
         const picker = pagePicker(request, (e: Entry) => e, textOf);
-        for (const entry of ordered.from(request.after ? ordered.countThrough(request.after.key) : 0)) {
+        for (const entry of ordered.from(first)) {
           picker.add(entry);
           if (picker.full()) break;
         }
-        return { items: picker.page().items.map(copyRecord), total: -1 };
+        page = picker.page();
+      } else {
+        // Any order will do (the picker orders by position): the map's own iterator is the fastest walk.
+        page = selectPage(data.get(type)!.entries.values(), request, (e) => e, textOf);
       }
-      // Any order will do (the picker orders by position): the map's own iterator is the fastest walk.
-      const page = selectPage(data.get(type)!.entries.values(), request, (e) => e, textOf);
       return { items: page.items.map(copyRecord), total: page.total };
     },
 
