@@ -79,12 +79,11 @@ export function pageParams(search: URLSearchParams): PageParams {
   const result = v.safeParse(PAGE_QUERY, input);
   if (result.success) {
     const { offset, pagesize, total, ...rest } = result.output;
-    return {
-      ...rest,
-      ...(offset === undefined ? {} : { offset: Number(offset) }),
-      ...(pagesize === undefined ? {} : { pagesize: Number(pagesize) }),
-      ...(total === undefined ? {} : { total: total === "true" }),
-    };
+    const params: PageParams = rest;
+    if (offset !== undefined) params.offset = Number(offset);
+    if (pagesize !== undefined) params.pagesize = Number(pagesize);
+    if (total !== undefined) params.total = total === "true";
+    return params;
   }
   const issue = result.issues[0];
   const name = String(issue.path?.[0]?.key ?? "parameter");
@@ -126,8 +125,7 @@ export async function readBody(request: Request, limit: number): Promise<string>
   // adapter reads it straight from the socket unless `request.body` is touched; the listener's
   // `bytes` skips the copy its `arrayBuffer()` makes).
   if (length !== null) {
-    if (length === 0) return "";
-    const hooks = listenerOf(request);
+    const hooks = (request as Request & { [LISTENER]?: ListenerHooks })[LISTENER];
     return decodeUtf8(hooks ? await hooks.bytes() : new Uint8Array(await request.arrayBuffer()), limit);
   }
   if (!request.body) return "";
@@ -175,10 +173,6 @@ export interface ListenerHooks {
 /** The key of a request's {@link ListenerHooks}. */
 export const LISTENER: unique symbol = Symbol.for("objstore.listener");
 
-function listenerOf(request: Request): ListenerHooks | undefined {
-  return (request as Request & { [LISTENER]?: ListenerHooks })[LISTENER];
-}
-
 /**
  * Throws when the client is gone (the request's signal aborted, or the listener's
  * {@link ListenerHooks} say so) before a write is applied: its answer could never be delivered,
@@ -191,7 +185,7 @@ function listenerOf(request: Request): ListenerHooks | undefined {
  * ```
  */
 export function checkConnected(request: Request): void {
-  const hooks = listenerOf(request);
+  const hooks = (request as Request & { [LISTENER]?: ListenerHooks })[LISTENER];
   if (hooks ? hooks.gone() : request.signal?.aborted) {
     throw new HttpError(400, "CLIENT_GONE", "The connection closed before the write was applied; nothing was written");
   }
