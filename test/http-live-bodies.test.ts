@@ -80,6 +80,13 @@ describe("HTTP bodies through the runtime's listener", () => {
     }
   });
 
+  test("a chunked body that breaks off in malformed bytes is answered at once and writes nothing", async () => {
+    const out = await exchange([head("bad-chunk", "Transfer-Encoding: chunked\r\n"), '5\r\n{"a":\r\n', "zz\r\n\r\n"]);
+    // Node and Bun answer 400; Deno's body stream fails, which the app answers 500.
+    expect(status(out)).toBeGreaterThanOrEqual(400);
+    expect(await store.get("Body", "bad-chunk")).toBeUndefined();
+  });
+
   test("a client that goes away in the middle of its body writes nothing, and the server serves on", async () => {
     await exchange([head("cut", "Content-Length: 100\r\n"), '{"a":"'], { cut: true });
     await new Promise((r) => setTimeout(r, 50));
@@ -87,4 +94,39 @@ describe("HTTP bodies through the runtime's listener", () => {
     const next = await fetch(`${server.url}/api/objects/Body/after`, { method: "PUT", body: "1" });
     expect(next.status).toBe(201);
   });
+});
+
+describe("HTTP bodies read after the client went away", () => {
+  let late: Awaited<ReturnType<typeof serveHandler>>;
+  const answered: number[] = [];
+  let lateStore: ObjectStore;
+  beforeAll(async () => {
+    lateStore = createObjectStoreInstance();
+    const app = createApp(lateStore);
+    // The app reads the body only after the connection is gone, as a busy server would.
+    late = await serveHandler(async (request) => {
+      await new Promise((r) => setTimeout(r, 100));
+      const response = await app.fetch(request);
+      answered.push(response.status);
+      return response;
+    });
+  });
+  afterAll(async () => {
+    await late.close();
+  });
+
+  for (const [name, body, length] of [["whole", '{"a":1}', 7], ["cut short", '{"a":', 7]] as const) {
+    test(`a body sent ${name} before the close is answered (not left pending); written only if answered 201`, async () => {
+      answered.length = 0;
+      const socket = connect(late.port, "127.0.0.1", () => {
+        socket.write(`PUT /api/objects/Late/${length}${name[0]} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n${body}`);
+        setTimeout(() => socket.destroy(), 20);
+      });
+      socket.on("error", () => {});
+      for (let i = 0; i < 100 && answered.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(answered).toHaveLength(1);
+      const stored = await lateStore.get("Late", `${length}${name[0]}`);
+      expect(stored !== undefined).toBe(answered[0] === 201);
+    });
+  }
 });

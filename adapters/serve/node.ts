@@ -78,6 +78,8 @@ class NodeHooks implements ListenerHooks {
       incoming.on("end", () => resolve(joined(chunks)));
       incoming.on("error", (error: Error) => cut(incoming, chunks, error, resolve, reject));
       incoming.on("close", () => (incoming.readableEnded ? resolve(joined(chunks)) : cut(incoming, chunks, undefined, resolve, reject)));
+      // Gone before the app asked: no event comes any more.
+      if (incoming.destroyed) cut(incoming, chunks, undefined, resolve, reject);
     });
   }
 }
@@ -96,7 +98,8 @@ function cut(incoming: IncomingMessage, chunks: Buffer[], error: Error | undefin
 /**
  * Node's default answer to a parse error is a 400 and an immediate close, which drops the
  * response of a request still in flight on that connection (its write applied, the client
- * told only 400). Here the response in flight goes out first, then the 400, then the close.
+ * told only 400). Here the response in flight goes out first, then the 400, then the close;
+ * at once when the request in flight is the one whose body broke off.
  */
 function answerMalformed(error: Error & { code?: string }, socket: Duplex): void {
   const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
@@ -109,7 +112,10 @@ function answerMalformed(error: Error & { code?: string }, socket: Duplex): void
     socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
   };
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (inFlight && !inFlight.writableFinished) {
+  // A request in flight whose body was cut off (the client ended the connection in the middle)
+  // can never be answered: waiting for it would hold the connection, and the app waiting for
+  // the rest of the body, for ever.
+  if (inFlight && !inFlight.writableFinished && inFlight.req.complete) {
     inFlight.once("finish", reply);
     inFlight.once("close", () => setTimeout(reply, 0));
   } else reply();
