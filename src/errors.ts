@@ -39,7 +39,7 @@ export class ObjectStoreError extends Error {
 
   /** Creates an error with a stable `code` and, where one exists, the original error as `cause`. */
   constructor(code: ObjectStoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options?.cause === undefined ? undefined : options);
     this.code = code;
     this.name = "ObjectStoreError";
   }

@@ -115,14 +115,7 @@ const orderUnit = (unit: number): number => (unit < 0xd800 ? unit : unit < 0xe00
  * ```
  */
 export function orderKey(key: string): string {
-  let i = 0;
-  while (i < key.length && key.charCodeAt(i) < 0xd800) i++;
-  if (i === key.length) return key;
-  let out = key.slice(0, i);
-  for (; i < key.length; i++) {
-    out += String.fromCharCode(orderUnit(key.charCodeAt(i)));
-  }
-  return out;
+  return /[\ud800-\uffff]/.test(key) ? key.replace(/[\ud800-\uffff]/g, (unit) => String.fromCharCode(orderUnit(unit.charCodeAt(0)))) : key;
 }
 
 function rank(value: JsonValue | undefined): number {

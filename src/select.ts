@@ -5,7 +5,7 @@
  * @module
  */
 import type { DriverRecord, PageRequest } from "./driver.ts";
-import { comparePositions, compareToPosition, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
+import { compareCodePoints, comparePositions, compareToPosition, matchesTerms, type Position, positionOf, searchText } from "./query.ts";
 
 /** Up to this many results (offset + limit) are kept in a bounded sorted buffer, not a full sort. */
 const BOUNDED = 1000;
@@ -22,7 +22,7 @@ export function selectPage<E>(
   textOf?: (entry: E) => string,
 ): { items: E[]; total: number } {
   const picker = pagePicker(request, recordOf, textOf);
-  for (const entry of entries) picker.add(entry);
+  picker.addAll(entries);
   return picker.page();
 }
 
@@ -42,6 +42,8 @@ export function pagePicker<E>(
   textOf: (entry: E) => string = (e) => searchText(recordOf(e).key, recordOf(e).value),
 ): {
   add(entry: E): void;
+  /** {@link add} for each of `entries`, in one loop. */
+  addAll(entries: Iterable<E>): void;
   /**
    * True when offset + limit entries are kept and no total is wanted: a caller that feeds
    * entries in the page's order (key order for an unsorted request) can stop.
@@ -54,24 +56,52 @@ export function pagePicker<E>(
   const bounded = wanted <= BOUNDED;
   const compare = (a: Ranked<E>, b: Ranked<E>) => comparePositions(a.position, b.position, sort);
   const kept: Ranked<E>[] = [];
+  /**
+   * Once a bounded picker keeps `wanted` entries, the worst of them: only an entry that ranks
+   * before it can enter. Most entries of a big type lose against it, decided without building
+   * a position.
+   */
+  let worst: Position | undefined;
   let total = 0;
+  /** Keeps a counted entry if it ranks after the cursor and among the best `wanted`. */
+  const consider = (entry: E, { key, value }: DriverRecord) => {
+    if ((after && compareToPosition(key, value, after, sort) <= 0) || (bounded && (wanted === 0 || (worst && compareToPosition(key, value, worst, sort) >= 0)))) return;
+    const ranked = { entry, position: positionOf(key, value, sort) };
+    if (!bounded) return void kept.push(ranked);
+    kept.splice(firstIndex(kept.length, (i) => compare(kept[i]!, ranked) <= 0), 0, ranked);
+    if (kept.length > wanted) kept.pop();
+    if (kept.length === wanted) worst = kept[wanted - 1]!.position;
+  };
   return {
     add(entry) {
       if (terms.length > 0 && !matchesTerms(textOf(entry), terms)) return;
       total++;
-      const record = recordOf(entry);
-      if (after && compareToPosition(record.key, record.value, after, sort) <= 0) return;
-      // Most entries of a big type lose against the worst kept one: decided without building a position.
-      if (bounded && kept.length >= wanted) {
-        if (wanted === 0 || compareToPosition(record.key, record.value, kept[kept.length - 1]!.position, sort) >= 0) return;
+      consider(entry, recordOf(entry));
+    },
+    addAll(entries) {
+      // The common case inline: an entry whose first sort field holds a number or string that
+      // ranks after the worst kept one's of the same kind is out, without a call (a tie, or any
+      // other value, is for `consider` to decide).
+      const field = sort[0]?.field;
+      const desc = sort[0]?.desc;
+      const hasTerms = terms.length > 0;
+      let counted = 0;
+      for (const entry of entries) {
+        if (hasTerms && !matchesTerms(textOf(entry), terms)) continue;
+        counted++;
+        const record = recordOf(entry);
+        const bar = worst; // a local: the engines keep it in a register
+        if (bar !== undefined && field !== undefined) {
+          const value = record.value;
+          // Such a field found is always own (prototypes hold no numbers or strings).
+          const x = value !== null && typeof value === "object" && !Array.isArray(value) ? value[field] : undefined;
+          const w = bar.values[0];
+          const c = typeof x === "number" && typeof w === "number" ? x - w : typeof x === "string" && typeof w === "string" ? compareCodePoints(x, w) : 0;
+          if (desc ? c < 0 : c > 0) continue;
+        }
+        consider(entry, record);
       }
-      const ranked = { entry, position: positionOf(record.key, record.value, sort) };
-      if (!bounded) {
-        kept.push(ranked);
-      } else {
-        kept.splice(insertionPoint(kept, ranked, compare), 0, ranked);
-        if (kept.length > wanted) kept.pop();
-      }
+      total += counted;
     },
     full: () => !request.count && kept.length >= wanted,
     page() {
@@ -85,10 +115,6 @@ export function pagePicker<E>(
 interface Ranked<E> {
   entry: E;
   position: Position;
-}
-
-function insertionPoint<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
-  return firstIndex(sorted.length, (i) => compare(sorted[i]!, item) <= 0);
 }
 
 /**

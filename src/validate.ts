@@ -13,7 +13,6 @@ const MAX_TYPE_CODE_POINTS = 100;
 const MAX_KEY_BYTES = 1024;
 /** Deepest nesting of arrays/objects a value may have (deeper values would exhaust the stack). */
 export const MAX_DEPTH = 512;
-const encoder = new TextEncoder();
 
 /** Printable ASCII without "_", 1–100 long: always a valid type (the common case, one regex test). */
 const PLAIN_TYPE = /^[\x20-\x5e\x60-\x7e]{1,100}$/;
@@ -57,7 +56,7 @@ function keyProblem(key: string): string | undefined {
   if (CONTROL.test(key)) return "contains a control character";
   // Cheap bound first: a UTF-16 code unit encodes to at most 3 UTF-8 bytes.
   if (key.length * 3 > MAX_KEY_BYTES) {
-    const bytes = encoder.encode(key).length;
+    const bytes = new TextEncoder().encode(key).length;
     if (bytes > MAX_KEY_BYTES) return `is ${bytes} UTF-8 bytes long, at most ${MAX_KEY_BYTES} allowed`;
   }
   return undefined;
@@ -137,16 +136,26 @@ function copyAt(value: unknown, path: string, ancestors: Set<object>): JsonValue
   return copy;
 }
 
-/** Deep copy of a value already known to be valid JSON (for copying out). */
+/**
+ * Deep copy of a value already known to be valid JSON (for copying out). Spread and `slice`
+ * copy a level natively (spread defines `__proto__` as an own data property, and assigning it
+ * afterwards sets that property, not the prototype); only nested arrays and objects recurse.
+ */
 export function cloneJson<T extends JsonValue>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    const array: JsonValue[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) array[i] = cloneJson(value[i]!);
+    const array: JsonValue[] = value.slice();
+    for (let i = 0; i < array.length; i++) {
+      const item = array[i]!;
+      if (typeof item === "object" && item !== null) array[i] = cloneJson(item);
+    }
     return array as T;
   }
-  const object: { [key: string]: JsonValue } = {};
-  for (const name of Object.keys(value)) setOwn(object, name, cloneJson(value[name] as JsonValue));
+  const object: { [key: string]: JsonValue } = { ...value };
+  for (const name of Object.keys(object)) {
+    const item = object[name]!;
+    if (typeof item === "object" && item !== null) object[name] = cloneJson(item);
+  }
   return object as T;
 }
 
