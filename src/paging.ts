@@ -48,10 +48,9 @@ export function planPage(params: PageParams | undefined, maxPagesize: number): P
 
 /** Builds the page the caller sees from what the driver returned. */
 export function buildPage<T>(
-  type: string,
   plan: PagePlan,
   driverPage: DriverPage,
-  toObject: (type: string, record: DriverRecord) => StoredObject<T>,
+  toObject: (record: DriverRecord) => StoredObject<T>,
 ): Page<T> {
   const { request, pagesize } = plan;
   const { offset } = request;
@@ -61,7 +60,7 @@ export function buildPage<T>(
     : driverPage.items.length > pagesize;
   const page: Page<T> = {
     pagination: { offset, pagesize, total: request.count ? driverPage.total : -1 },
-    result: records.map((record) => toObject(type, record)),
+    result: records.map(toObject),
   };
   const last = records[records.length - 1];
   if (more && last) page.next = encodeCursor(request.sort, request.terms, last);

@@ -81,7 +81,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const plan = planPage(params, maxPagesize);
       const signal = checkSignal(params?.signal, "page parameters");
       const page = await backend.page(type, plan.request, signal && { signal });
-      return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, r, false));
+      return buildPage(plan, page, (r) => toStoredObject<T>(type, r, false));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {

@@ -137,11 +137,11 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
       const s = begin(params?.signal, "page parameters");
       if (!staging.has(type)) {
         const page = await driver.page(type, plan.request, s && { signal: s });
-        return buildPage(type, plan, page, (t, r) => toStoredObject<T>(t, sawPresent(t, r), false));
+        return buildPage(plan, page, (r) => toStoredObject<T>(type, sawPresent(type, r), false));
       }
       const records = await merged(type, [], s);
       const selected = selectPage(records, plan.request, (r) => r);
-      return buildPage(type, plan, selected, (t, r) => toStoredObject<T>(t, r, true));
+      return buildPage(plan, selected, (r) => toStoredObject<T>(type, r, true));
     },
 
     async *scan<T = JsonValue>(type: string, options?: ScanOptions): AsyncIterable<StoredObject<T>> {
