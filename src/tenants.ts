@@ -15,7 +15,7 @@
  */
 import type { Driver, Write } from "./driver.ts";
 import { InvalidInputError } from "./errors.ts";
-import { checkType } from "./validate.ts";
+import { checkType, typeProblemOf } from "./validate.ts";
 
 /** The stored type of a DoubleStringIndex namespace (before any tenant prefix). */
 export const indexType = (namespace: string): string => `_dsi_${namespace}`;
@@ -30,11 +30,9 @@ export const indexType = (namespace: string): string => `_dsi_${namespace}`;
  * ```
  */
 export function checkTenantName(name: unknown): asserts name is string {
-  try {
-    checkType(name);
-  } catch (error) {
-    const why = error instanceof Error ? error.message.replace(/^Invalid object type[^:]*:?\s*/i, "") : "";
-    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid tenant name${why ? `: ${why}` : ""} (tenant names follow the object-type rules: 1 to 100 characters, no "_", no control characters)`);
+  const why = typeProblemOf(name);
+  if (why !== undefined) {
+    throw new InvalidInputError("INVALID_ARGUMENT", `Invalid tenant name: ${why} (tenant names follow the object-type rules: 1 to 100 characters, no "_", no control characters)`);
   }
 }
 
@@ -102,12 +100,8 @@ export function parseStoredType(name: unknown): StoredName {
   const tenants = parts.slice(0, marker >= 0 ? marker : -1);
   const last = parts[parts.length - 1]!;
   const part = (value: string, what: string) => {
-    try {
-      checkType(value);
-    } catch (error) {
-      const why = error instanceof Error ? error.message.replace(/^Invalid object type:?\s*/i, "") : "";
-      throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: the ${what} of stored name ${shown} ${why}`);
-    }
+    const why = typeProblemOf(value);
+    if (why !== undefined) throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: the ${what} of stored name ${shown} ${why}`);
   };
   for (const tenant of tenants) part(tenant, "tenant");
   part(last, marker >= 0 ? "index namespace" : "type");

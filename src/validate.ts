@@ -26,6 +26,15 @@ export function checkType(type: unknown): asserts type is string {
   if (problem) throw new InvalidInputError("INVALID_OBJECT_TYPE", `Invalid object type: ${problem}`);
 }
 
+/**
+ * What makes `type` no valid object type ("must not be empty", ...), or `undefined` when it is
+ * one: the text after "Invalid object type: " in {@link checkType}'s error (which stays apart,
+ * so a bundle that only checks types leaves this out).
+ */
+export function typeProblemOf(type: unknown): string | undefined {
+  return typeof type === "string" && PLAIN_TYPE.test(type) ? undefined : stringProblem(type) ?? typeProblem(type as string);
+}
+
 function typeProblem(type: string): string | undefined {
   let codePoints = 0;
   for (const _ of type) codePoints++;
