@@ -120,23 +120,14 @@ export type ObjectParams = { param: { type: string } & { key: string } };
  */
 export type ObjstoreRoutes = {
   "/health": { $get: { input: Record<never, never>; output: { ok: true }; outputFormat: "json"; status: ContentfulStatusCode } };
-} & {
   "/ready": { $get: RawEndpoint };
-} & {
   "/openapi.json": { $get: RawEndpoint };
-} & {
   "/api/types": { $get: RawEndpoint };
-} & {
   "/api/objects/:type": { $get: RawEndpoint<{ param: { type: string } }> };
-} & {
   "/api/objects/:type/:key{.+}": { $get: RawEndpoint<ObjectParams>; $put: RawEndpoint<ObjectParams>; $delete: RawEndpoint<ObjectParams> };
-} & {
   "/api/object": { $get: RawEndpoint; $put: RawEndpoint; $delete: RawEndpoint };
-} & {
   "/api/transactions": { $post: RawEndpoint };
-} & {
   "/api/query": { $post: RawEndpoint };
-} & {
   "/api/changes": { $post: RawEndpoint };
 };
 
