@@ -60,7 +60,7 @@ const ALLOWED: [RegExp, string][] = [
   [/^\/api\/object$/, OBJECT_METHODS],
   [/^\/api\/(transactions|query|changes)$/, "POST"],
 ];
-const NO_OPENAPI = 'The OpenAPI document is not loaded: import "@objstore/objstore/openapi" to serve it (@objstore/objstore/http leaves it out of Worker and browser bundles)';
+const NO_OPENAPI = 'The OpenAPI document is not loaded: import "@objstore/objstore/openapi"';
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** POST routes that only read (a read-only token may call them). */
 const READ_POSTS = new Set(["/api/query", "/api/changes"]);
