@@ -148,12 +148,12 @@ function parseConfig(config: unknown): StoreConfig {
     if (unknown.length > 0) throw new ConfigError(unknown.map((key) => ({ path: key, message: "unknown key" })));
     return { Type: "Memory" };
   }
-  if (typeof type === "string" && type in DRIVER_MODULES) throw notRegistered(type);
+  if (typeof type === "string" && Object.hasOwn(DRIVER_MODULES, type)) throw notRegistered(type);
   throw new ConfigError([{ path: "Type", message: `${type === undefined ? "is required" : "unknown Type"}; expected one of ${TYPES}` }]);
 }
 
 function notRegistered(type: string): ObjectStoreError {
-  const specifier = DRIVER_MODULES[type];
+  const specifier = Object.hasOwn(DRIVER_MODULES, type) ? DRIVER_MODULES[type] : undefined;
   return new ObjectStoreError(
     "UNSUPPORTED",
     specifier === undefined

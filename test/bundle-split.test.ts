@@ -74,6 +74,10 @@ describe("bundle of mod.ts alone, without code splitting", () => {
       expect(failure({ Type: "Caching", Main: { Type: "Memory" }, DefaultPolicy: { cache: false } })?.message).toContain("@objstore/objstore/caching");
       expect(failure({ Type: "Memory", extra: 1 })).toMatchObject({ code: "INVALID_CONFIG", issues: [{ path: "extra", message: "unknown key" }] });
       expect(failure({ Type: "Nope" })?.issues).toEqual([{ path: "Type", message: expect.stringContaining("unknown Type; expected one of \"Memory\"") }]);
+      // Names every object has are unknown Types too (not "import function toString() ...").
+      for (const Type of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+        expect([Type, failure({ Type })]).toEqual([Type, { code: "INVALID_CONFIG", message: expect.any(String), issues: [{ path: "Type", message: expect.stringContaining("unknown Type") }] }]);
+      }
       expect(failure(42)?.issues).toEqual([{ path: "", message: "expected an object with a Type" }]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
