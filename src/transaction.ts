@@ -178,7 +178,9 @@ export function openTransaction(ctx: StoreContext, signal?: AbortSignal): Transa
         const now = ctx.stamp();
         const record: DriverRecord = { key, value: copy, version: "1", created: now, updated: now };
         stageBlind(staging, type, key, record);
-        return { version: "1", created: now, updated: now };
+        const result = saveResult(record);
+        saved.push([result, record]);
+        return result;
       }
       const seen = await read(type, key, signal, true);
       checkMatrix(type, key, seen.record, expected, "save");

@@ -238,6 +238,11 @@ describe("the Remote driver and scopes", () => {
       expect(await served.get("T", "p")).toMatchObject(again);
       const replaced = await plain.save("T", "p", 3, "2");
       expect(await served.get("T", "p")).toMatchObject(replaced);
+      // A create in a transaction of a key it never read (committed without reading it first).
+      const [created, other] = await plain.transaction(async (tx) => [await tx.save("T", "fresh", 1), await tx.save("T", "p", 4, "3")]);
+      expect(created.created).not.toBe(FORGED);
+      expect(await served.get("T", "fresh")).toMatchObject(created);
+      expect(await served.get("T", "p")).toMatchObject(other);
       await expectError(createObjectStoreInstance({ Type: "Remote", url, token: "ro" }).save("T", "q", 1), BackendError, "BACKEND_ERROR");
     } finally {
       await server.close();
