@@ -1,7 +1,7 @@
 /**
  * A Cloudflare Worker serving the objstore HTTP API over a store of your choice: here Memory
  * (one store per isolate), or DynamoDB when the `APIAPP_OBJECTSTORECONFIG` binding says so.
- * Only the drivers imported here are bundled (Memory-only: about 26 KB gzip; with DynamoDB:
+ * Only the drivers imported here are bundled (Memory-only: under 25 KB gzip; with DynamoDB:
  * under 40 KB). In a Worker, `@objstore/objstore/http` leaves the OpenAPI document (~3 KB gzip)
  * out and `/openapi.json` answers 404; add `import "@objstore/objstore/openapi"` to serve it.
  *
