@@ -19,12 +19,14 @@ describe("package metadata", () => {
   test("npm and JSR export the same subpaths; every npm subpath has types and default in dist/", () => {
     const npm = Object.keys(pkg.exports).filter((key) => key !== "./package.json").sort();
     expect(npm).toEqual(Object.keys(deno.exports).sort());
+    // Worker and browser bundlers get /http without the OpenAPI document (its own subpath, /openapi).
+    const lean = { workerd: "./dist/src/http/without-openapi.js", worker: "./dist/src/http/without-openapi.js", browser: "./dist/src/http/without-openapi.js" };
     for (const key of npm) {
       const target = pkg.exports[key];
-      expect(Object.keys(target)).toEqual(["types", "default"]);
+      expect([key, Object.keys(target)]).toEqual([key, key === "./http" ? ["types", "workerd", "worker", "browser", "default"] : ["types", "default"]]);
       // The same module: deno.json's ./x/y.ts is package.json's ./dist/x/y.js and .d.ts.
       const source = deno.exports[key].replace(/^\.\//, "").replace(/\.ts$/, "");
-      expect(target).toEqual({ types: `./dist/${source}.d.ts`, default: `./dist/${source}.js` });
+      expect(target).toEqual({ types: `./dist/${source}.d.ts`, ...(key === "./http" ? lean : {}), default: `./dist/${source}.js` });
     }
   });
 
