@@ -255,51 +255,8 @@ export function pipe<S extends Schema<unknown>>(schema: S, ...actions: Action<In
   };
 }
 
-/* @__NO_SIDE_EFFECTS__ */
-function action<T>(kind: string, test: (value: T) => boolean, message: string, n?: number | RegExp): Action<T> {
-  return { kind, n, test, message };
-}
-
-/** Matches `pattern`. */
-/* @__NO_SIDE_EFFECTS__ */
-export function regex(pattern: RegExp, message?: string): Action<string> {
-  return action("regex", (s) => pattern.test(s), message ?? `Invalid format: Expected ${pattern}`, pattern);
-}
-/** At least `n` long (a string or an array). */
-/* @__NO_SIDE_EFFECTS__ */
-export function minLength(n: number, message?: string): Action<{ length: number }> {
-  return action("minLength", (s) => s.length >= n, message ?? `Invalid length: Expected >=${n}`, n);
-}
-/** At most `n` long (a string or an array). */
-/* @__NO_SIDE_EFFECTS__ */
-export function maxLength(n: number, message?: string): Action<{ length: number }> {
-  return action("maxLength", (s) => s.length <= n, message ?? `Invalid length: Expected <=${n}`, n);
-}
-/** At least `n`. */
-/* @__NO_SIDE_EFFECTS__ */
-export function minValue(n: number, message?: string): Action<number> {
-  return action("minValue", (x) => x >= n, message ?? `Invalid value: Expected >=${n}`, n);
-}
-/** At most `n`. */
-/* @__NO_SIDE_EFFECTS__ */
-export function maxValue(n: number, message?: string): Action<number> {
-  return action("maxValue", (x) => x <= n, message ?? `Invalid value: Expected <=${n}`, n);
-}
-/** A whole number. */
-/* @__NO_SIDE_EFFECTS__ */
-export function integer(message?: string): Action<number> {
-  return action("integer", Number.isInteger, message ?? "Invalid integer");
-}
-/** A whole number within ±(2^53 − 1). */
-/* @__NO_SIDE_EFFECTS__ */
-export function safeInteger(message?: string): Action<number> {
-  return action("safeInteger", Number.isSafeInteger, message ?? "Invalid safe integer");
-}
-/** Passes `test` (not expressible in JSON Schema: the document leaves it out). */
-/* @__NO_SIDE_EFFECTS__ */
-export function check<T>(test: (value: T) => boolean, message?: string): Action<T> {
-  return action("check", test, message ?? "Invalid input");
-}
+// The pipe actions (regex, minLength, ..., check) are in schema-actions.ts.
+export { check, integer, maxLength, maxValue, minLength, minValue, regex, safeInteger } from "./schema-actions.ts";
 
 /** Checks `input` against `schema`: its output, or its first issue (as `issues[0]`). */
 export function safeParse<S extends Schema<unknown>>(schema: S, input: unknown): { success: true; output: InferOutput<S> } | { success: false; issues: [Issue] } {
