@@ -10,7 +10,7 @@ import type { JsonValue, ObjectStore, SaveResult, StoredObject, Transaction } fr
 import { checkKey } from "../validate.ts";
 import { HttpError } from "./errors.ts";
 import { entityTags, etag, strongMatch, weakMatch, type WriteCondition, writeCondition } from "./etag.ts";
-import { checkConnected, parseJson, readBody } from "./request.ts";
+import { checkConnected, parseJson, pathAndQuery, readBody } from "./request.ts";
 
 /** The methods of an object route, as its 405 `Allow` header names them. */
 export const OBJECT_METHODS = "GET, HEAD, PUT, DELETE";
@@ -69,7 +69,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
         }
         const object: StoredObject = { type, key, value, ...result };
         // Headers go in at construction: touching `response.headers` later costs Node's fast path.
-        return json(201, object, etag(result), location(request.url));
+        return json(201, object, etag(result), pathAndQuery(request.url));
       }
       const result = typeof condition === "object" && condition.tag === undefined
         ? await store.save(type, key, value, condition.version) // bare version: one atomic step
@@ -129,12 +129,6 @@ function stale(type: string, key: string, tag: string): HttpError {
   return new HttpError(412, "WRONG_OBJECT_VERSION", `${type}/${key} is now ${tag}`, { ETag: tag });
 }
 
-/** The target of a PUT as a relative reference (path and query), for `Location`. */
-function location(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  const end = url.indexOf("#");
-  return start < 0 ? "/" : url.slice(start, end < 0 ? undefined : end);
-}
 
 /**
  * A JSON response, with an ETag and a `Location` when given.

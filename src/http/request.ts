@@ -11,6 +11,22 @@ import { HttpError } from "./errors.ts";
 import { PAGE_QUERY, TYPES_QUERY } from "./schemas.ts";
 
 /**
+ * The path and query of a request URL, still percent-encoded (a relative reference, as for
+ * `Location`).
+ *
+ * @example
+ * ```ts
+ * pathAndQuery("http://h/api/object?type=T&key=k#x"); // "/api/object?type=T&key=k"
+ * ```
+ */
+export function pathAndQuery(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const hash = url.indexOf("#", start);
+  return hash < 0 ? url.slice(start) : url.slice(start, hash);
+}
+
+/**
  * The raw (still percent-encoded) path of a request URL.
  *
  * @example
@@ -19,12 +35,9 @@ import { PAGE_QUERY, TYPES_QUERY } from "./schemas.ts";
  * ```
  */
 export function rawPath(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  const query = url.indexOf("?", start);
-  const hash = url.indexOf("#", start);
-  const end = query < 0 ? hash : hash < 0 ? query : Math.min(query, hash);
-  return end < 0 ? url.slice(start) : url.slice(start, end);
+  const path = pathAndQuery(url);
+  const query = path.indexOf("?");
+  return query < 0 ? path : path.slice(0, query);
 }
 
 /**
