@@ -13,7 +13,7 @@
  */
 import "../src/drivers/register/dynamodb.ts";
 import { createObjectStoreFromEnv } from "../mod.ts";
-import { createApp } from "../src/http/without-openapi.ts"; // what "@objstore/objstore/http" is in a Worker
+import { createApp } from "../src/http/lean.ts"; // what "@objstore/objstore/http" is in a Worker
 
 interface Env {
   APIAPP_OBJECTSTORECONFIG?: string;

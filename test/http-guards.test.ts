@@ -2,8 +2,19 @@ import { describe, expect, test } from "bun:test";
 import "../src/drivers/register/all.ts";
 import { createObjectStoreInstance } from "../mod.ts";
 import { createApp } from "../src/http/app.ts";
+import { readBearer, tokenAuth, useBearerReader } from "../src/http/auth.ts";
 
-describe("HTTP bearer token", () => {
+await import("../src/http/mod.ts"); // what @objstore/objstore/http is outside Workers and browsers
+// Taken before anything else imports hono-bearer.ts or switches readers: hono/bearer-auth's middleware is its named function.
+const serverGuard = tokenAuth([{ token: "t", scope: "write" }]).name;
+const { honoBearer } = await import("../src/http/hono-bearer.ts");
+test("@objstore/objstore/http reads bearer tokens through hono/bearer-auth", () => {
+  expect(serverGuard).toBe("bearerAuth");
+});
+
+// Servers read the header through hono/bearer-auth; Worker and browser bundles through readBearer.
+for (const [name, reader] of [["hono/bearer-auth", honoBearer], ["readBearer (Workers, browsers)", readBearer]] as const) describe(`HTTP bearer token, read by ${name}`, () => {
+  useBearerReader(reader);
   const store = createObjectStoreInstance();
   const app = createApp(store, { token: "s3cret-token" });
 
@@ -30,7 +41,7 @@ describe("HTTP bearer token", () => {
   });
 
   test("the Authorization header is read as hono/bearer-auth reads it: the same headers pass and fail", async () => {
-    // The guard is our own (hono/bearer-auth's generic options cost ~0.9 KB gzip in a Worker): same parsing.
+    // readBearer must parse as hono/bearer-auth does (its generic options cost ~0.9 KB gzip in a Worker).
     const { bearerAuth } = await import("hono/bearer-auth");
     const { Hono } = await import("hono");
     const reference = new Hono().use("*", bearerAuth({ verifyToken: async (token) => token === "s3cret-token" })).get("*", (c) => c.text("ok"));
@@ -54,6 +65,7 @@ describe("HTTP bearer token", () => {
     expect(() => createApp(store, { token: "" })).toThrow(/token/);
   });
 });
+useBearerReader(honoBearer); // as the import of src/http/mod.ts above left it
 
 describe("HTTP body limit", () => {
   test("bodies over the limit are 413 PAYLOAD_TOO_LARGE and write nothing (default 1 MB)", async () => {

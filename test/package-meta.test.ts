@@ -20,7 +20,7 @@ describe("package metadata", () => {
     const npm = Object.keys(pkg.exports).filter((key) => key !== "./package.json").sort();
     expect(npm).toEqual(Object.keys(deno.exports).sort());
     // Worker and browser bundlers get /http without the OpenAPI document (its own subpath, /openapi).
-    const lean = { workerd: "./dist/src/http/without-openapi.js", worker: "./dist/src/http/without-openapi.js", browser: "./dist/src/http/without-openapi.js" };
+    const lean = { workerd: "./dist/src/http/lean.js", worker: "./dist/src/http/lean.js", browser: "./dist/src/http/lean.js" };
     for (const key of npm) {
       const target = pkg.exports[key];
       expect([key, Object.keys(target)]).toEqual([key, key === "./http" ? ["types", "workerd", "worker", "browser", "default"] : ["types", "default"]]);

@@ -2,11 +2,13 @@
  * Bearer tokens with scopes: `read` (reads only), `write` (every ordinary route) and
  * `replicate` (also record-level writes kept verbatim), each optionally bound to one tenant
  * (the token then sees only that tenant's store). Tokens are held as SHA-256 digests and
- * compared in constant time.
+ * compared in constant time. The `Authorization` header is read by `hono/bearer-auth` on
+ * servers (`./hono-bearer.ts`, which `@objstore/objstore/http` imports) and, in Worker and
+ * browser bundles, by `readBearer` below: the same parsing in ~1 KB gzip less.
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { InvalidInputError } from "../errors.ts";
 import { checkTenantName } from "../tenants.ts";
 import { HttpError } from "./errors.ts";
@@ -107,12 +109,52 @@ async function digest(text: string): Promise<Uint8Array> {
 }
 
 /**
- * The `/api/*` guard: reads `Authorization: Bearer <token>` as `hono/bearer-auth` does (the
- * scheme in any case, then spaces, then an RFC 6750 token), compares the digest of the presented
- * token with every configured digest (no early exit) and records the scope and tenant found as
- * the context variables `scope` and `tenant`. Failures are 401 JSON errors (the app's error
- * handler adds `WWW-Authenticate`). (Written here rather than through `hono/bearer-auth`, whose own token
- * comparison and its SHA-256 helpers would be unused weight: ~1 KB gzip of a Worker bundle.)
+ * What reads `Authorization: Bearer <token>` for the `/api/*` guard: given `verify` (true when the
+ * token is known; it records the token's scope and tenant on the context) and `fail` (throws the
+ * 401 for a missing or refused header), the middleware.
+ */
+export type BearerReader = (
+  verify: (token: string, c: Context<{ Variables: TokenVariables }>) => Promise<boolean>,
+  fail: (header: string | undefined) => never,
+) => MiddlewareHandler<{ Variables: TokenVariables }>;
+
+/**
+ * Reads the header as `hono/bearer-auth` does (the scheme in any case, then spaces, then an
+ * RFC 6750 token, then optional spaces), without its own token comparison and SHA-256 helpers,
+ * which `verify` makes unused weight: the reader of Worker and browser bundles.
+ * test/http-guards.test.ts compares the two header by header.
+ *
+ * @example
+ * ```ts
+ * useBearerReader(readBearer);
+ * ```
+ */
+export const readBearer: BearerReader = (verify, fail) => async (c, next) => {
+  const header = c.req.header("Authorization");
+  const token = header && header.slice(0, 7).toLowerCase() === "bearer " ? header.slice(7).trimStart() : "";
+  if (!TOKEN.test(token) || !(await verify(token, c))) fail(header);
+  await next();
+};
+
+let reader: BearerReader = readBearer;
+
+/**
+ * Makes apps created from now on read the bearer header with `next` (what `./hono-bearer.ts`
+ * does with `hono/bearer-auth`).
+ *
+ * @example
+ * ```ts
+ * useBearerReader(readBearer);
+ * ```
+ */
+export function useBearerReader(next: BearerReader): void {
+  reader = next;
+}
+
+/**
+ * The `/api/*` guard: compares the digest of the presented token with every configured digest
+ * (no early exit) and records the scope and tenant found as the context variables `scope` and
+ * `tenant`. Failures are 401 JSON errors (the app's error handler adds `WWW-Authenticate`).
  *
  * @example
  * ```ts
@@ -121,23 +163,22 @@ async function digest(text: string): Promise<Uint8Array> {
  */
 export function tokenAuth(grants: readonly TokenGrant[]): MiddlewareHandler<{ Variables: TokenVariables }> {
   const held = Promise.all(checkGrants(grants).map(async (g) => ({ digest: await digest(g.token), grant: g })));
-  const find = async (token: string): Promise<TokenGrant | undefined> => {
-    const given = await digest(token);
-    let found: TokenGrant | undefined;
-    for (const { digest: want, grant } of await held) {
-      let diff = 0;
-      for (let i = 0; i < want.length; i++) diff |= want[i]! ^ given[i]!;
-      if (diff === 0) found = grant;
-    }
-    return found;
-  };
-  return async (c, next) => {
-    const header = c.req.header("Authorization");
-    const token = header && header.slice(0, 7).toLowerCase() === "bearer " ? header.slice(7).trimStart() : "";
-    const found = TOKEN.test(token) ? await find(token) : undefined;
-    if (!found) throw new HttpError(401, "UNAUTHORIZED", header ? "Invalid bearer token" : "Missing bearer token (Authorization: Bearer <token>)");
-    c.set("scope", found.scope);
-    if (found.tenant !== undefined) c.set("tenant", found.tenant);
-    await next();
-  };
+  return reader(
+    async (token, c) => {
+      const given = await digest(token);
+      let found: TokenGrant | undefined;
+      for (const { digest: want, grant } of await held) {
+        let diff = 0;
+        for (let i = 0; i < want.length; i++) diff |= want[i]! ^ given[i]!;
+        if (diff === 0) found = grant;
+      }
+      if (!found) return false;
+      c.set("scope", found.scope);
+      if (found.tenant !== undefined) c.set("tenant", found.tenant);
+      return true;
+    },
+    (header) => {
+      throw new HttpError(401, "UNAUTHORIZED", header ? "Invalid bearer token" : "Missing bearer token (Authorization: Bearer <token>)");
+    },
+  );
 }

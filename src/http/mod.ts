@@ -3,7 +3,8 @@
  * This entry serves the OpenAPI document at `/openapi.json` (it imports
  * `@objstore/objstore/openapi`); in Worker and browser bundles (the `workerd`, `worker` and
  * `browser` conditions) `@objstore/objstore/http` leaves the document out, and importing
- * `@objstore/objstore/openapi` brings it back.
+ * `@objstore/objstore/openapi` brings it back. Here bearer tokens are read by `hono/bearer-auth`;
+ * the Worker and browser entry parses the header the same way with less code.
  *
  * @example
  * ```ts
@@ -16,5 +17,6 @@
  * @module
  */
 import "../register/openapi.ts";
+import "./hono-bearer.ts";
 
-export * from "./without-openapi.ts";
+export * from "./lean.ts";

@@ -2,7 +2,8 @@
  * `@objstore/objstore/http` for Workers and browsers (the `workerd`, `worker` and `browser`
  * conditions of package.json): the same exports as `mod.ts`, without registering the OpenAPI
  * document (~3 KB gzip), so `/openapi.json` answers 404 until `@objstore/objstore/openapi` is
- * imported.
+ * imported, and with the bearer header read by `readBearer` instead of `hono/bearer-auth`
+ * (same parsing, ~1 KB gzip less).
  *
  * @module
  */
