@@ -103,6 +103,11 @@ export interface Driver {
   readonly kind: string;
   /** The record at `type`/`key`, or `undefined`. */
   get(type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined>;
+  /**
+   * Optional: the record at `type`/`key` answered at once, by a backend whose reads need no I/O
+   * (Memory). When present, `store.get` reads through it: one promise fewer on the hot path.
+   */
+  peek?(type: string, key: string): DriverRecord | undefined;
   /** One page of a type's records, as {@link PageRequest} says. */
   page(type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage>;
   /** Every record of a type matching `terms`, in key order, streamed. */

@@ -161,9 +161,10 @@ export function cloneJson<T extends JsonValue>(value: T): T {
     return array as T;
   }
   const object: { [key: string]: JsonValue } = { ...value };
-  for (const name of Object.keys(object)) {
+  // for-in needs no array of names; an inherited name (a polluted prototype) is never copied in.
+  for (const name in object) {
     const item = object[name]!;
-    if (typeof item === "object" && item !== null) object[name] = cloneJson(item);
+    if (typeof item === "object" && item !== null && Object.hasOwn(object, name)) object[name] = cloneJson(item);
   }
   return object as T;
 }

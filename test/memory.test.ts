@@ -13,6 +13,20 @@ describe("Memory specifics", () => {
     }
   });
 
+  test("a polluted Object.prototype adds nothing to what get and page return", async () => {
+    const store = createObjectStoreInstance({ Type: "Memory" });
+    await store.save("T", "k", { a: { b: 1 }, list: [{ c: 2 }] });
+    Object.defineProperty(Object.prototype, "polluted", { value: { evil: true }, enumerable: true, configurable: true, writable: true });
+    try {
+      for (const got of [(await store.get("T", "k"))!.value, (await store.page("T")).result[0]!.value] as { a: object; list: object[] }[]) {
+        expect([Object.hasOwn(got, "polluted"), Object.hasOwn(got.a, "polluted"), Object.hasOwn(got.list[0]!, "polluted")]).toEqual([false, false, false]);
+        expect(got).toEqual({ a: { b: 1 }, list: [{ c: 2 }] });
+      }
+    } finally {
+      delete (Object.prototype as { polluted?: unknown }).polluted;
+    }
+  });
+
   test("two Memory stores share nothing", async () => {
     const one = createObjectStoreInstance({ Type: "Memory" });
     const two = createObjectStoreInstance({ Type: "Memory" });

@@ -104,13 +104,18 @@ export function memoryDriver(): Driver {
     typeData.ordered?.add(entry);
   }
 
+  const peek = (type: string, key: string): DriverRecord | undefined => {
+    const entry = data.get(type)?.entries.get(key);
+    return entry && copyRecord(entry);
+  };
+
   return {
     kind: "Memory",
 
     async get(type, key) {
-      const entry = data.get(type)?.entries.get(key);
-      return entry && copyRecord(entry);
+      return peek(type, key);
     },
+    peek,
 
     async page(type, request: PageRequest): Promise<DriverPage> {
       const ordered = orderedOf(type);

@@ -31,7 +31,7 @@ export async function objectResponse(store: ObjectStore, request: Request, type:
   if (stored && (method === "PUT" || method === "DELETE")) {
     throw new InvalidInputError(
       "INVALID_OBJECT_TYPE",
-      `Invalid object type: ${JSON.stringify(type)} is a stored name (a tenant's type or an index): read it here, write it with record-level ops of POST /api/transactions or through a token bound to the tenant`,
+      `Invalid object type: ${JSON.stringify(type)} is a stored name (a tenant's type or an index), read-only here: write it with record-level ops of POST /api/transactions or a token bound to its tenant`,
     );
   }
   switch (method) {

@@ -90,6 +90,6 @@ function crossTenant(type: string, tenant: string, under: string): HttpError {
   return new HttpError(
     403,
     "FORBIDDEN",
-    `This token is bound to tenant ${JSON.stringify(tenant)}: it names its tenant's types without a tenant prefix and cannot reach ${JSON.stringify(shown)} (a name under tenant ${JSON.stringify(under)})`,
+    `This token is bound to tenant ${JSON.stringify(tenant)}: its types are named without a prefix; it cannot reach ${JSON.stringify(shown)}, a name under tenant ${JSON.stringify(under)}`,
   );
 }
