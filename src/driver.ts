@@ -94,6 +94,18 @@ export interface CallOptions {
 }
 
 /**
+ * A driver's `get`: the record at `type`/`key`, or `undefined`. A backend whose reads need no
+ * I/O (Memory) gives it `now`, the same read answered at once, which `store.get` then calls
+ * instead (no promise in between). `now` belongs to the function: a wrapper that replaces `get`
+ * leaves it behind, so the store never reads around the wrapper.
+ */
+export interface DriverGet {
+  (type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined>;
+  /** The same read as the call, answered at once. */
+  now?: (type: string, key: string) => DriverRecord | undefined;
+}
+
+/**
  * A backend. Records it returns belong to the caller (fresh copies); records it is given
  * belong to it. Drivers throw `ObjectStoreError`s (mapping their backend's errors in one place)
  * and `CommitConflict`.
@@ -102,12 +114,7 @@ export interface Driver {
   /** The backend's name, e.g. `"Memory"`: the store's `kind`. */
   readonly kind: string;
   /** The record at `type`/`key`, or `undefined`. */
-  get(type: string, key: string, options?: CallOptions): Promise<DriverRecord | undefined>;
-  /**
-   * Optional: the record at `type`/`key` answered at once, by a backend whose reads need no I/O
-   * (Memory). When present, `store.get` reads through it: one promise fewer on the hot path.
-   */
-  peek?(type: string, key: string): DriverRecord | undefined;
+  get: DriverGet;
   /** One page of a type's records, as {@link PageRequest} says. */
   page(type: string, request: PageRequest, options?: CallOptions): Promise<DriverPage>;
   /** Every record of a type matching `terms`, in key order, streamed. */

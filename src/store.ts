@@ -70,7 +70,7 @@ export function createStore(driver: Driver, options: StoreOptions = {}): ObjectS
       const callOptions = opened(signal, checkOpen) && { signal };
       let record: DriverRecord | undefined;
       try {
-        record = driver.peek ? driver.peek(type, key) : await untilAborted(driver.get(type, key, callOptions), signal);
+        record = driver.get.now ? driver.get.now(type, key) : await untilAborted(driver.get(type, key, callOptions), signal);
       } catch (e) {
         throw driverFailure(driver, e, callOptions);
       }

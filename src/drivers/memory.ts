@@ -104,18 +104,14 @@ export function memoryDriver(): Driver {
     typeData.ordered?.add(entry);
   }
 
-  const peek = (type: string, key: string): DriverRecord | undefined => {
+  const now = (type: string, key: string): DriverRecord | undefined => {
     const entry = data.get(type)?.entries.get(key);
     return entry && copyRecord(entry);
   };
 
   return {
     kind: "Memory",
-
-    async get(type, key) {
-      return peek(type, key);
-    },
-    peek,
+    get: Object.assign(async (type: string, key: string) => now(type, key), { now }),
 
     async page(type, request: PageRequest): Promise<DriverPage> {
       const ordered = orderedOf(type);
