@@ -20,7 +20,7 @@ export type { LibsqlClientConfig, LibsqlCreateClient } from "./src/drivers/libsq
 export type { D1DatabaseLike, D1PreparedStatementLike } from "./src/drivers/d1/driver.ts";
 export type { Mysql2Connection, Mysql2Module, Mysql2Pool } from "./src/drivers/sql/mysql-client.ts";
 export type { PostgresFactory, PostgresQuery, PostgresSql } from "./src/drivers/sql/postgres-client.ts";
-export type { CallOptions, Driver, DriverPage, DriverRecord, Expect, PageRequest, Write } from "./src/driver.ts";
+export type { CallOptions, Driver, DriverGet, DriverPage, DriverRecord, Expect, PageRequest, Write } from "./src/driver.ts";
 export type { Position, SortField } from "./src/query.ts";
 export type { CacheStats, TypeCacheStats } from "./src/composites/cache-index.ts";
 export type { CachingObjectStore } from "./src/composites/caching.ts";
