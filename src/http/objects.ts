@@ -129,7 +129,6 @@ function stale(type: string, key: string, tag: string): HttpError {
   return new HttpError(412, "WRONG_OBJECT_VERSION", `${type}/${key} is now ${tag}`, { ETag: tag });
 }
 
-
 /**
  * A JSON response, with an ETag and a `Location` when given.
  *
