@@ -7,6 +7,8 @@
  */
 import type { Driver, DriverRecord, Write } from "../../driver.ts";
 import type { JsonValue, StoredObject } from "../../types.ts";
+import { nextVersion } from "../../validate.ts";
+import { replacing } from "../order.ts";
 import { CONFLICTS } from "./reserved.ts";
 import type { OfflineConflict } from "./types.ts";
 
@@ -84,4 +86,19 @@ export function conflictKey(type: string, key: string): string {
 
 function toObject(type: string, r: DriverRecord): StoredObject {
   return { type, key: r.key, value: r.value, version: r.version, created: r.created, updated: r.updated };
+}
+
+/**
+ * The write that settles `conflict` with `value` (the caller's copy): the next version of what
+ * Local holds now (`current`), or version "1" when it holds nothing.
+ *
+ * @example
+ * ```ts
+ * await commit([resolvingWrite(conflict, await local.get(conflict.type, conflict.key), value, at), dropConflict(conflict.id)]);
+ * ```
+ */
+export function resolvingWrite(conflict: StoredConflict, current: DriverRecord | undefined, value: JsonValue, at: string): Write {
+  const { type, key } = conflict;
+  const version = current ? nextVersion(current.version)! : "1";
+  return { op: "put", type, key, expect: replacing(current), record: { key, value, version, created: current?.created ?? at, updated: at } };
 }

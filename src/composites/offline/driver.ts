@@ -6,18 +6,18 @@
  *
  * @module
  */
-import { CommitConflict, type Driver, type Write } from "../../driver.ts";
+import { CommitConflict, type Write } from "../../driver.ts";
 import { InvalidInputError, ObjectStoreError, WrongObjectVersionError } from "../../errors.ts";
-import type { JsonValue } from "../../types.ts";
-import { copyValue, nextVersion } from "../../validate.ts";
-import { commitNoOlder, replacing } from "../order.ts";
-import { dropConflict, openConflicts, type StoredConflict, toPublic } from "./conflict-store.ts";
+import { copyValue } from "../../validate.ts";
+import { commitNoOlder, copyWrite } from "../order.ts";
+import { dropConflict, openConflicts, resolvingWrite, type StoredConflict, toPublic } from "./conflict-store.ts";
 import { mutex, syncLock, type SyncLock } from "./lock.ts";
 import { appendEntry, outboxSize } from "./outbox.ts";
 import { isUnavailable, type PullContext, pullType } from "./pull.ts";
-import { copyWrite, replayOutbox, type ReplayContext } from "./replay.ts";
+import { replayOutbox, type ReplayContext, toLocal } from "./replay.ts";
 import { CONFLICTS, isReserved, META } from "./reserved.ts";
-import type { OfflineDriver, OfflineOptions, OfflineStatus } from "./types.ts";
+import { statusBoard } from "./status.ts";
+import type { OfflineDriver, OfflineOptions } from "./types.ts";
 
 export type { OfflineDriver, OfflineOptions } from "./types.ts";
 
@@ -39,7 +39,8 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
   const interval = options.syncInterval ?? 30_000;
   /** Synced types, with the watermark of their last pull. */
   const synced = new Map<string, string | undefined>();
-  const status: OfflineStatus = { online: true, pending: 0, conflicts: 0 };
+  const board = statusBoard(options.onStatus);
+  const { status, set } = board;
   const replica = mutex();
   const lock: SyncLock = options.shared ? syncLock(options.shared, local) : { run: (fn) => replica.run(() => fn(async () => {})) };
   const ctx: PullContext = { main, local, changes: options.changes, exclusive: replica.run };
@@ -51,29 +52,13 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
   let again: Promise<void> | undefined;
   let closed = false;
 
-  const emit = () => {
-    try {
-      options.onStatus?.({ ...status });
-    } catch {
-      // a failing listener must not break the store
-    }
-  };
-  const set = (patch: Partial<OfflineStatus>) => {
-    const before = JSON.stringify(status);
-    Object.assign(status, patch);
-    if (JSON.stringify(status) !== before) emit();
-  };
   const markOffline = () => set({ online: false });
   const markOnline = () => {
     const wasOffline = !status.online;
     set({ online: true });
     if (wasOffline) background();
   };
-  const refresh = async () => {
-    const pending = await outboxSize(local);
-    const conflicts = (await local.page(CONFLICTS, { terms: [], sort: [], offset: 0, limit: 0, count: true })).total;
-    set({ pending, conflicts });
-  };
+  const refresh = () => board.refresh(local);
   const announce = () => {
     try {
       channel?.postMessage("changed");
@@ -277,18 +262,9 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
           if (!(e instanceof CommitConflict)) throw e; // resolved meanwhile
         });
       } else {
-        const value = copyValue(choice);
         const current = await local.get(conflict.type, conflict.key);
-        const at = stamp();
-        const write: Write = {
-          op: "put",
-          type: conflict.type,
-          key: conflict.key,
-          expect: replacing(current),
-          record: { key: conflict.key, value, version: current ? nextVersion(current.version)! : "1", created: current?.created ?? at, updated: at },
-        };
         try {
-          await commitWith([write], [dropConflict(id)]);
+          await commitWith([resolvingWrite(conflict, current, copyValue(choice), stamp())], [dropConflict(id)]);
         } catch (e) {
           if (!(e instanceof CommitConflict)) throw e;
           throw new WrongObjectVersionError(`${conflict.type}/${conflict.key} changed on Main again: sync, then resolve again`);
@@ -314,12 +290,4 @@ export function offlineDriver(options: OfflineOptions): OfflineDriver {
     },
   };
   return driver;
-}
-
-/** The Local write for a write Main committed: Main's record, never replacing a newer one. */
-function toLocal(write: Write): Write {
-  if (write.op === "truncate") return write;
-  if (write.op === "delete") return { ...write, expect: { any: true } };
-  const guess = "version" in write.expect || "absent" in write.expect ? write.expect : { any: true as const };
-  return { ...write, expect: guess };
 }

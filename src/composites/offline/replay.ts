@@ -7,7 +7,7 @@
  */
 import { CommitConflict, type Driver, type DriverRecord, type Write } from "../../driver.ts";
 import { ObjectStoreError } from "../../errors.ts";
-import { cloneJson } from "../../validate.ts";
+import { copyWrite } from "../order.ts";
 import { conflictKey, openConflicts, putConflict, type StoredConflict, toPublic } from "./conflict-store.ts";
 import { type OutboxEntry, outboxEntries } from "./outbox.ts";
 import { OUTBOX } from "./reserved.ts";
@@ -129,13 +129,16 @@ function isRefusal(e: unknown): boolean {
 }
 
 /**
- * A write whose record value is copied (Main may own what it is given).
+ * The Local write for a write Main committed: Main's record, never replacing a newer one.
  *
  * @example
  * ```ts
- * await main.commit(writes.map(copyWrite));
+ * await commitNoOlder(local, committed.map(toLocal));
  * ```
  */
-export function copyWrite(write: Write): Write {
-  return write.op === "put" ? { ...write, record: { ...write.record, value: cloneJson(write.record.value) } as DriverRecord } : write;
+export function toLocal(write: Write): Write {
+  if (write.op === "truncate") return write;
+  if (write.op === "delete") return { ...write, expect: { any: true } };
+  const guess = "version" in write.expect || "absent" in write.expect ? write.expect : { any: true as const };
+  return { ...write, expect: guess };
 }
